@@ -1,0 +1,72 @@
+//! `CallCtx`: what generated encode/decode code may do with the connection of a call.
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use crate::client::ProxyClient;
+use crate::connection::ConnState;
+use crate::error::{Error, Result};
+use crate::interface::Interface;
+use crate::proxy_capnp::{context, thread_map};
+use crate::server::new_server_client;
+use crate::thread_context::{ThreadCap, ThreadKey};
+use crate::waiter::Waiter;
+
+/// The thread making an outgoing call, as the loop thread sees it.
+pub(crate) struct Caller {
+    pub(crate) key: ThreadKey,
+    pub(crate) name: String,
+    pub(crate) waiter: Arc<Waiter>,
+    /// Set while the caller serves a request from this connection: that request's callbackThread.
+    pub(crate) request_override: Option<Arc<ThreadCap>>,
+}
+
+/// Handed to generated code while it builds or reads a message, on the loop thread.
+pub struct CallCtx {
+    pub(crate) conn: Rc<ConnState>,
+    pub(crate) caller: Option<Caller>,
+}
+
+impl CallCtx {
+    pub(crate) fn new(conn: Rc<ConnState>, caller: Option<Caller>) -> Self {
+        CallCtx { conn, caller }
+    }
+
+    /// Fills an outgoing `Context`: the peer thread that runs the call and the local thread
+    /// that runs the peer's callbacks.
+    pub fn fill_context(&self, mut builder: context::Builder<'_>) -> Result<()> {
+        let caller = self
+            .caller
+            .as_ref()
+            .ok_or_else(|| Error::failed("a Context can only be filled for an outgoing call"))?;
+        let callback = self.conn.callback_thread(caller.key, &caller.name, &caller.waiter);
+        let thread = match caller.request_override.as_ref().and_then(|cap| cap.get()) {
+            Some(cap) => (*cap).clone(),
+            None => self.conn.request_thread(caller.key, &caller.name)?,
+        };
+        builder.set_thread(thread);
+        builder.set_callback_thread(callback);
+        Ok(())
+    }
+
+    /// A new local `ThreadMap` for the peer (an outgoing `Proxy.ThreadMap` field).
+    pub fn export_thread_map(&self) -> thread_map::Client {
+        self.conn.new_thread_map()
+    }
+
+    /// Keeps a `ThreadMap` the peer sent (an incoming `Proxy.ThreadMap` field): later calls
+    /// from this process create their threads with it.
+    pub fn import_thread_map(&self, map: thread_map::Client) {
+        *self.conn.peer_thread_map.borrow_mut() = Some(map);
+    }
+
+    /// Serves `imp` to the peer as a new capability.
+    pub fn export<I: Interface + ?Sized>(&self, imp: Arc<I>) -> capnp::capability::Client {
+        new_server_client(&self.conn, I::make_server(imp))
+    }
+
+    /// Wraps a capability the peer sent in a client proxy.
+    pub fn import<I: Interface + ?Sized>(&self, cap: capnp::capability::Client) -> Box<I> {
+        I::make_client(ProxyClient::new(&self.conn, cap, I::DESTROY, None))
+    }
+}

@@ -1,0 +1,238 @@
+//! The client core: a `Send + Sync` handle to a capability that lives on the loop thread,
+//! and blocking calls that let the peer call back into the blocked thread.
+
+use std::rc::Rc;
+use std::sync::{Arc, Mutex};
+
+use capnp::any_pointer;
+
+use crate::call_ctx::{CallCtx, Caller};
+use crate::connection::{ConnOwner, ConnShared, ConnState};
+use crate::error::{Error, Result};
+use crate::log::LogLevel;
+use crate::loop_box::LoopBox;
+use crate::thread_context::ThreadContext;
+
+/// A method as the wire and the logs know it.
+#[derive(Debug)]
+pub struct MethodInfo {
+    /// ID of the interface that declares the method.
+    pub interface_id: u64,
+    /// Ordinal of the method.
+    pub method_id: u16,
+    /// Name of the declaring interface, for logs (`CalculatorInterface`).
+    pub interface_name: &'static str,
+    /// Name of the method as in the schema, for logs (`solveEquation`).
+    pub method_name: &'static str,
+}
+
+/// Calls an interface's `destroy` method; generated per interface.
+pub type DestroyFn = fn(&ProxyClient) -> Result<()>;
+
+struct ClientInner {
+    conn: Arc<ConnShared>,
+    cap: TakeBox,
+    destroy: Option<DestroyFn>,
+    /// Set on the bootstrap proxy of `connect_stream`, which owns its connection.
+    owner: Option<ConnOwner>,
+}
+
+/// A capability of the peer: cheap to clone, usable from any thread. Generated client types
+/// wrap it. When the last clone is dropped, `destroy` is called (if the interface has it) and
+/// then the capability is released.
+#[derive(Clone)]
+pub struct ProxyClient {
+    inner: Arc<ClientInner>,
+}
+
+impl std::fmt::Debug for ProxyClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProxyClient").field("connection", &self.inner.conn.id).finish()
+    }
+}
+
+type Response = capnp::capability::Response<any_pointer::Owned>;
+
+impl ProxyClient {
+    /// Wraps `cap`, which arrived on `conn`; runs on the loop thread.
+    pub(crate) fn new(
+        conn: &Rc<ConnState>,
+        cap: capnp::capability::Client,
+        destroy: Option<DestroyFn>,
+        owner: Option<ConnOwner>,
+    ) -> Self {
+        ProxyClient {
+            inner: Arc::new(ClientInner {
+                conn: conn.shared.clone(),
+                cap: TakeBox(Some(LoopBox::new(&conn.lp, cap))),
+                destroy,
+                owner,
+            }),
+        }
+    }
+
+    /// The connection this capability belongs to.
+    pub fn connection(&self) -> &ConnShared {
+        &self.inner.conn
+    }
+
+    /// Calls `method` and blocks until the reply. `build` fills the params and `read` decodes
+    /// the results; both run on the loop thread. While it waits, the calling thread runs the
+    /// calls the peer makes back to it.
+    pub fn call<R, B, D>(&self, method: &'static MethodInfo, build: B, read: D) -> Result<R>
+    where
+        R: Send + 'static,
+        B: FnOnce(&CallCtx, any_pointer::Builder<'_>) -> Result<()> + Send + 'static,
+        D: FnOnce(&CallCtx, any_pointer::Reader<'_>) -> Result<R> + Send + 'static,
+    {
+        call_blocking(&self.inner, method, build, read)
+    }
+}
+
+fn call_blocking<R, B, D>(inner: &Arc<ClientInner>, method: &'static MethodInfo, build: B, read: D) -> Result<R>
+where
+    R: Send + 'static,
+    B: FnOnce(&CallCtx, any_pointer::Builder<'_>) -> Result<()> + Send + 'static,
+    D: FnOnce(&CallCtx, any_pointer::Reader<'_>) -> Result<R> + Send + 'static,
+{
+    let conn = &inner.conn;
+    let lp = conn.lp.clone();
+    if conn.is_disconnected() {
+        return Err(Error::disconnected("IPC client method called after disconnect."));
+    }
+    if lp.on_loop_thread() {
+        return Err(Error::failed(format!(
+            "IPC client method {}.{} called on the event loop thread, where it would block the loop",
+            method.interface_name, method.method_name
+        )));
+    }
+    ThreadContext::with(|tc| {
+        let name = tc.name(lp.exe_name());
+        if tc.note_loop(&lp) {
+            lp.log(LogLevel::Info, format!("{{{name}}} IPC client first request from current thread, constructing waiter"));
+        }
+        let caller = Caller {
+            key: tc.key,
+            name,
+            waiter: tc.waiter.clone(),
+            request_override: tc.request_thread_override(conn.id),
+        };
+        let slot: Arc<Mutex<Option<Result<R>>>> = Arc::default();
+        let deliver_slot = slot.clone();
+        let waiter = tc.waiter.clone();
+        let deliver = move |result: Result<R>| {
+            let job = Box::new(move || *deliver_slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(result));
+            // The caller is blocked below until this job runs, so its thread cannot have exited.
+            let _ = waiter.post(job);
+        };
+        let conn_id = conn.id;
+        let cap_inner = inner.clone();
+        let posted = lp.post(move || {
+            let started = start_call(conn_id, &cap_inner, method, caller, build);
+            match started {
+                Err(e) => deliver(Err(e)),
+                Ok((ctx, promise, name)) => {
+                    tokio::task::spawn_local(async move {
+                        let result = finish_call(&ctx, method, &name, promise.await, read);
+                        deliver(result);
+                    });
+                }
+            }
+        });
+        if posted.is_err() {
+            return Err(Error::disconnected("IPC client method called after disconnect."));
+        }
+        tc.waiter.wait_until(|| slot.lock().unwrap_or_else(|e| e.into_inner()).is_some());
+        let result = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
+        result.unwrap_or_else(|| Err(Error::failed("IPC call finished without a result")))
+    })
+}
+
+type Started = (CallCtx, capnp::capability::Promise<Response, capnp::Error>, String);
+
+/// Builds and sends a request on the loop thread.
+fn start_call<B>(conn_id: u64, inner: &ClientInner, method: &'static MethodInfo, caller: Caller, build: B) -> Result<Started>
+where
+    B: FnOnce(&CallCtx, any_pointer::Builder<'_>) -> Result<()>,
+{
+    let disconnected = || Error::disconnected("IPC client method called after disconnect.");
+    let conn = ConnState::get(conn_id).ok_or_else(disconnected)?;
+    let cap = inner.cap.get().ok_or_else(disconnected)?;
+    let name = caller.name.clone();
+    let ctx = CallCtx::new(conn, Some(caller));
+    let mut request = cap.new_call::<any_pointer::Owned, any_pointer::Owned>(method.interface_id, method.method_id, None);
+    build(&ctx, request.get())?;
+    let lp = &ctx.conn.lp;
+    if lp.log_enabled(LogLevel::Debug) {
+        lp.log(LogLevel::Debug, format!("{{{name}}} IPC client send {}.{}$Params", method.interface_name, method.method_name));
+    }
+    let promise = request.send().promise;
+    Ok((ctx, promise, name))
+}
+
+/// Decodes a reply (or error) on the loop thread.
+fn finish_call<R, D>(ctx: &CallCtx, method: &MethodInfo, name: &str, reply: Result<Response, capnp::Error>, read: D) -> Result<R>
+where
+    D: FnOnce(&CallCtx, any_pointer::Reader<'_>) -> Result<R>,
+{
+    let lp = &ctx.conn.lp;
+    match reply {
+        Ok(response) => {
+            if lp.log_enabled(LogLevel::Debug) {
+                lp.log(LogLevel::Debug, format!("{{{name}}} IPC client recv {}.{}$Results", method.interface_name, method.method_name));
+            }
+            read(ctx, response.get()?)
+        }
+        Err(e) => {
+            let error = Error::from_call(e.clone());
+            if error.kind != crate::error::ErrorKind::Disconnected {
+                lp.log(LogLevel::Info, format!("{{{name}}} IPC client exception kj::Exception: {e}"));
+            }
+            Err(error)
+        }
+    }
+}
+
+impl Drop for ClientInner {
+    fn drop(&mut self) {
+        let Some(destroy) = self.destroy else { return };
+        let lp = self.conn.lp.clone();
+        if self.conn.is_disconnected() {
+            lp.log(LogLevel::Warning, "Remote destroy call failed during cleanup. Continuing.");
+            return;
+        }
+        let owner = self.owner.take();
+        let cap = self.cap.take();
+        if lp.on_loop_thread() {
+            // The loop must not block on `destroy`; a helper thread makes the call, then
+            // releases the capability (and closes an owned connection).
+            let deferred = ClientInner { conn: self.conn.clone(), cap, destroy: Some(destroy), owner };
+            if std::thread::Builder::new().spawn(move || drop(deferred)).is_err() {
+                lp.log(LogLevel::Warning, "Remote destroy call failed during cleanup. Continuing.");
+            }
+            return;
+        }
+        let temp = ProxyClient {
+            inner: Arc::new(ClientInner { conn: self.conn.clone(), cap, destroy: None, owner: None }),
+        };
+        if let Err(e) = destroy(&temp) {
+            lp.log(LogLevel::Warning, format!("Remote destroy call failed during cleanup. Continuing. ({e})"));
+        }
+        // Release strictly after the reply, then close an owned connection.
+        drop(temp);
+        drop(owner);
+    }
+}
+
+/// The capability slot of a client; emptied when `Drop` hands the capability on.
+struct TakeBox(Option<LoopBox<capnp::capability::Client>>);
+
+impl TakeBox {
+    fn get(&self) -> Option<Rc<capnp::capability::Client>> {
+        self.0.as_ref()?.get()
+    }
+
+    fn take(&mut self) -> TakeBox {
+        TakeBox(self.0.take())
+    }
+}

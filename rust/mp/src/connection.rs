@@ -1,0 +1,305 @@
+//! One capnp-rpc two-party connection and the thread-mapping state that belongs to it.
+//!
+//! Lives on the loop thread. Other threads refer to a connection through [`ConnShared`].
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::os::unix::net::UnixStream;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+
+use capnp_rpc::rpc_twoparty_capnp::Side;
+use capnp_rpc::{twoparty, CapabilityServerSet, RpcSystem};
+use tokio_util::compat::{TokioAsyncReadCompatExt, TokioAsyncWriteCompatExt};
+
+use crate::error::{Error, Result};
+use crate::event_loop::{loop_state, EventLoop, EventLoopRef};
+use crate::log::LogLevel;
+use crate::proxy_capnp::{thread, thread_map};
+use crate::thread_context::ThreadKey;
+use crate::thread_server::{ThreadMapServer, ThreadServer};
+use crate::waiter::Waiter;
+
+static NEXT_CONN_ID: AtomicU64 = AtomicU64::new(1);
+
+/// The part of a connection other threads may see.
+#[derive(Debug)]
+pub struct ConnShared {
+    pub(crate) id: u64,
+    pub(crate) lp: EventLoop,
+    disconnected: AtomicBool,
+}
+
+impl ConnShared {
+    /// Whether the connection is closed or lost.
+    pub fn is_disconnected(&self) -> bool {
+        self.disconnected.load(Ordering::SeqCst)
+    }
+
+    /// The event loop that owns the connection.
+    pub fn event_loop(&self) -> &EventLoop {
+        &self.lp
+    }
+}
+
+/// Per (local thread, connection): the peer thread this thread's calls run on, and the local
+/// `Thread` the peer calls back into.
+#[derive(Default)]
+struct ThreadEntry {
+    request_thread: Option<thread::Client>,
+    callback_thread: Option<thread::Client>,
+}
+
+/// A pool thread and the number of requests queued to it.
+pub(crate) struct PoolSlot {
+    pub(crate) server: Rc<ThreadServer>,
+    pub(crate) in_flight: Rc<Cell<usize>>,
+}
+
+type RpcDisconnector = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), capnp::Error>>>>;
+
+/// A connection, owned by the loop thread's registry.
+pub(crate) struct ConnState {
+    pub(crate) id: u64,
+    pub(crate) lp: EventLoop,
+    pub(crate) shared: Arc<ConnShared>,
+    pub(crate) side: Side,
+    pub(crate) threads: RefCell<CapabilityServerSet<ThreadServer, thread::Client>>,
+    pub(crate) peer_thread_map: RefCell<Option<thread_map::Client>>,
+    pub(crate) pool: RefCell<Vec<PoolSlot>>,
+    entries: RefCell<HashMap<ThreadKey, ThreadEntry>>,
+    disconnector: RefCell<Option<RpcDisconnector>>,
+    task: RefCell<Option<tokio::task::JoinHandle<()>>>,
+    loop_ref: RefCell<Option<EventLoopRef>>,
+    on_close: RefCell<Vec<Box<dyn FnOnce()>>>,
+    closing: Cell<bool>,
+}
+
+/// Makes the bootstrap capability for a serving connection.
+pub(crate) type BootstrapFactory = Box<dyn FnOnce(&Rc<ConnState>) -> capnp::capability::Client>;
+
+impl ConnState {
+    /// Opens a connection over `stream` on the current (loop) thread. The connecting side
+    /// (`Side::Client`) gets the peer's bootstrap capability back.
+    pub(crate) fn open(
+        lp: &EventLoop,
+        loop_ref: EventLoopRef,
+        stream: UnixStream,
+        side: Side,
+        bootstrap: Option<BootstrapFactory>,
+    ) -> Result<(Rc<ConnState>, Option<capnp::capability::Client>)> {
+        let state = loop_state().ok_or_else(|| Error::failed("not on the event loop thread"))?;
+        stream.set_nonblocking(true)?;
+        let stream = tokio::net::UnixStream::from_std(stream)?;
+        let (read, write) = stream.into_split();
+        let network = twoparty::VatNetwork::new(
+            futures::io::BufReader::new(read.compat()),
+            futures::io::BufWriter::new(write.compat_write()),
+            side,
+            capnp::message::ReaderOptions::new(),
+        );
+        let id = NEXT_CONN_ID.fetch_add(1, Ordering::Relaxed);
+        let conn = Rc::new(ConnState {
+            id,
+            lp: lp.clone(),
+            shared: Arc::new(ConnShared { id, lp: lp.clone(), disconnected: AtomicBool::new(false) }),
+            side,
+            threads: RefCell::new(CapabilityServerSet::new()),
+            peer_thread_map: RefCell::new(None),
+            pool: RefCell::new(Vec::new()),
+            entries: RefCell::new(HashMap::new()),
+            disconnector: RefCell::new(None),
+            task: RefCell::new(None),
+            loop_ref: RefCell::new(Some(loop_ref)),
+            on_close: RefCell::new(Vec::new()),
+            closing: Cell::new(false),
+        });
+        let bootstrap_cap = bootstrap.map(|make| make(&conn));
+        let mut rpc = RpcSystem::new(Box::new(network), bootstrap_cap);
+        let peer = match side {
+            Side::Client => Some(rpc.bootstrap::<capnp::capability::Client>(Side::Server)),
+            Side::Server => None,
+        };
+        *conn.disconnector.borrow_mut() = Some(Box::pin(rpc.get_disconnector()));
+        state.connections.borrow_mut().insert(id, conn.clone());
+        let weak = Rc::downgrade(&conn);
+        let task = tokio::task::spawn_local(async move {
+            let result = rpc.await;
+            if let Some(conn) = weak.upgrade() {
+                conn.finish(result.err());
+            }
+        });
+        *conn.task.borrow_mut() = Some(task);
+        Ok((conn, peer))
+    }
+
+    /// Looks up an open connection of the current loop thread.
+    pub(crate) fn get(id: u64) -> Option<Rc<ConnState>> {
+        loop_state()?.connections.borrow().get(&id).cloned()
+    }
+
+    /// Registers `f` to run once when the connection closes, for any reason.
+    pub(crate) fn on_close(&self, f: impl FnOnce() + 'static) {
+        self.on_close.borrow_mut().push(Box::new(f));
+    }
+
+    /// Marks the connection gone and drops everything that refers to the peer. Idempotent.
+    fn mark_closed(&self) -> bool {
+        if self.closing.replace(true) {
+            return false;
+        }
+        self.shared.disconnected.store(true, Ordering::SeqCst);
+        let entries = std::mem::take(&mut *self.entries.borrow_mut());
+        drop(entries);
+        let pool = std::mem::take(&mut *self.pool.borrow_mut());
+        drop(pool);
+        let map = self.peer_thread_map.borrow_mut().take();
+        drop(map);
+        let callbacks = std::mem::take(&mut *self.on_close.borrow_mut());
+        for f in callbacks {
+            f();
+        }
+        true
+    }
+
+    /// Closes the connection at this side's request: flushes what is queued, shuts the
+    /// socket down and removes the connection once the RPC system has stopped.
+    pub(crate) fn close(self: &Rc<Self>) {
+        if !self.mark_closed() {
+            return;
+        }
+        let disconnector = self.disconnector.borrow_mut().take();
+        let this = self.clone();
+        tokio::task::spawn_local(async move {
+            if let Some(d) = disconnector {
+                let _ = d.await;
+            }
+            if let Some(task) = this.task.borrow_mut().take() {
+                task.abort();
+            }
+            this.finish(None);
+        });
+    }
+
+    /// The RPC system stopped (peer gone or our close finished): log, clean up, unregister.
+    fn finish(&self, error: Option<capnp::Error>) {
+        let unexpected = self.mark_closed();
+        if unexpected {
+            match self.side {
+                Side::Client => self.lp.log(LogLevel::Warning, "IPC client: unexpected network disconnect."),
+                Side::Server => self.lp.log(LogLevel::Info, "IPC server: socket disconnected."),
+            }
+            if let Some(e) = error {
+                self.lp.log(LogLevel::Info, format!("IPC connection error: {e}"));
+            }
+        } else if self.side == Side::Server {
+            self.lp.log(LogLevel::Info, "IPC server: socket disconnected.");
+        }
+        self.disconnector.borrow_mut().take();
+        if let Some(state) = loop_state() {
+            let removed = state.connections.borrow_mut().remove(&self.id);
+            drop(removed);
+        }
+        // Dropping the reference last lets the loop exit once nothing else uses it.
+        let loop_ref = self.loop_ref.borrow_mut().take();
+        drop(loop_ref);
+    }
+
+    /// The local `Thread` standing for thread `key` (blocked in a call), created on first use.
+    pub(crate) fn callback_thread(&self, key: ThreadKey, name: &str, waiter: &Arc<Waiter>) -> thread::Client {
+        let mut entries = self.entries.borrow_mut();
+        let entry = entries.entry(key).or_default();
+        if let Some(t) = &entry.callback_thread {
+            return t.clone();
+        }
+        let server = ThreadServer::for_caller(name.to_string(), waiter.clone());
+        let client = self.threads.borrow_mut().new_client(server);
+        entry.callback_thread = Some(client.clone());
+        client
+    }
+
+    /// The peer thread that runs thread `key`'s calls, created with a pipelined `makeThread`
+    /// on first use.
+    pub(crate) fn request_thread(&self, key: ThreadKey, name: &str) -> Result<thread::Client> {
+        let mut entries = self.entries.borrow_mut();
+        let entry = entries.entry(key).or_default();
+        if let Some(t) = &entry.request_thread {
+            return Ok(t.clone());
+        }
+        let map = self.peer_thread_map.borrow().clone().ok_or_else(|| {
+            Error::failed("IPC client: the peer sent no ThreadMap (construct was not called), so no thread can be made")
+        })?;
+        let mut request = map.make_thread_request();
+        request.get().set_name(name);
+        let remote = request.send();
+        let client = remote.pipeline.get_result();
+        let lp = self.lp.clone();
+        tokio::task::spawn_local(async move {
+            if let Err(e) = remote.promise.await {
+                lp.log(LogLevel::Info, format!("IPC client makeThread failed: {e}"));
+            }
+        });
+        entry.request_thread = Some(client.clone());
+        Ok(client)
+    }
+
+    /// A new local `ThreadMap` capability for the peer (sent in `construct` and similar fields).
+    pub(crate) fn new_thread_map(self: &Rc<Self>) -> thread_map::Client {
+        capnp_rpc::new_client(ThreadMapServer { conn: Rc::downgrade(self) })
+    }
+
+    /// Starts the connection's pool (`makePool`).
+    pub(crate) fn make_pool(&self, count: u32) -> Result<(), capnp::Error> {
+        if !self.pool.borrow().is_empty() {
+            return Err(capnp::Error::failed(
+                "std::exception: makePool called on connection with existing pool".into(),
+            ));
+        }
+        let mut slots = Vec::new();
+        for i in 0..count {
+            let server = ThreadServer::start_worker(self.lp.exe_name(), format!("(pool/{i})"))
+                .map_err(|e| capnp::Error::failed(format!("cannot start thread: {e}")))?;
+            slots.push(PoolSlot { server: Rc::new(server), in_flight: Rc::new(Cell::new(0)) });
+        }
+        *self.pool.borrow_mut() = slots;
+        Ok(())
+    }
+
+    /// Forgets thread `key`'s entries, releasing its peer thread.
+    fn forget(&self, key: ThreadKey) {
+        let removed = self.entries.borrow_mut().remove(&key);
+        drop(removed);
+    }
+}
+
+/// Removes thread `key`'s entries from every connection of the current loop.
+pub(crate) fn forget_thread(key: ThreadKey) {
+    let Some(state) = loop_state() else { return };
+    let conns: Vec<Rc<ConnState>> = state.connections.borrow().values().cloned().collect();
+    for conn in conns {
+        conn.forget(key);
+    }
+}
+
+/// Owner of a connection made by `connect_stream`: dropping it closes the connection.
+pub(crate) struct ConnOwner {
+    pub(crate) shared: Arc<ConnShared>,
+}
+
+impl Drop for ConnOwner {
+    fn drop(&mut self) {
+        let id = self.shared.id;
+        let close = move || {
+            if let Some(conn) = ConnState::get(id) {
+                conn.close();
+            }
+        };
+        if self.shared.lp.on_loop_thread() {
+            close();
+        } else {
+            let _ = self.shared.lp.post(close);
+        }
+    }
+}
+

@@ -1,0 +1,109 @@
+//! The one error type of the runtime.
+
+use std::fmt;
+
+/// What went wrong, broadly: lets callers react without parsing messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The peer went away, before or during the call.
+    Disconnected,
+    /// The peer's implementation failed; the message is the peer's.
+    RemoteException,
+    /// The peer sent something that cannot be decoded into the expected type.
+    InvalidArgument,
+    /// The peer does not implement the method or interface.
+    Unimplemented,
+    /// A local failure: an I/O error, a misuse of the API, a stopped event loop.
+    Failed,
+}
+
+/// An error from a call, a connection or the event loop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    /// Broad category of the failure.
+    pub kind: ErrorKind,
+    /// Human-readable description, carrying the peer's text for remote errors.
+    pub message: String,
+}
+
+/// Result alias used throughout the runtime and generated code.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Creates an error of the given kind.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error { kind, message: message.into() }
+    }
+
+    /// A local failure.
+    pub fn failed(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Failed, message)
+    }
+
+    /// The peer is gone.
+    pub fn disconnected(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Disconnected, message)
+    }
+
+    /// The peer sent a value that does not fit the expected type.
+    pub fn invalid_argument(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidArgument, message)
+    }
+
+    /// Converts an error that a call returned into the caller's view of it, with the
+    /// original's texts for disconnects.
+    pub(crate) fn from_call(e: capnp::Error) -> Self {
+        match e.kind {
+            capnp::ErrorKind::Disconnected => {
+                Self::disconnected("IPC client method call interrupted by disconnect.")
+            }
+            capnp::ErrorKind::Unimplemented => Self::new(ErrorKind::Unimplemented, e.extra),
+            _ => {
+                let text = e.extra;
+                let text = text.strip_prefix("remote exception: ").unwrap_or(&text);
+                Self::new(ErrorKind::RemoteException, text)
+            }
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<capnp::Error> for Error {
+    fn from(e: capnp::Error) -> Self {
+        let kind = match e.kind {
+            capnp::ErrorKind::Disconnected => ErrorKind::Disconnected,
+            capnp::ErrorKind::Unimplemented => ErrorKind::Unimplemented,
+            _ => ErrorKind::InvalidArgument,
+        };
+        Error::new(kind, e.extra)
+    }
+}
+
+impl From<capnp::NotInSchema> for Error {
+    fn from(e: capnp::NotInSchema) -> Self {
+        Error::invalid_argument(e.to_string())
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::failed(e.to_string())
+    }
+}
+
+impl From<Error> for capnp::Error {
+    fn from(e: Error) -> Self {
+        match e.kind {
+            ErrorKind::Disconnected => capnp::Error::disconnected(e.message),
+            ErrorKind::Unimplemented => capnp::Error::unimplemented(e.message),
+            _ => capnp::Error::failed(e.message),
+        }
+    }
+}

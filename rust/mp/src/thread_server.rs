@@ -1,0 +1,106 @@
+//! Servers of the `ThreadMap` and `Thread` interfaces of `proxy.capnp`.
+
+use std::rc::{Rc, Weak};
+use std::sync::Arc;
+
+use capnp::capability::Promise;
+
+use crate::connection::ConnState;
+use crate::proxy_capnp::{thread, thread_map};
+use crate::thread_context::ThreadContext;
+use crate::thread_name::thread_name;
+use crate::waiter::Waiter;
+
+/// A thread of this process that a peer can name in `Context`: either a worker started by
+/// `makeThread`/`makePool`, or an application thread blocked in a call (a callback thread).
+pub(crate) struct ThreadServer {
+    pub(crate) name: String,
+    pub(crate) waiter: Arc<Waiter>,
+    /// Workers stop when the last capability to them is released.
+    owns_thread: bool,
+}
+
+impl ThreadServer {
+    /// Stands for an existing thread (the caller of an outgoing call).
+    pub(crate) fn for_caller(name: String, waiter: Arc<Waiter>) -> Self {
+        ThreadServer { name, waiter, owns_thread: false }
+    }
+
+    /// Starts a worker thread whose name is `<ThreadName(exe)> <suffix>`, as the original
+    /// names them, and waits until it is ready.
+    pub(crate) fn start_worker(exe_name: &str, suffix: String) -> std::io::Result<Self> {
+        let exe_name = exe_name.to_string();
+        let (tx, rx) = std::sync::mpsc::channel();
+        // No thread name is set, like the original: the pthread name stays the process's.
+        std::thread::Builder::new().spawn(move || {
+            ThreadContext::with(|tc| {
+                let name = format!("{} {}", thread_name(&exe_name), suffix);
+                tc.set_name(name.clone());
+                let _ = tx.send((name, tc.waiter.clone()));
+                tc.waiter.run_until_stopped();
+            })
+        })?;
+        let (name, waiter) = rx
+            .recv()
+            .map_err(|_| std::io::Error::other("worker thread failed to start"))?;
+        Ok(ThreadServer { name, waiter, owns_thread: true })
+    }
+}
+
+impl Drop for ThreadServer {
+    fn drop(&mut self) {
+        if self.owns_thread {
+            // The worker finishes the work it has queued, then exits.
+            self.waiter.stop();
+        }
+    }
+}
+
+impl thread::Server for ThreadServer {
+    fn get_name(
+        self: Rc<Self>,
+        _: thread::GetNameParams,
+        mut results: thread::GetNameResults,
+    ) -> impl std::future::Future<Output = Result<(), capnp::Error>> + 'static {
+        results.get().set_result(self.name.as_str());
+        std::future::ready(Ok(()))
+    }
+}
+
+/// Lets the peer create threads in this process, for one connection.
+pub(crate) struct ThreadMapServer {
+    pub(crate) conn: Weak<ConnState>,
+}
+
+impl thread_map::Server for ThreadMapServer {
+    fn make_thread(
+        self: Rc<Self>,
+        params: thread_map::MakeThreadParams,
+        mut results: thread_map::MakeThreadResults,
+    ) -> impl std::future::Future<Output = Result<(), capnp::Error>> + 'static {
+        let result = (|| {
+            let conn = self.conn.upgrade().ok_or_else(|| capnp::Error::disconnected("connection closed".into()))?;
+            let from = params.get()?.get_name()?;
+            let from = String::from_utf8_lossy(from.as_bytes()).into_owned();
+            let server = ThreadServer::start_worker(conn.lp.exe_name(), format!("(from {from})"))
+                .map_err(|e| capnp::Error::failed(format!("cannot start thread: {e}")))?;
+            let client = conn.threads.borrow_mut().new_client(server);
+            results.get().set_result(client);
+            Ok(())
+        })();
+        std::future::ready(result)
+    }
+
+    fn make_pool(
+        self: Rc<Self>,
+        params: thread_map::MakePoolParams,
+        _: thread_map::MakePoolResults,
+    ) -> impl std::future::Future<Output = Result<(), capnp::Error>> + 'static {
+        let result = (|| {
+            let conn = self.conn.upgrade().ok_or_else(|| capnp::Error::disconnected("connection closed".into()))?;
+            let count = params.get()?.get_count();
+            conn.make_pool(count)
+        })();
+        Promise::from_future(std::future::ready(result))
+    }
+}
