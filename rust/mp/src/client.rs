@@ -76,6 +76,33 @@ impl ProxyClient {
         &self.inner.conn
     }
 
+    /// Asks the peer to start a pool of `count` threads for this connection (`makePool`);
+    /// calls whose `Context` names no thread then run on it.
+    pub fn make_pool(&self, count: u32) -> Result<()> {
+        static MAKE_POOL: MethodInfo = MethodInfo {
+            interface_id: 0xee5e_3717_9ad9_dc9d,
+            method_id: 1,
+            interface_name: "ThreadMap",
+            method_name: "makePool",
+        };
+        let conn_id = self.inner.conn.id;
+        let lp = self.inner.conn.lp.clone();
+        let map = lp.sync(move || {
+            let conn = ConnState::get(conn_id)?;
+            let map = conn.peer_thread_map.borrow().clone()?;
+            Some(ProxyClient::new(&conn, map.client, None, None))
+        })?;
+        let map = map.ok_or_else(|| Error::failed("the peer sent no ThreadMap (construct was not called)"))?;
+        map.call(
+            &MAKE_POOL,
+            move |_, params| {
+                params.init_as::<crate::proxy_capnp::thread_map::make_pool_params::Builder<'_>>().set_count(count);
+                Ok(())
+            },
+            |_, _| Ok(()),
+        )
+    }
+
     /// Calls `method` and blocks until the reply. `build` fills the params and `read` decodes
     /// the results; both run on the loop thread. While it waits, the calling thread runs the
     /// calls the peer makes back to it.

@@ -19,6 +19,11 @@ use crate::server::new_server_client;
 /// interface (`Init`), after calling `construct` if the interface has it. Dropping the
 /// returned proxy closes the connection.
 pub fn connect_stream<I: Interface + ?Sized>(lp: &EventLoop, stream: UnixStream) -> Result<Box<I>> {
+    Ok(I::make_client(connect_stream_proxy::<I>(lp, stream)?))
+}
+
+/// Like [`connect_stream`], but returns the untyped [`ProxyClient`] (for raw calls).
+pub fn connect_stream_proxy<I: Interface + ?Sized>(lp: &EventLoop, stream: UnixStream) -> Result<ProxyClient> {
     let loop_ref = lp.add_ref();
     let lp2 = lp.clone();
     let client = lp.sync(move || -> Result<ProxyClient> {
@@ -28,7 +33,7 @@ pub fn connect_stream<I: Interface + ?Sized>(lp: &EventLoop, stream: UnixStream)
         Ok(ProxyClient::new(&conn, peer, I::DESTROY, Some(owner)))
     })??;
     I::construct(&client)?;
-    Ok(I::make_client(client))
+    Ok(client)
 }
 
 fn bootstrap_factory<I: Interface + ?Sized>(init: Arc<I>) -> BootstrapFactory {

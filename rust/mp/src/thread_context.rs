@@ -105,3 +105,9 @@ impl Drop for ThreadContext {
         self.waiter.exit();
     }
 }
+
+/// The name the runtime uses for the calling thread: the name it gave a worker thread, else
+/// `ThreadName(exe_name)` in the original's format.
+pub fn current_thread_name(exe_name: &str) -> String {
+    ThreadContext::with(|tc| tc.name(exe_name))
+}

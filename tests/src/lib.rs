@@ -1,0 +1,91 @@
+//! Test interfaces and a reference implementation of them, shared by the in-process tests
+//! and the `mptest-server` child process.
+
+#![allow(missing_docs)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+pub mod service_capnp {
+    include!(concat!(env!("OUT_DIR"), "/service_capnp.rs"));
+}
+
+use service_capnp::{Callback, Service, TestInit};
+
+/// Counts `Service` objects destroyed in this process.
+pub static DESTROYED: AtomicU32 = AtomicU32::new(0);
+
+pub struct ServiceImpl {
+    loop_tid: i64,
+}
+
+impl Drop for ServiceImpl {
+    fn drop(&mut self) {
+        DESTROYED.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+impl Service for ServiceImpl {
+    fn add(&self, a: i32, b: i32) -> mp::Result<i32> {
+        Ok(a.wrapping_add(b))
+    }
+    fn add_on_loop(&self, a: i32, b: i32) -> mp::Result<i32> {
+        Ok(a.wrapping_add(b))
+    }
+    fn where_am_i(&self) -> mp::Result<(i64, String)> {
+        Ok((mp::current_tid(), current_thread_name()))
+    }
+    fn loop_tid(&self) -> mp::Result<i64> {
+        // Runs on the loop thread (no Context): report where that is.
+        let _ = self.loop_tid;
+        Ok(mp::current_tid())
+    }
+    fn call_back(&self, cb: Option<Box<dyn Callback>>, depth: i32) -> mp::Result<Vec<i64>> {
+        let cb = cb.ok_or_else(|| mp::Error::invalid_argument("null callback"))?;
+        cb.call(depth)
+    }
+    fn sleep_ms(&self, ms: u32) -> mp::Result<()> {
+        std::thread::sleep(std::time::Duration::from_millis(ms.into()));
+        Ok(())
+    }
+    fn echo(&self, text: String, data: Vec<u8>, list: Vec<String>, flags: Vec<bool>) -> mp::Result<(String, Vec<u8>, Vec<String>, Vec<bool>)> {
+        Ok((text, data, list, flags))
+    }
+    fn add_out(&self, a: i64, b: i64) -> mp::Result<(i64, i64)> {
+        Ok((a + b, a * b))
+    }
+    fn accumulate(&self, x: u64, total: &mut u64) -> mp::Result<()> {
+        *total += x;
+        Ok(())
+    }
+    fn fail(&self, message: String) -> mp::Result<()> {
+        Err(mp::Error::failed(message))
+    }
+    fn destroyed(&self) -> mp::Result<u32> {
+        Ok(DESTROYED.load(Ordering::SeqCst))
+    }
+}
+
+pub struct TestInitImpl;
+
+impl TestInit for TestInitImpl {
+    fn make_service(&self) -> mp::Result<Option<Box<dyn Service>>> {
+        Ok(Some(Box::new(ServiceImpl { loop_tid: 0 })))
+    }
+    fn make_nothing(&self) -> mp::Result<Option<Box<dyn Service>>> {
+        Ok(None)
+    }
+    fn where_am_i(&self) -> mp::Result<(i64, String)> {
+        Ok((mp::current_tid(), current_thread_name()))
+    }
+}
+
+/// The bootstrap object tests serve.
+pub fn test_init() -> Arc<dyn TestInit> {
+    Arc::new(TestInitImpl)
+}
+
+/// The runtime's name for the calling thread (workers are named `... (from ...)`).
+pub fn current_thread_name() -> String {
+    mp::current_thread_name("mptest")
+}

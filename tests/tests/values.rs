@@ -1,0 +1,61 @@
+//! Values across the wire: text, data, lists, outputs, in/out params, errors.
+
+mod common;
+
+#[test]
+fn values_round_trip() {
+    for (kind, pair) in common::both() {
+        let service = pair.service();
+        let list = vec!["a".to_string(), String::new(), "ünï".to_string()];
+        let flags = vec![true, false, true, true, false, false, false, false, true];
+        let data = (0..=255u8).collect::<Vec<_>>();
+        let (text, d, l, f) = service.echo("héllo\0x".into(), data.clone(), list.clone(), flags.clone()).expect("echo");
+        assert_eq!((text.as_str(), d, l, f), ("héllo\0x", data, list, flags), "{kind}");
+        assert_eq!(service.add_out(6, 7).expect("addOut"), (13, 42), "{kind}");
+        let mut total = 10;
+        service.accumulate(5, &mut total).expect("accumulate");
+        assert_eq!(total, 15, "{kind}");
+        drop(service);
+        pair.close();
+    }
+}
+
+#[test]
+fn server_errors_reach_the_caller_as_values() {
+    for (kind, pair) in common::both() {
+        let service = pair.service();
+        let err = service.fail("it broke".into()).expect_err("fail");
+        assert_eq!(err.kind, mp::ErrorKind::RemoteException, "{kind}");
+        assert_eq!(err.message, "it broke", "{kind}");
+        // The connection survives an error.
+        assert_eq!(service.add(2, 2).expect("add"), 4, "{kind}");
+        drop(service);
+        pair.close();
+    }
+}
+
+#[test]
+fn debug_log_has_the_originals_request_lines() {
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let sink = lines.clone();
+    let log = mp::LogOptions::new(mp::LogLevel::Debug, move |m| sink.lock().unwrap().push(m.message));
+    let pair = common::in_process_with(log);
+    let service = pair.service();
+    assert_eq!(service.add(1, 2).expect("add"), 3);
+    drop(service);
+    pair.close();
+    let lines = lines.lock().unwrap().join("\n");
+    for needle in [
+        "IPC client first request from current thread, constructing waiter",
+        "IPC client send TestInit.construct$Params",
+        "IPC client send Service.add$Params",
+        "IPC server recv request  #",
+        "IPC server post request  #",
+        "IPC server executing request #",
+        "IPC server send response #",
+        "IPC client recv Service.add$Results",
+        "IPC server: socket disconnected.",
+    ] {
+        assert!(lines.contains(needle), "missing {needle:?} in:\n{lines}");
+    }
+}
