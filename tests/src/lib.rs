@@ -48,7 +48,13 @@ impl Service for ServiceImpl {
         std::thread::sleep(std::time::Duration::from_millis(ms.into()));
         Ok(())
     }
-    fn echo(&self, text: String, data: Vec<u8>, list: Vec<String>, flags: Vec<bool>) -> mp::Result<(String, Vec<u8>, Vec<String>, Vec<bool>)> {
+    fn echo(
+        &self,
+        text: String,
+        data: Vec<u8>,
+        list: Vec<String>,
+        flags: Vec<bool>,
+    ) -> mp::Result<(String, Vec<u8>, Vec<String>, Vec<bool>)> {
         Ok((text, data, list, flags))
     }
     fn add_out(&self, a: i64, b: i64) -> mp::Result<(i64, i64)> {

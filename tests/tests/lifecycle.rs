@@ -26,7 +26,10 @@ fn dropping_a_proxy_sends_destroy_before_release() {
 #[test]
 fn null_interface_results_read_as_none() {
     for (kind, pair) in common::both() {
-        assert!(pair.init().make_nothing().expect("makeNothing").is_none(), "{kind}");
+        assert!(
+            pair.init().make_nothing().expect("makeNothing").is_none(),
+            "{kind}"
+        );
         pair.close();
     }
 }
@@ -45,12 +48,27 @@ fn killing_the_server_during_a_call_gives_disconnected_quickly() {
     std::thread::sleep(Duration::from_millis(200));
     // SAFETY-free: kill is a plain syscall wrapper here.
     let killed_at = Instant::now();
-    assert_eq!(std::process::Command::new("kill").args(["-9", &pid.to_string()]).status().expect("kill").code(), Some(0));
-    let (result, returned_at) = rx.recv_timeout(Duration::from_secs(1)).expect("call returned within 1 s of the kill");
+    assert_eq!(
+        std::process::Command::new("kill")
+            .args(["-9", &pid.to_string()])
+            .status()
+            .expect("kill")
+            .code(),
+        Some(0)
+    );
+    let (result, returned_at) = rx
+        .recv_timeout(Duration::from_secs(1))
+        .expect("call returned within 1 s of the kill");
     let err = result.expect_err("call must fail");
     assert_eq!(err.kind, mp::ErrorKind::Disconnected);
-    assert_eq!(err.message, "IPC client method call interrupted by disconnect.");
-    eprintln!("disconnect noticed {:?} after the kill", returned_at.duration_since(killed_at));
+    assert_eq!(
+        err.message,
+        "IPC client method call interrupted by disconnect."
+    );
+    eprintln!(
+        "disconnect noticed {:?} after the kill",
+        returned_at.duration_since(killed_at)
+    );
     let service = caller.join().expect("caller thread");
     let err = service.add(1, 1).expect_err("later call");
     assert_eq!(err.kind, mp::ErrorKind::Disconnected);
@@ -72,7 +90,9 @@ fn closing_the_client_ends_the_spawned_child() {
 }
 
 fn thread_count() -> usize {
-    std::fs::read_dir("/proc/self/task").map(|d| d.count()).unwrap_or(0)
+    std::fs::read_dir("/proc/self/task")
+        .map(|d| d.count())
+        .unwrap_or(0)
 }
 
 #[test]
@@ -94,7 +114,11 @@ fn no_thread_outlives_its_connection() {
     while thread_count() > baseline && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert_eq!(thread_count(), baseline, "threads left behind after the connection closed");
+    assert_eq!(
+        thread_count(),
+        baseline,
+        "threads left behind after the connection closed"
+    );
 }
 
 #[test]
@@ -105,26 +129,54 @@ fn listener_with_max_one_accepts_the_next_client_after_the_first_leaves() {
     let path = dir.join("node.sock");
     let listener = UnixListener::bind(&path).expect("bind");
     let server = mp::EventLoop::start("mptest", common::quiet()).expect("server loop");
-    mp::listen_connections(&server, listener, multiprocess_tests::test_init(), Some(1)).expect("listen");
+    mp::listen_connections(&server, listener, multiprocess_tests::test_init(), Some(1))
+        .expect("listen");
     let client_loop = mp::EventLoop::start("mptest", common::quiet()).expect("client loop");
 
-    let first = mp::connect_stream::<dyn TestInit>(&client_loop, UnixStream::connect(&path).expect("connect 1")).expect("first");
-    assert_eq!(first.make_service().expect("call").expect("service").add(1, 1).expect("add"), 2);
+    let first = mp::connect_stream::<dyn TestInit>(
+        &client_loop,
+        UnixStream::connect(&path).expect("connect 1"),
+    )
+    .expect("first");
+    assert_eq!(
+        first
+            .make_service()
+            .expect("call")
+            .expect("service")
+            .add(1, 1)
+            .expect("add"),
+        2
+    );
 
     let (tx, rx) = mpsc::channel();
     let second_loop = client_loop.clone();
     let second_path = path.clone();
     let second = std::thread::spawn(move || {
-        let init = mp::connect_stream::<dyn TestInit>(&second_loop, UnixStream::connect(&second_path).expect("connect 2"));
+        let init = mp::connect_stream::<dyn TestInit>(
+            &second_loop,
+            UnixStream::connect(&second_path).expect("connect 2"),
+        );
         let _ = tx.send(());
         init
     });
     // While the first client is connected, the second waits in the backlog.
-    assert!(rx.recv_timeout(Duration::from_millis(300)).is_err(), "second client served while the first was open");
+    assert!(
+        rx.recv_timeout(Duration::from_millis(300)).is_err(),
+        "second client served while the first was open"
+    );
     drop(first);
-    rx.recv_timeout(Duration::from_secs(10)).expect("second client served after the first left");
+    rx.recv_timeout(Duration::from_secs(10))
+        .expect("second client served after the first left");
     let second = second.join().expect("thread").expect("second connected");
-    assert_eq!(second.make_service().expect("call").expect("service").add(2, 3).expect("add"), 5);
+    assert_eq!(
+        second
+            .make_service()
+            .expect("call")
+            .expect("service")
+            .add(2, 3)
+            .expect("add"),
+        5
+    );
     drop(second);
     drop(client_loop);
     drop(server);
@@ -141,7 +193,10 @@ fn event_loop_stops_when_the_last_reference_goes() {
     assert_eq!(handle.sync(|| 8).expect("still running with one ref"), 8);
     drop(other);
     handle.wait_finished();
-    assert_eq!(handle.post(|| {}).expect_err("stopped").kind, mp::ErrorKind::Disconnected);
+    assert_eq!(
+        handle.post(|| {}).expect_err("stopped").kind,
+        mp::ErrorKind::Disconnected
+    );
 }
 
 #[test]

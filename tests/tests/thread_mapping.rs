@@ -16,7 +16,9 @@ impl Callback for Recorder {
     fn call(&self, depth: i32) -> mp::Result<Vec<i64>> {
         let mut tids = vec![mp::current_tid()];
         if depth > 1 {
-            let next = Box::new(Recorder { service: self.service.clone() });
+            let next = Box::new(Recorder {
+                service: self.service.clone(),
+            });
             tids.extend(self.service.call_back(Some(next), depth - 1)?);
         }
         Ok(tids)
@@ -27,9 +29,15 @@ impl Callback for Recorder {
 fn callback_runs_on_the_calling_thread() {
     for (kind, pair) in common::both() {
         let service: Arc<dyn Service> = Arc::from(pair.service());
-        let cb = Box::new(Recorder { service: service.clone() });
+        let cb = Box::new(Recorder {
+            service: service.clone(),
+        });
         let tids = service.call_back(Some(cb), 1).expect("callBack");
-        assert_eq!(tids, vec![mp::current_tid()], "{kind}: callback ran on another thread");
+        assert_eq!(
+            tids,
+            vec![mp::current_tid()],
+            "{kind}: callback ran on another thread"
+        );
         drop(service);
         pair.close();
     }
@@ -39,10 +47,16 @@ fn callback_runs_on_the_calling_thread() {
 fn callbacks_nest_three_deep_on_the_calling_thread() {
     for (kind, pair) in common::both() {
         let service: Arc<dyn Service> = Arc::from(pair.service());
-        let cb = Box::new(Recorder { service: service.clone() });
+        let cb = Box::new(Recorder {
+            service: service.clone(),
+        });
         let tids = service.call_back(Some(cb), 3).expect("callBack");
         let me = mp::current_tid();
-        assert_eq!(tids, vec![me, me, me], "{kind}: nested callbacks left the calling thread");
+        assert_eq!(
+            tids,
+            vec![me, me, me],
+            "{kind}: nested callbacks left the calling thread"
+        );
         drop(service);
         pair.close();
     }
@@ -70,15 +84,25 @@ fn context_calls_run_on_a_dedicated_thread_per_client_thread() {
         for h in handles {
             let seen = h.join().expect("client thread");
             let (tid, name) = seen[0].clone();
-            assert!(seen.iter().all(|s| s.0 == tid), "{kind}: one client thread used several server threads");
-            assert!(name.contains(" (from mptest-"), "{kind}: worker name {name:?} not in the original's format");
+            assert!(
+                seen.iter().all(|s| s.0 == tid),
+                "{kind}: one client thread used several server threads"
+            );
+            assert!(
+                name.contains(" (from mptest-"),
+                "{kind}: worker name {name:?} not in the original's format"
+            );
             assert_ne!(tid, loop_tid, "{kind}: Context call ran on the loop thread");
             per_thread.push(tid);
         }
         let mut distinct = per_thread.clone();
         distinct.sort_unstable();
         distinct.dedup();
-        assert_eq!(distinct.len(), 8, "{kind}: server threads shared between client threads: {per_thread:?}");
+        assert_eq!(
+            distinct.len(),
+            8,
+            "{kind}: server threads shared between client threads: {per_thread:?}"
+        );
         drop(service);
         pair.close();
     }
@@ -92,7 +116,11 @@ fn calls_without_context_run_on_the_loop_thread() {
         let (worker, _) = service.where_am_i().expect("whereAmI");
         let on_loop = service.loop_tid().expect("loopTid");
         assert_ne!(worker, on_loop, "{kind}");
-        assert_eq!(on_loop, service.loop_tid().expect("loopTid"), "{kind}: loop thread changed");
+        assert_eq!(
+            on_loop,
+            service.loop_tid().expect("loopTid"),
+            "{kind}: loop thread changed"
+        );
         drop(service);
         pair.close();
     }
@@ -122,18 +150,28 @@ fn null_context_thread_uses_the_pool_or_fails_like_the_original() {
     let runner = server.clone();
     std::thread::spawn(move || runner.run());
     let client_loop = mp::EventLoop::start("mptest", common::quiet()).expect("loop");
-    let init = mp::connect_stream_proxy::<dyn multiprocess_tests::service_capnp::TestInit>(&client_loop, a).expect("connect");
+    let init = mp::connect_stream_proxy::<dyn multiprocess_tests::service_capnp::TestInit>(
+        &client_loop,
+        a,
+    )
+    .expect("connect");
 
     let err = where_am_i_without_thread(&init).expect_err("no pool yet");
     assert_eq!(err.kind, mp::ErrorKind::RemoteException);
-    assert_eq!(err.message, "std::exception: no thread specified and no pool configured");
+    assert_eq!(
+        err.message,
+        "std::exception: no thread specified and no pool configured"
+    );
 
     init.make_pool(2).expect("makePool");
     let name = where_am_i_without_thread(&init).expect("runs on the pool");
     assert!(name.ends_with(" (pool/0)"), "ran on {name:?}");
 
     let err = init.make_pool(1).expect_err("second pool");
-    assert_eq!(err.message, "std::exception: makePool called on connection with existing pool");
+    assert_eq!(
+        err.message,
+        "std::exception: makePool called on connection with existing pool"
+    );
 
     drop(init);
     drop(client_loop);

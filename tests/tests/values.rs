@@ -9,8 +9,14 @@ fn values_round_trip() {
         let list = vec!["a".to_string(), String::new(), "ünï".to_string()];
         let flags = vec![true, false, true, true, false, false, false, false, true];
         let data = (0..=255u8).collect::<Vec<_>>();
-        let (text, d, l, f) = service.echo("héllo\0x".into(), data.clone(), list.clone(), flags.clone()).expect("echo");
-        assert_eq!((text.as_str(), d, l, f), ("héllo\0x", data, list, flags), "{kind}");
+        let (text, d, l, f) = service
+            .echo("héllo\0x".into(), data.clone(), list.clone(), flags.clone())
+            .expect("echo");
+        assert_eq!(
+            (text.as_str(), d, l, f),
+            ("héllo\0x", data, list, flags),
+            "{kind}"
+        );
         assert_eq!(service.add_out(6, 7).expect("addOut"), (13, 42), "{kind}");
         let mut total = 10;
         service.accumulate(5, &mut total).expect("accumulate");
@@ -38,7 +44,9 @@ fn server_errors_reach_the_caller_as_values() {
 fn debug_log_has_the_originals_request_lines() {
     let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let sink = lines.clone();
-    let log = mp::LogOptions::new(mp::LogLevel::Debug, move |m| sink.lock().unwrap().push(m.message));
+    let log = mp::LogOptions::new(mp::LogLevel::Debug, move |m| {
+        sink.lock().unwrap().push(m.message)
+    });
     let pair = common::in_process_with(log);
     let service = pair.service();
     assert_eq!(service.add(1, 2).expect("add"), 3);

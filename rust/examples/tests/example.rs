@@ -5,7 +5,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-const EXPECTED: &str = "Enter the equation, or \"exit\" to quit: mpprinter: Wow 1+1, that's a tough one.\n\n\
+const EXPECTED: &str =
+    "Enter the equation, or \"exit\" to quit: mpprinter: Wow 1+1, that's a tough one.\n\n\
 Enter the equation, or \"exit\" to quit: mpprinter: Wow 2*3, that's a tough one.\n\n\
 Enter the equation, or \"exit\" to quit: Bye!\n";
 
@@ -24,7 +25,8 @@ fn stage(test: &str, programs: &[(&str, PathBuf)]) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create test dir");
     for (name, from) in programs {
-        std::fs::copy(from, dir.join(name)).unwrap_or_else(|e| panic!("copy {}: {e}", from.display()));
+        std::fs::copy(from, dir.join(name))
+            .unwrap_or_else(|e| panic!("copy {}: {e}", from.display()));
     }
     dir
 }
@@ -38,7 +40,12 @@ fn run_example(dir: &Path) -> (bool, String, String) {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start mpexample");
-    child.stdin.take().expect("stdin").write_all(b"1+1\n2*3\nexit\n").expect("write stdin");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"1+1\n2*3\nexit\n")
+        .expect("write stdin");
     let out = child.wait_with_output().expect("wait mpexample");
     (
         out.status.success(),
@@ -49,24 +56,44 @@ fn run_example(dir: &Path) -> (bool, String, String) {
 
 #[test]
 fn example_solves_equations_from_stdin() {
-    let dir = stage("rust", &[("mpexample", ours("mpexample")), ("mpcalculator", ours("mpcalculator")), ("mpprinter", ours("mpprinter"))]);
+    let dir = stage(
+        "rust",
+        &[
+            ("mpexample", ours("mpexample")),
+            ("mpcalculator", ours("mpcalculator")),
+            ("mpprinter", ours("mpprinter")),
+        ],
+    );
     let (ok, stdout, stderr) = run_example(&dir);
     assert!(ok, "mpexample failed: {stderr}");
     assert_eq!(stdout, EXPECTED);
     let log = std::fs::read_to_string(dir.join("debug.log")).expect("debug.log written");
     // The calculator's worker called back into mpexample's blocked main thread.
-    assert!(log.contains("IPC server executing request"), "log lacks worker lines:\n{log}");
+    assert!(
+        log.contains("IPC server executing request"),
+        "log lacks worker lines:\n{log}"
+    );
     assert!(log.contains("IPC client send InitInterface.construct$Params"));
     let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
 fn example_usage_errors() {
-    let out = Command::new(ours("mpcalculator")).output().expect("run mpcalculator");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "Usage: mpcalculator <fd>\n");
+    let out = Command::new(ours("mpcalculator"))
+        .output()
+        .expect("run mpcalculator");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "Usage: mpcalculator <fd>\n"
+    );
     assert!(!out.status.success());
-    let out = Command::new(ours("mpprinter")).arg("junk").output().expect("run mpprinter");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("StartSpawned: invalid connect_info 'junk'"));
+    let out = Command::new(ours("mpprinter"))
+        .arg("junk")
+        .output()
+        .expect("run mpprinter");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("StartSpawned: invalid connect_info 'junk'")
+    );
     assert!(!out.status.success());
 }
 
@@ -74,14 +101,19 @@ fn example_usage_errors() {
 /// `$MP_ORIGINAL_PREFIX/example/<name>`.
 fn original(name: &str) -> Option<PathBuf> {
     let prefix = PathBuf::from(std::env::var_os("MP_ORIGINAL_PREFIX")?);
-    ["bin", "example"].iter().map(|d| prefix.join(d).join(name)).find(|p| p.is_file())
+    ["bin", "example"]
+        .iter()
+        .map(|d| prefix.join(d).join(name))
+        .find(|p| p.is_file())
 }
 
 #[test]
 fn interop_with_original_example() {
-    let (Some(example), Some(calculator), Some(printer)) =
-        (original("mpexample"), original("mpcalculator"), original("mpprinter"))
-    else {
+    let (Some(example), Some(calculator), Some(printer)) = (
+        original("mpexample"),
+        original("mpcalculator"),
+        original("mpprinter"),
+    ) else {
         eprintln!(
             "SKIPPED interop_with_original_example: set MP_ORIGINAL_PREFIX to an installed original \
              libmultiprocess whose bin/ (or build tree example/) holds mpexample, mpcalculator and mpprinter"
@@ -89,17 +121,37 @@ fn interop_with_original_example() {
         return;
     };
     // The original's mpexample with our children.
-    let dir = stage("orig-parent", &[("mpexample", example), ("mpcalculator", ours("mpcalculator")), ("mpprinter", ours("mpprinter"))]);
+    let dir = stage(
+        "orig-parent",
+        &[
+            ("mpexample", example),
+            ("mpcalculator", ours("mpcalculator")),
+            ("mpprinter", ours("mpprinter")),
+        ],
+    );
     let (ok, stdout, stderr) = run_example(&dir);
     assert!(ok, "original mpexample with our children failed: {stderr}");
     assert_eq!(stdout, EXPECTED);
     let _ = std::fs::remove_dir_all(dir);
     // Our mpexample with the original's children.
-    let dir = stage("orig-children", &[("mpexample", ours("mpexample")), ("mpcalculator", calculator), ("mpprinter", printer)]);
+    let dir = stage(
+        "orig-children",
+        &[
+            ("mpexample", ours("mpexample")),
+            ("mpcalculator", calculator),
+            ("mpprinter", printer),
+        ],
+    );
     let (ok, stdout, stderr) = run_example(&dir);
-    assert!(ok, "our mpexample with the original's children failed: {stderr}");
+    assert!(
+        ok,
+        "our mpexample with the original's children failed: {stderr}"
+    );
     assert_eq!(stdout, EXPECTED);
     let log = std::fs::read_to_string(dir.join("debug.log")).unwrap_or_default();
-    assert!(!log.contains("IPC server error"), "original children logged errors:\n{log}");
+    assert!(
+        !log.contains("IPC server error"),
+        "original children logged errors:\n{log}"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }

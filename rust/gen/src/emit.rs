@@ -43,13 +43,21 @@ pub(crate) fn generate(
             }
         }
         resolver.paths.insert(id, parts.join("::"));
-        if ctx.node_map.get(&id).is_some_and(|n| matches!(n.which(), Ok(node::File(())))) {
+        if ctx
+            .node_map
+            .get(&id)
+            .is_some_and(|n| matches!(n.which(), Ok(node::File(()))))
+        {
             resolver.file_paths.insert(id, parts.join("::"));
         }
     }
     let mut outputs = Vec::new();
     for file in ctx.request.get_requested_files().map_err(err)? {
-        let filename = file.get_filename().map_err(err)?.to_string().map_err(|e| GenError::one(e.to_string()))?;
+        let filename = file
+            .get_filename()
+            .map_err(err)?
+            .to_string()
+            .map_err(|e| GenError::one(e.to_string()))?;
         let mut interfaces = Vec::new();
         collect_wrapped(&ctx.node_map, file.get_id(), &mut interfaces);
         let mut text = String::new();
@@ -59,14 +67,20 @@ pub(crate) fn generate(
             }
         }
         let stem = std::path::Path::new(&filename);
-        let root = stem.file_stem().and_then(|s| s.to_str()).unwrap_or_default().replace('-', "_");
+        let root = stem
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .replace('-', "_");
         let out = stem.with_file_name(format!("{root}_capnp.rs"));
         outputs.push((out, text));
     }
     if resolver.problems.is_empty() {
         Ok(outputs)
     } else {
-        Err(GenError { problems: resolver.problems })
+        Err(GenError {
+            problems: resolver.problems,
+        })
     }
 }
 
@@ -88,8 +102,15 @@ fn collect_wrapped(nodes: &HashMap<u64, node::Reader<'_>>, id: u64, out: &mut Ve
 
 const CAPNP: &str = "::mp::__private::capnp";
 
+/// Generated code is not linted: its shape follows the schema, not a style.
+const ALLOW: &str = "#[allow(clippy::all, clippy::pedantic, unused, non_upper_case_globals)]";
+
 fn static_name(m: &Method) -> String {
-    format!("{}_{}", names::upper(&m.interface_name.replace('.', "")), names::upper(&m.name))
+    format!(
+        "{}_{}",
+        names::upper(&m.interface_name.replace('.', "")),
+        names::upper(&m.name)
+    )
 }
 
 fn tuple(items: &[String]) -> String {
@@ -146,7 +167,10 @@ fn decode(f: &Field, ty: &Ty) -> String {
 }
 
 fn value_type(outputs: &[&Field]) -> String {
-    let types: Vec<String> = outputs.iter().filter_map(|f| f.ty().map(Ty::rust)).collect();
+    let types: Vec<String> = outputs
+        .iter()
+        .filter_map(|f| f.ty().map(Ty::rust))
+        .collect();
     if types.is_empty() {
         "()".into()
     } else {
@@ -165,24 +189,46 @@ fn signature(m: &Method) -> String {
             args.push(format!("{}: {ty}", f.ident()));
         }
     }
-    format!("fn {}({}) -> ::mp::Result<{}>", m.rust_name(), args.join(", "), value_type(&m.outputs()))
+    format!(
+        "fn {}({}) -> ::mp::Result<{}>",
+        m.rust_name(),
+        args.join(", "),
+        value_type(&m.outputs())
+    )
 }
 
 /// `receiver.call(...)` for method `m`, as the body of a client function.
 fn client_call(m: &Method, module: &str, receiver: &str) -> String {
     let mut s = String::new();
     let inputs: Vec<&Field> = m.inputs().collect();
-    let in_outs: Vec<&Field> = inputs.iter().copied().filter(|f| m.is_in_out(&f.name)).collect();
+    let in_outs: Vec<&Field> = inputs
+        .iter()
+        .copied()
+        .filter(|f| m.is_in_out(&f.name))
+        .collect();
     for f in &in_outs {
-        let _ = writeln!(s, "let __in_{} = ::std::clone::Clone::clone(&*{});", f.accessor(), f.ident());
+        let _ = writeln!(
+            s,
+            "let __in_{} = ::std::clone::Clone::clone(&*{});",
+            f.accessor(),
+            f.ident()
+        );
     }
-    let _ = writeln!(s, "let __reply = {receiver}.call(&{module}::{},", static_name(m));
+    let _ = writeln!(
+        s,
+        "let __reply = {receiver}.call(&{module}::{},",
+        static_name(m)
+    );
     let _ = writeln!(
         s,
         "    move |__ctx: &::mp::CallCtx, __params: {CAPNP}::any_pointer::Builder<'_>| -> ::mp::Result<()> {{"
     );
     let _ = writeln!(s, "        let _ = &__ctx;");
-    let _ = writeln!(s, "        let mut __p = __params.init_as::<{}::Builder<'_>>();", m.params_path);
+    let _ = writeln!(
+        s,
+        "        let mut __p = __params.init_as::<{}::Builder<'_>>();",
+        m.params_path
+    );
     for f in &m.params {
         let acc = f.accessor();
         let line = match &f.role {
@@ -196,20 +242,33 @@ fn client_call(m: &Method, module: &str, receiver: &str) -> String {
     }
     let _ = writeln!(s, "        let _ = &mut __p;\n        Ok(())\n    }},");
     let outputs = m.outputs();
-    let out_names: Vec<String> = outputs.iter().map(|f| format!("__out_{}", f.accessor())).collect();
-    let io_names: Vec<String> = in_outs.iter().map(|f| format!("__out_{}", f.accessor())).collect();
+    let out_names: Vec<String> = outputs
+        .iter()
+        .map(|f| format!("__out_{}", f.accessor()))
+        .collect();
+    let io_names: Vec<String> = in_outs
+        .iter()
+        .map(|f| format!("__out_{}", f.accessor()))
+        .collect();
     let _ = writeln!(
         s,
         "    move |__ctx: &::mp::CallCtx, __results: {CAPNP}::any_pointer::Reader<'_>| -> ::mp::Result<_> {{"
     );
     let _ = writeln!(s, "        let _ = &__ctx;");
-    let _ = writeln!(s, "        let __r = __results.get_as::<{}::Reader<'_>>()?;", m.results_path);
+    let _ = writeln!(
+        s,
+        "        let __r = __results.get_as::<{}::Reader<'_>>()?;",
+        m.results_path
+    );
     let _ = writeln!(s, "        let _ = &__r;");
     for f in &m.results {
         let acc = f.accessor();
         match &f.role {
             Role::ThreadMap => {
-                let _ = writeln!(s, "        if __r.has_{acc}() {{ __ctx.import_thread_map(__r.get_{acc}()?); }}");
+                let _ = writeln!(
+                    s,
+                    "        if __r.has_{acc}() {{ __ctx.import_thread_map(__r.get_{acc}()?); }}"
+                );
             }
             Role::Value(ty) => {
                 let _ = writeln!(s, "        let __out_{acc} = {};", decode(f, ty));
@@ -217,9 +276,19 @@ fn client_call(m: &Method, module: &str, receiver: &str) -> String {
             _ => {}
         }
     }
-    let _ = writeln!(s, "        Ok(({}, {}))", tuple_or_unit(&out_names), tuple_or_unit(&io_names));
+    let _ = writeln!(
+        s,
+        "        Ok(({}, {}))",
+        tuple_or_unit(&out_names),
+        tuple_or_unit(&io_names)
+    );
     let _ = writeln!(s, "    }})?;");
-    let _ = writeln!(s, "let ({}, {}) = __reply;", tuple_or_unit(&out_names), tuple_or_unit(&io_names));
+    let _ = writeln!(
+        s,
+        "let ({}, {}) = __reply;",
+        tuple_or_unit(&out_names),
+        tuple_or_unit(&io_names)
+    );
     for f in &in_outs {
         let _ = writeln!(s, "*{} = __out_{};", f.ident(), f.accessor());
     }
@@ -238,7 +307,11 @@ fn tuple_or_unit(items: &[String]) -> String {
 /// The server function for method `m`.
 fn server_method(m: &Method, module: &str, trait_name: &str) -> String {
     let mut s = String::new();
-    let fname = format!("__{}_{}", names::snake(&m.interface_name.replace('.', "")), names::snake(&m.name));
+    let fname = format!(
+        "__{}_{}",
+        names::snake(&m.interface_name.replace('.', "")),
+        names::snake(&m.name)
+    );
     let _ = writeln!(
         s,
         "fn {fname}(&self, __call: ::mp::server::IncomingCall) -> {CAPNP}::capability::Promise<(), {CAPNP}::Error> {{"
@@ -248,13 +321,24 @@ fn server_method(m: &Method, module: &str, trait_name: &str) -> String {
     } else if !m.is_construct() {
         let _ = writeln!(s, "    let __imp = match self.imp.get() {{ Ok(i) => i, Err(e) => return {CAPNP}::capability::Promise::err(e) }};");
     }
-    let _ = writeln!(s, "    {CAPNP}::capability::Promise::from_future(async move {{");
+    let _ = writeln!(
+        s,
+        "    {CAPNP}::capability::Promise::from_future(async move {{"
+    );
     let _ = writeln!(s, "        let ::mp::server::IncomingCall {{ params: __params, results: mut __results, ctx: __ctx, .. }} = __call;");
-    let _ = writeln!(s, "        let __r = __params.get()?.get_as::<{}::Reader<'_>>()?;", m.params_path);
+    let _ = writeln!(
+        s,
+        "        let __r = __params.get()?.get_as::<{}::Reader<'_>>()?;",
+        m.params_path
+    );
     let ctx_field = m.params.iter().find(|f| matches!(f.role, Role::Context));
     match ctx_field {
         Some(f) => {
-            let _ = writeln!(s, "        let __exec = Some(::mp::server::ExecContext::read(__r.get_{}()?)?);", f.accessor());
+            let _ = writeln!(
+                s,
+                "        let __exec = Some(::mp::server::ExecContext::read(__r.get_{}()?)?);",
+                f.accessor()
+            );
         }
         None => {
             let _ = writeln!(s, "        let __exec = None;");
@@ -264,7 +348,10 @@ fn server_method(m: &Method, module: &str, trait_name: &str) -> String {
         let acc = f.accessor();
         match &f.role {
             Role::ThreadMap => {
-                let _ = writeln!(s, "        if __r.has_{acc}() {{ __ctx.import_thread_map(__r.get_{acc}()?); }}");
+                let _ = writeln!(
+                    s,
+                    "        if __r.has_{acc}() {{ __ctx.import_thread_map(__r.get_{acc}()?); }}"
+                );
             }
             Role::Value(ty) => {
                 let mutable = if m.is_in_out(&f.name) { "mut " } else { "" };
@@ -275,7 +362,11 @@ fn server_method(m: &Method, module: &str, trait_name: &str) -> String {
     }
     let outputs = m.outputs();
     let out_names: Vec<String> = outputs.iter().map(|f| f.ident()).collect();
-    let io_names: Vec<String> = m.inputs().filter(|f| m.is_in_out(&f.name)).map(Field::ident).collect();
+    let io_names: Vec<String> = m
+        .inputs()
+        .filter(|f| m.is_in_out(&f.name))
+        .map(Field::ident)
+        .collect();
     let work = if m.is_destroy() {
         "drop(__imp); Ok(((), ()))".to_string()
     } else if m.is_construct() {
@@ -283,7 +374,13 @@ fn server_method(m: &Method, module: &str, trait_name: &str) -> String {
     } else {
         let args: Vec<String> = m
             .inputs()
-            .map(|f| if m.is_in_out(&f.name) { format!("&mut {}", f.ident()) } else { f.ident() })
+            .map(|f| {
+                if m.is_in_out(&f.name) {
+                    format!("&mut {}", f.ident())
+                } else {
+                    f.ident()
+                }
+            })
             .collect();
         format!(
             "let __ret = <dyn {trait_name}>::{}(&*__imp, {})?; Ok((__ret, {}))",
@@ -299,7 +396,11 @@ fn server_method(m: &Method, module: &str, trait_name: &str) -> String {
         static_name(m)
     );
     let _ = writeln!(s, "        let {} = __ret;", tuple_or_unit(&out_names));
-    let _ = writeln!(s, "        let mut __p = __results.get().init_as::<{}::Builder<'_>>();", m.results_path);
+    let _ = writeln!(
+        s,
+        "        let mut __p = __results.get().init_as::<{}::Builder<'_>>();",
+        m.results_path
+    );
     for f in &m.results {
         let acc = f.accessor();
         let line = match &f.role {
@@ -309,7 +410,10 @@ fn server_method(m: &Method, module: &str, trait_name: &str) -> String {
         };
         let _ = writeln!(s, "        {line}");
     }
-    let _ = writeln!(s, "        let _ = (&mut __p, &__ctx);\n        Ok(())\n    }})\n}}");
+    let _ = writeln!(
+        s,
+        "        let _ = (&mut __p, &__ctx);\n        Ok(())\n    }})\n}}"
+    );
     s
 }
 
@@ -318,7 +422,10 @@ fn interface(model: &Interface) -> String {
     let module = format!("__mp_{}", names::snake(name));
     let mut s = String::new();
     // Method descriptions.
-    let _ = writeln!(s, "#[doc(hidden)]\n#[allow(non_upper_case_globals, dead_code)]\npub mod {module} {{");
+    let _ = writeln!(
+        s,
+        "#[doc(hidden)]\n#[allow(non_upper_case_globals, dead_code)]\npub mod {module} {{"
+    );
     for m in &model.methods {
         let _ = writeln!(
             s,
@@ -330,9 +437,23 @@ fn interface(model: &Interface) -> String {
             m.name
         );
     }
-    for m in model.methods.iter().filter(|m| m.is_construct() || m.is_destroy()) {
-        let _ = writeln!(s, "    pub fn {}(__client: &::mp::ProxyClient) -> ::mp::Result<()> {{", m.rust_name());
-        for line in client_call(m, &format!("self::{module}").replace("self::", "super::"), "__client").lines() {
+    for m in model
+        .methods
+        .iter()
+        .filter(|m| m.is_construct() || m.is_destroy())
+    {
+        let _ = writeln!(
+            s,
+            "    pub fn {}(__client: &::mp::ProxyClient) -> ::mp::Result<()> {{",
+            m.rust_name()
+        );
+        for line in client_call(
+            m,
+            &format!("self::{module}").replace("self::", "super::"),
+            "__client",
+        )
+        .lines()
+        {
             let _ = writeln!(s, "        {line}");
         }
         let _ = writeln!(s, "    }}");
@@ -345,10 +466,18 @@ fn interface(model: &Interface) -> String {
         "/// Rust form of the `{}` interface. Methods not implemented return an `Unimplemented` error.",
         model.methods.first().map(|m| m.interface_name.as_str()).unwrap_or(name)
     );
-    let _ = writeln!(s, "pub trait {name}: Send + Sync {{");
-    for m in model.methods.iter().filter(|m| !m.is_construct() && !m.is_destroy()) {
+    let _ = writeln!(s, "{ALLOW}\npub trait {name}: Send + Sync {{");
+    for m in model
+        .methods
+        .iter()
+        .filter(|m| !m.is_construct() && !m.is_destroy())
+    {
         let unused: Vec<String> = m.inputs().map(Field::ident).collect();
-        let _ = writeln!(s, "    /// `{}` (method @{} of `{}`).", m.name, m.ordinal, m.interface_name);
+        let _ = writeln!(
+            s,
+            "    /// `{}` (method @{} of `{}`).",
+            m.name, m.ordinal, m.interface_name
+        );
         let _ = writeln!(s, "    {} {{", signature(m));
         if !unused.is_empty() {
             let _ = writeln!(s, "        let _ = ({},);", unused.join(", "));
@@ -364,8 +493,12 @@ fn interface(model: &Interface) -> String {
     // The client.
     let _ = writeln!(s, "/// Client proxy for `{name}`: calls the peer. Dropping the last clone calls `destroy` if the interface has it.");
     let _ = writeln!(s, "#[derive(Clone, Debug)]\npub struct {name}Client {{\n    /// The runtime handle to the peer's capability.\n    pub proxy: ::mp::ProxyClient,\n}}\n");
-    let _ = writeln!(s, "impl {name} for {name}Client {{");
-    for m in model.methods.iter().filter(|m| !m.is_construct() && !m.is_destroy()) {
+    let _ = writeln!(s, "{ALLOW}\nimpl {name} for {name}Client {{");
+    for m in model
+        .methods
+        .iter()
+        .filter(|m| !m.is_construct() && !m.is_destroy())
+    {
         let _ = writeln!(s, "    {} {{", signature(m));
         for line in client_call(m, &module, "self.proxy").lines() {
             let _ = writeln!(s, "        {line}");
@@ -375,34 +508,57 @@ fn interface(model: &Interface) -> String {
     let _ = writeln!(s, "}}\n");
 
     // The server.
-    let _ = writeln!(s, "/// Server glue for `{name}`: dispatches incoming calls to an implementation.");
-    let _ = writeln!(s, "pub struct {name}Server {{\n    imp: ::mp::server::ImplSlot<dyn {name}>,\n}}\n");
-    let _ = writeln!(s, "impl {name}Server {{");
+    let _ = writeln!(
+        s,
+        "/// Server glue for `{name}`: dispatches incoming calls to an implementation."
+    );
+    let _ = writeln!(
+        s,
+        "pub struct {name}Server {{\n    imp: ::mp::server::ImplSlot<dyn {name}>,\n}}\n"
+    );
+    let _ = writeln!(s, "{ALLOW}\nimpl {name}Server {{");
     for m in &model.methods {
         for line in server_method(m, &module, name).lines() {
             let _ = writeln!(s, "    {line}");
         }
     }
     let _ = writeln!(s, "}}\n");
-    let _ = writeln!(s, "impl ::mp::server::Dispatch for {name}Server {{");
+    let _ = writeln!(
+        s,
+        "{ALLOW}\nimpl ::mp::server::Dispatch for {name}Server {{"
+    );
     let _ = writeln!(
         s,
         "    fn dispatch(&self, call: ::mp::server::IncomingCall) -> {CAPNP}::capability::Promise<(), {CAPNP}::Error> {{"
     );
     let _ = writeln!(s, "        match (call.interface_id, call.method_id) {{");
     for m in &model.methods {
-        let fname = format!("__{}_{}", names::snake(&m.interface_name.replace('.', "")), names::snake(&m.name));
-        let _ = writeln!(s, "            ({:#x}, {}) => self.{fname}(call),", m.interface_id, m.ordinal);
+        let fname = format!(
+            "__{}_{}",
+            names::snake(&m.interface_name.replace('.', "")),
+            names::snake(&m.name)
+        );
+        let _ = writeln!(
+            s,
+            "            ({:#x}, {}) => self.{fname}(call),",
+            m.interface_id, m.ordinal
+        );
     }
-    let _ = writeln!(s, "            (i, m) => ::mp::server::unimplemented(i, m),\n        }}\n    }}\n}}\n");
+    let _ = writeln!(
+        s,
+        "            (i, m) => ::mp::server::unimplemented(i, m),\n        }}\n    }}\n}}\n"
+    );
 
     // The link to the runtime.
     let destroy = model.methods.iter().find(|m| m.is_destroy());
     let construct = model.methods.iter().find(|m| m.is_construct());
-    let _ = writeln!(s, "impl ::mp::Interface for dyn {name} {{");
+    let _ = writeln!(s, "{ALLOW}\nimpl ::mp::Interface for dyn {name} {{");
     match destroy {
         Some(_) => {
-            let _ = writeln!(s, "    const DESTROY: Option<::mp::DestroyFn> = Some({module}::destroy);");
+            let _ = writeln!(
+                s,
+                "    const DESTROY: Option<::mp::DestroyFn> = Some({module}::destroy);"
+            );
         }
         None => {
             let _ = writeln!(s, "    const DESTROY: Option<::mp::DestroyFn> = None;");

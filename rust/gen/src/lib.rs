@@ -42,7 +42,11 @@ pub struct GenError {
 
 impl std::fmt::Display for GenError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "multiprocess-gen found {} problem(s):", self.problems.len())?;
+        writeln!(
+            f,
+            "multiprocess-gen found {} problem(s):",
+            self.problems.len()
+        )?;
         for p in &self.problems {
             writeln!(f, "  {p}")?;
         }
@@ -54,7 +58,9 @@ impl std::error::Error for GenError {}
 
 impl GenError {
     fn one(message: impl Into<String>) -> Self {
-        GenError { problems: vec![message.into()] }
+        GenError {
+            problems: vec![message.into()],
+        }
     }
 }
 
@@ -117,16 +123,25 @@ impl Generator {
         let out_dir = match &self.output_path {
             Some(p) => p.clone(),
             None => PathBuf::from(
-                std::env::var_os("OUT_DIR").ok_or_else(|| GenError::one("OUT_DIR is not set; call output_path()"))?,
+                std::env::var_os("OUT_DIR")
+                    .ok_or_else(|| GenError::one("OUT_DIR is not set; call output_path()"))?,
             ),
         };
         let include_dir = out_dir.join("mp-include");
         std::fs::create_dir_all(include_dir.join("mp"))
             .and_then(|_| write_if_changed(&include_dir.join("mp/proxy.capnp"), PROXY_CAPNP))
-            .map_err(|e| GenError::one(format!("cannot write proxy.capnp to {}: {e}", include_dir.display())))?;
+            .map_err(|e| {
+                GenError::one(format!(
+                    "cannot write proxy.capnp to {}: {e}",
+                    include_dir.display()
+                ))
+            })?;
         let request = self.compile(&include_dir)?;
-        let message = capnp::serialize::read_message(&mut &request[..], capnp::message::ReaderOptions::new())
-            .map_err(|e| GenError::one(format!("cannot read the schema compiler's output: {e}")))?;
+        let message =
+            capnp::serialize::read_message(&mut &request[..], capnp::message::ReaderOptions::new())
+                .map_err(|e| {
+                    GenError::one(format!("cannot read the schema compiler's output: {e}"))
+                })?;
 
         let mut capnpc_cmd = capnpc::codegen::CodeGenerationCommand::new();
         capnpc_cmd
@@ -176,7 +191,9 @@ impl Generator {
         })?;
         if !output.status.success() {
             let stderr = String::from_utf8_lossy(&output.stderr);
-            return Err(GenError { problems: stderr.lines().map(str::to_string).collect() });
+            return Err(GenError {
+                problems: stderr.lines().map(str::to_string).collect(),
+            });
         }
         Ok(output.stdout)
     }

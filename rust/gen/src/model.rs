@@ -18,7 +18,9 @@ pub(crate) enum Ty {
     Data,
     List(Box<Ty>),
     /// A `$Proxy.wrap` interface: the path of its generated trait.
-    Interface { trait_path: String },
+    Interface {
+        trait_path: String,
+    },
 }
 
 impl Ty {
@@ -29,7 +31,9 @@ impl Ty {
             Ty::Text => "::std::string::String".into(),
             Ty::Data => "::std::vec::Vec<u8>".into(),
             Ty::List(e) => format!("::std::vec::Vec<{}>", e.rust()),
-            Ty::Interface { trait_path } => format!("::std::option::Option<::std::boxed::Box<dyn {trait_path}>>"),
+            Ty::Interface { trait_path } => {
+                format!("::std::option::Option<::std::boxed::Box<dyn {trait_path}>>")
+            }
         }
     }
 
@@ -92,8 +96,13 @@ pub(crate) struct Method {
 impl Method {
     /// Params fields that come back in results under the same name.
     pub(crate) fn is_in_out(&self, name: &str) -> bool {
-        self.results.iter().any(|r| r.name == name && r.ty().is_some())
-            && self.params.iter().any(|p| p.name == name && p.ty().is_some())
+        self.results
+            .iter()
+            .any(|r| r.name == name && r.ty().is_some())
+            && self
+                .params
+                .iter()
+                .any(|p| p.name == name && p.ty().is_some())
     }
     /// Native inputs in order: params with values (in/out ones included).
     pub(crate) fn inputs(&self) -> impl Iterator<Item = &Field> {
@@ -101,9 +110,16 @@ impl Method {
     }
     /// Native outputs: `result` first, then other results-only value fields in order.
     pub(crate) fn outputs(&self) -> Vec<&Field> {
-        let only: Vec<&Field> =
-            self.results.iter().filter(|f| f.ty().is_some() && !self.is_in_out(&f.name)).collect();
-        let mut out: Vec<&Field> = only.iter().copied().filter(|f| f.name == "result").collect();
+        let only: Vec<&Field> = self
+            .results
+            .iter()
+            .filter(|f| f.ty().is_some() && !self.is_in_out(&f.name))
+            .collect();
+        let mut out: Vec<&Field> = only
+            .iter()
+            .copied()
+            .filter(|f| f.name == "result")
+            .collect();
         out.extend(only.iter().copied().filter(|f| f.name != "result"));
         out
     }
@@ -182,7 +198,10 @@ impl<'a> Resolver<'a> {
                 }
             },
             Ok(field::Group(_)) => {
-                self.problem(location, "groups are not supported in method params or results");
+                self.problem(
+                    location,
+                    "groups are not supported in method params or results",
+                );
                 return Role::Skip;
             }
             Err(e) => {
@@ -205,12 +224,18 @@ impl<'a> Resolver<'a> {
         }
         if let Some(count) = schema::find(annotations, schema::COUNT).and_then(schema::int_value) {
             if count != 1 {
-                self.problem(location, format!("$Proxy.count({count}) is not supported for Rust output yet"));
+                self.problem(
+                    location,
+                    format!("$Proxy.count({count}) is not supported for Rust output yet"),
+                );
                 return Role::Skip;
             }
         }
         if schema::find(annotations, schema::EXCEPTION).is_some() {
-            self.problem(location, "$Proxy.exception is not supported for Rust output yet");
+            self.problem(
+                location,
+                "$Proxy.exception is not supported for Rust output yet",
+            );
             return Role::Skip;
         }
         match self.ty(location, ty) {
@@ -240,7 +265,10 @@ impl<'a> Resolver<'a> {
                 match elem {
                     Ty::Bool | Ty::Num(_) | Ty::Text | Ty::Data => Ty::List(Box::new(elem)),
                     _ => {
-                        self.problem(location, "lists of this element type are not supported for Rust output yet");
+                        self.problem(
+                            location,
+                            "lists of this element type are not supported for Rust output yet",
+                        );
                         return None;
                     }
                 }
@@ -254,15 +282,29 @@ impl<'a> Resolver<'a> {
                     .and_then(|a| schema::find(a, schema::WRAP))
                     .is_some();
                 if !wrapped {
-                    let name = self.nodes.get(&id).map(|n| schema::short_name(*n)).unwrap_or_default();
-                    self.problem(location, format!("interface {name} has no $Proxy.wrap annotation, so it has no proxy"));
+                    let name = self
+                        .nodes
+                        .get(&id)
+                        .map(|n| schema::short_name(*n))
+                        .unwrap_or_default();
+                    self.problem(
+                        location,
+                        format!(
+                            "interface {name} has no $Proxy.wrap annotation, so it has no proxy"
+                        ),
+                    );
                     return None;
                 }
-                Ty::Interface { trait_path: self.trait_path(id)? }
+                Ty::Interface {
+                    trait_path: self.trait_path(id)?,
+                }
             }
             W::Void(()) => return None,
             W::Enum(_) | W::Struct(_) | W::AnyPointer(_) => {
-                self.problem(location, "this field type is not supported for Rust output yet");
+                self.problem(
+                    location,
+                    "this field type is not supported for Rust output yet",
+                );
                 return None;
             }
         })
@@ -270,23 +312,45 @@ impl<'a> Resolver<'a> {
 
     fn fields(&mut self, location: &str, struct_id: u64) -> Vec<Field> {
         let Some(n) = self.nodes.get(&struct_id).copied() else {
-            self.problem(location, "params or results struct missing from the request");
+            self.problem(
+                location,
+                "params or results struct missing from the request",
+            );
             return Vec::new();
         };
         let Ok(node::Struct(s)) = n.which() else {
             self.problem(location, "params or results are not a struct");
             return Vec::new();
         };
-        let mut fields: Vec<field::Reader<'_>> = s.get_fields().map(|l| l.iter().collect()).unwrap_or_default();
+        let mut fields: Vec<field::Reader<'_>> = s
+            .get_fields()
+            .map(|l| l.iter().collect())
+            .unwrap_or_default();
         fields.sort_by_key(|f| f.get_code_order());
         let mut ordered: Vec<(u16, field::Reader<'_>)> = fields
             .into_iter()
-            .map(|f| (f.get_ordinal().which().ok().and_then(|o| match o { field::ordinal::Explicit(v) => Some(v), _ => None }).unwrap_or(0), f))
+            .map(|f| {
+                (
+                    f.get_ordinal()
+                        .which()
+                        .ok()
+                        .and_then(|o| match o {
+                            field::ordinal::Explicit(v) => Some(v),
+                            _ => None,
+                        })
+                        .unwrap_or(0),
+                    f,
+                )
+            })
             .collect();
         ordered.sort_by_key(|(o, _)| *o);
         let mut out = Vec::new();
         for (_, f) in ordered {
-            let name = f.get_name().ok().and_then(|t| t.to_string().ok()).unwrap_or_default();
+            let name = f
+                .get_name()
+                .ok()
+                .and_then(|t| t.to_string().ok())
+                .unwrap_or_default();
             let role = self.field_role(&format!("{location}: field `{name}`"), f);
             out.push(Field { name, role });
         }
@@ -326,28 +390,46 @@ impl<'a> Resolver<'a> {
     }
 
     fn collect_methods(&mut self, id: u64, location: &str, methods: &mut Vec<Method>) {
-        let Some(n) = self.nodes.get(&id).copied() else { return };
-        let Ok(node::Interface(iface)) = n.which() else { return };
+        let Some(n) = self.nodes.get(&id).copied() else {
+            return;
+        };
+        let Ok(node::Interface(iface)) = n.which() else {
+            return;
+        };
         if let Ok(supers) = iface.get_superclasses() {
             for s in supers.iter() {
                 self.collect_methods(s.get_id(), location, methods);
             }
         }
         let interface_name = schema::qualified_name(n);
-        let Ok(list) = iface.get_methods() else { return };
+        let Ok(list) = iface.get_methods() else {
+            return;
+        };
         for (ordinal, m) in list.iter().enumerate() {
-            let name = m.get_name().ok().and_then(|t| t.to_string().ok()).unwrap_or_default();
+            let name = m
+                .get_name()
+                .ok()
+                .and_then(|t| t.to_string().ok())
+                .unwrap_or_default();
             let mloc = format!("{location}.{name}");
             if m.get_param_brand().map(|b| b.has_scopes()).unwrap_or(false) {
                 self.problem(&mloc, "generic interfaces are not supported");
             }
             let iface_path = self.paths.get(&id).cloned().unwrap_or_default();
-            let params_path = self.struct_path(m.get_param_struct_type(), &iface_path, &name, "params");
-            let results_path = self.struct_path(m.get_result_struct_type(), &iface_path, &name, "results");
+            let params_path =
+                self.struct_path(m.get_param_struct_type(), &iface_path, &name, "params");
+            let results_path =
+                self.struct_path(m.get_result_struct_type(), &iface_path, &name, "results");
             let params = self.fields(&mloc, m.get_param_struct_type());
             let results = self.fields(&mloc, m.get_result_struct_type());
             if let Some(f) = results.iter().find(|f| matches!(f.role, Role::Context)) {
-                self.problem(&mloc, format!("field `{}`: Proxy.Context is only allowed in params", f.name));
+                self.problem(
+                    &mloc,
+                    format!(
+                        "field `{}`: Proxy.Context is only allowed in params",
+                        f.name
+                    ),
+                );
             }
             let method = Method {
                 name,
@@ -361,7 +443,13 @@ impl<'a> Resolver<'a> {
             };
             for f in method.params.iter().filter(|f| method.is_in_out(&f.name)) {
                 if !f.ty().is_some_and(Ty::is_clone) {
-                    self.problem(&mloc, format!("field `{}`: in/out fields of this type are not supported", f.name));
+                    self.problem(
+                        &mloc,
+                        format!(
+                            "field `{}`: in/out fields of this type are not supported",
+                            f.name
+                        ),
+                    );
                 }
             }
             methods.push(method);

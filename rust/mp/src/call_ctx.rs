@@ -39,7 +39,9 @@ impl CallCtx {
             .caller
             .as_ref()
             .ok_or_else(|| Error::failed("a Context can only be filled for an outgoing call"))?;
-        let callback = self.conn.callback_thread(caller.key, &caller.name, &caller.waiter);
+        let callback = self
+            .conn
+            .callback_thread(caller.key, &caller.name, &caller.waiter);
         let thread = match caller.request_override.as_ref().and_then(|cap| cap.get()) {
             Some(cap) => (*cap).clone(),
             None => self.conn.request_thread(caller.key, &caller.name)?,

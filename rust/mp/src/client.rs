@@ -47,7 +47,9 @@ pub struct ProxyClient {
 
 impl std::fmt::Debug for ProxyClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ProxyClient").field("connection", &self.inner.conn.id).finish()
+        f.debug_struct("ProxyClient")
+            .field("connection", &self.inner.conn.id)
+            .finish()
     }
 }
 
@@ -92,11 +94,15 @@ impl ProxyClient {
             let map = conn.peer_thread_map.borrow().clone()?;
             Some(ProxyClient::new(&conn, map.client, None, None))
         })?;
-        let map = map.ok_or_else(|| Error::failed("the peer sent no ThreadMap (construct was not called)"))?;
+        let map = map.ok_or_else(|| {
+            Error::failed("the peer sent no ThreadMap (construct was not called)")
+        })?;
         map.call(
             &MAKE_POOL,
             move |_, params| {
-                params.init_as::<crate::proxy_capnp::thread_map::make_pool_params::Builder<'_>>().set_count(count);
+                params
+                    .init_as::<crate::proxy_capnp::thread_map::make_pool_params::Builder<'_>>()
+                    .set_count(count);
                 Ok(())
             },
             |_, _| Ok(()),
@@ -116,7 +122,12 @@ impl ProxyClient {
     }
 }
 
-fn call_blocking<R, B, D>(inner: &Arc<ClientInner>, method: &'static MethodInfo, build: B, read: D) -> Result<R>
+fn call_blocking<R, B, D>(
+    inner: &Arc<ClientInner>,
+    method: &'static MethodInfo,
+    build: B,
+    read: D,
+) -> Result<R>
 where
     R: Send + 'static,
     B: FnOnce(&CallCtx, any_pointer::Builder<'_>) -> Result<()> + Send + 'static,
@@ -125,7 +136,9 @@ where
     let conn = &inner.conn;
     let lp = conn.lp.clone();
     if conn.is_disconnected() {
-        return Err(Error::disconnected("IPC client method called after disconnect."));
+        return Err(Error::disconnected(
+            "IPC client method called after disconnect.",
+        ));
     }
     if lp.on_loop_thread() {
         return Err(Error::failed(format!(
@@ -136,7 +149,12 @@ where
     ThreadContext::with(|tc| {
         let name = tc.name(lp.exe_name());
         if tc.note_loop(&lp) {
-            lp.log(LogLevel::Info, format!("{{{name}}} IPC client first request from current thread, constructing waiter"));
+            lp.log(
+                LogLevel::Info,
+                format!(
+                    "{{{name}}} IPC client first request from current thread, constructing waiter"
+                ),
+            );
         }
         let caller = Caller {
             key: tc.key,
@@ -148,7 +166,9 @@ where
         let deliver_slot = slot.clone();
         let waiter = tc.waiter.clone();
         let deliver = move |result: Result<R>| {
-            let job = Box::new(move || *deliver_slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(result));
+            let job = Box::new(move || {
+                *deliver_slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(result)
+            });
             // The caller is blocked below until this job runs, so its thread cannot have exited.
             let _ = waiter.post(job);
         };
@@ -167,18 +187,31 @@ where
             }
         });
         if posted.is_err() {
-            return Err(Error::disconnected("IPC client method called after disconnect."));
+            return Err(Error::disconnected(
+                "IPC client method called after disconnect.",
+            ));
         }
-        tc.waiter.wait_until(|| slot.lock().unwrap_or_else(|e| e.into_inner()).is_some());
+        tc.waiter
+            .wait_until(|| slot.lock().unwrap_or_else(|e| e.into_inner()).is_some());
         let result = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
         result.unwrap_or_else(|| Err(Error::failed("IPC call finished without a result")))
     })
 }
 
-type Started = (CallCtx, capnp::capability::Promise<Response, capnp::Error>, String);
+type Started = (
+    CallCtx,
+    capnp::capability::Promise<Response, capnp::Error>,
+    String,
+);
 
 /// Builds and sends a request on the loop thread.
-fn start_call<B>(conn_id: u64, inner: &ClientInner, method: &'static MethodInfo, caller: Caller, build: B) -> Result<Started>
+fn start_call<B>(
+    conn_id: u64,
+    inner: &ClientInner,
+    method: &'static MethodInfo,
+    caller: Caller,
+    build: B,
+) -> Result<Started>
 where
     B: FnOnce(&CallCtx, any_pointer::Builder<'_>) -> Result<()>,
 {
@@ -187,18 +220,34 @@ where
     let cap = inner.cap.get().ok_or_else(disconnected)?;
     let name = caller.name.clone();
     let ctx = CallCtx::new(conn, Some(caller));
-    let mut request = cap.new_call::<any_pointer::Owned, any_pointer::Owned>(method.interface_id, method.method_id, None);
+    let mut request = cap.new_call::<any_pointer::Owned, any_pointer::Owned>(
+        method.interface_id,
+        method.method_id,
+        None,
+    );
     build(&ctx, request.get())?;
     let lp = &ctx.conn.lp;
     if lp.log_enabled(LogLevel::Debug) {
-        lp.log(LogLevel::Debug, format!("{{{name}}} IPC client send {}.{}$Params", method.interface_name, method.method_name));
+        lp.log(
+            LogLevel::Debug,
+            format!(
+                "{{{name}}} IPC client send {}.{}$Params",
+                method.interface_name, method.method_name
+            ),
+        );
     }
     let promise = request.send().promise;
     Ok((ctx, promise, name))
 }
 
 /// Decodes a reply (or error) on the loop thread.
-fn finish_call<R, D>(ctx: &CallCtx, method: &MethodInfo, name: &str, reply: Result<Response, capnp::Error>, read: D) -> Result<R>
+fn finish_call<R, D>(
+    ctx: &CallCtx,
+    method: &MethodInfo,
+    name: &str,
+    reply: Result<Response, capnp::Error>,
+    read: D,
+) -> Result<R>
 where
     D: FnOnce(&CallCtx, any_pointer::Reader<'_>) -> Result<R>,
 {
@@ -206,14 +255,23 @@ where
     match reply {
         Ok(response) => {
             if lp.log_enabled(LogLevel::Debug) {
-                lp.log(LogLevel::Debug, format!("{{{name}}} IPC client recv {}.{}$Results", method.interface_name, method.method_name));
+                lp.log(
+                    LogLevel::Debug,
+                    format!(
+                        "{{{name}}} IPC client recv {}.{}$Results",
+                        method.interface_name, method.method_name
+                    ),
+                );
             }
             read(ctx, response.get()?)
         }
         Err(e) => {
             let error = Error::from_call(e.clone());
             if error.kind != crate::error::ErrorKind::Disconnected {
-                lp.log(LogLevel::Info, format!("{{{name}}} IPC client exception kj::Exception: {e}"));
+                lp.log(
+                    LogLevel::Info,
+                    format!("{{{name}}} IPC client exception kj::Exception: {e}"),
+                );
             }
             Err(error)
         }
@@ -225,7 +283,10 @@ impl Drop for ClientInner {
         let Some(destroy) = self.destroy else { return };
         let lp = self.conn.lp.clone();
         if self.conn.is_disconnected() {
-            lp.log(LogLevel::Warning, "Remote destroy call failed during cleanup. Continuing.");
+            lp.log(
+                LogLevel::Warning,
+                "Remote destroy call failed during cleanup. Continuing.",
+            );
             return;
         }
         let owner = self.owner.take();
@@ -233,17 +294,36 @@ impl Drop for ClientInner {
         if lp.on_loop_thread() {
             // The loop must not block on `destroy`; a helper thread makes the call, then
             // releases the capability (and closes an owned connection).
-            let deferred = ClientInner { conn: self.conn.clone(), cap, destroy: Some(destroy), owner };
-            if std::thread::Builder::new().spawn(move || drop(deferred)).is_err() {
-                lp.log(LogLevel::Warning, "Remote destroy call failed during cleanup. Continuing.");
+            let deferred = ClientInner {
+                conn: self.conn.clone(),
+                cap,
+                destroy: Some(destroy),
+                owner,
+            };
+            if std::thread::Builder::new()
+                .spawn(move || drop(deferred))
+                .is_err()
+            {
+                lp.log(
+                    LogLevel::Warning,
+                    "Remote destroy call failed during cleanup. Continuing.",
+                );
             }
             return;
         }
         let temp = ProxyClient {
-            inner: Arc::new(ClientInner { conn: self.conn.clone(), cap, destroy: None, owner: None }),
+            inner: Arc::new(ClientInner {
+                conn: self.conn.clone(),
+                cap,
+                destroy: None,
+                owner: None,
+            }),
         };
         if let Err(e) = destroy(&temp) {
-            lp.log(LogLevel::Warning, format!("Remote destroy call failed during cleanup. Continuing. ({e})"));
+            lp.log(
+                LogLevel::Warning,
+                format!("Remote destroy call failed during cleanup. Continuing. ({e})"),
+            );
         }
         // Release strictly after the reply, then close an owned connection.
         drop(temp);

@@ -57,7 +57,8 @@ pub(crate) struct PoolSlot {
     pub(crate) in_flight: Rc<Cell<usize>>,
 }
 
-type RpcDisconnector = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), capnp::Error>>>>;
+type RpcDisconnector =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), capnp::Error>>>>;
 
 /// A connection, owned by the loop thread's registry.
 pub(crate) struct ConnState {
@@ -103,7 +104,11 @@ impl ConnState {
         let conn = Rc::new(ConnState {
             id,
             lp: lp.clone(),
-            shared: Arc::new(ConnShared { id, lp: lp.clone(), disconnected: AtomicBool::new(false) }),
+            shared: Arc::new(ConnShared {
+                id,
+                lp: lp.clone(),
+                disconnected: AtomicBool::new(false),
+            }),
             side,
             threads: RefCell::new(CapabilityServerSet::new()),
             peer_thread_map: RefCell::new(None),
@@ -187,14 +192,21 @@ impl ConnState {
         let unexpected = self.mark_closed();
         if unexpected {
             match self.side {
-                Side::Client => self.lp.log(LogLevel::Warning, "IPC client: unexpected network disconnect."),
-                Side::Server => self.lp.log(LogLevel::Info, "IPC server: socket disconnected."),
+                Side::Client => self.lp.log(
+                    LogLevel::Warning,
+                    "IPC client: unexpected network disconnect.",
+                ),
+                Side::Server => self
+                    .lp
+                    .log(LogLevel::Info, "IPC server: socket disconnected."),
             }
             if let Some(e) = error {
-                self.lp.log(LogLevel::Info, format!("IPC connection error: {e}"));
+                self.lp
+                    .log(LogLevel::Info, format!("IPC connection error: {e}"));
             }
         } else if self.side == Side::Server {
-            self.lp.log(LogLevel::Info, "IPC server: socket disconnected.");
+            self.lp
+                .log(LogLevel::Info, "IPC server: socket disconnected.");
         }
         self.disconnector.borrow_mut().take();
         if let Some(state) = loop_state() {
@@ -207,7 +219,12 @@ impl ConnState {
     }
 
     /// The local `Thread` standing for thread `key` (blocked in a call), created on first use.
-    pub(crate) fn callback_thread(&self, key: ThreadKey, name: &str, waiter: &Arc<Waiter>) -> thread::Client {
+    pub(crate) fn callback_thread(
+        &self,
+        key: ThreadKey,
+        name: &str,
+        waiter: &Arc<Waiter>,
+    ) -> thread::Client {
         let mut entries = self.entries.borrow_mut();
         let entry = entries.entry(key).or_default();
         if let Some(t) = &entry.callback_thread {
@@ -246,7 +263,9 @@ impl ConnState {
 
     /// A new local `ThreadMap` capability for the peer (sent in `construct` and similar fields).
     pub(crate) fn new_thread_map(self: &Rc<Self>) -> thread_map::Client {
-        capnp_rpc::new_client(ThreadMapServer { conn: Rc::downgrade(self) })
+        capnp_rpc::new_client(ThreadMapServer {
+            conn: Rc::downgrade(self),
+        })
     }
 
     /// Starts the connection's pool (`makePool`).
@@ -260,7 +279,10 @@ impl ConnState {
         for i in 0..count {
             let server = ThreadServer::start_worker(self.lp.exe_name(), format!("(pool/{i})"))
                 .map_err(|e| capnp::Error::failed(format!("cannot start thread: {e}")))?;
-            slots.push(PoolSlot { server: Rc::new(server), in_flight: Rc::new(Cell::new(0)) });
+            slots.push(PoolSlot {
+                server: Rc::new(server),
+                in_flight: Rc::new(Cell::new(0)),
+            });
         }
         *self.pool.borrow_mut() = slots;
         Ok(())
@@ -302,4 +324,3 @@ impl Drop for ConnOwner {
         }
     }
 }
-

@@ -38,7 +38,9 @@ pub struct EventLoop {
 
 impl std::fmt::Debug for EventLoop {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EventLoop").field("exe_name", &self.shared.exe_name).finish()
+        f.debug_struct("EventLoop")
+            .field("exe_name", &self.shared.exe_name)
+            .finish()
     }
 }
 
@@ -100,14 +102,26 @@ impl EventLoop {
     ///
     /// Returns at once if the loop already ran.
     pub fn run(&self) {
-        let Some(mut rx) = self.shared.rx.lock().unwrap_or_else(|e| e.into_inner()).take() else {
+        let Some(mut rx) = self
+            .shared
+            .rx
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+        else {
             return;
         };
         let _ = self.shared.thread.set(std::thread::current().id());
-        let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        let rt = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
             Ok(rt) => rt,
             Err(e) => {
-                self.log(LogLevel::Error, format!("cannot create event loop runtime: {e}"));
+                self.log(
+                    LogLevel::Error,
+                    format!("cannot create event loop runtime: {e}"),
+                );
                 self.mark_finished();
                 return;
             }
@@ -128,7 +142,10 @@ impl EventLoop {
             }
         });
         drop(local);
-        self.log(LogLevel::Info, "EventLoop::loop done, cancelling event listeners.");
+        self.log(
+            LogLevel::Info,
+            "EventLoop::loop done, cancelling event listeners.",
+        );
         // Dropping the state drops every capability and connection on this thread.
         let state = LOOP_STATE.with(|s| s.borrow_mut().take());
         drop(state);
@@ -138,15 +155,27 @@ impl EventLoop {
     }
 
     fn mark_finished(&self) {
-        *self.shared.finished.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        *self
+            .shared
+            .finished
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = true;
         self.shared.finished_cond.notify_all();
     }
 
     /// Blocks until the loop thread has finished (no references or connections left).
     pub fn wait_finished(&self) {
-        let mut done = self.shared.finished.lock().unwrap_or_else(|e| e.into_inner());
+        let mut done = self
+            .shared
+            .finished
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         while !*done {
-            done = self.shared.finished_cond.wait(done).unwrap_or_else(|e| e.into_inner());
+            done = self
+                .shared
+                .finished_cond
+                .wait(done)
+                .unwrap_or_else(|e| e.into_inner());
         }
     }
 
@@ -175,13 +204,17 @@ impl EventLoop {
             return Ok(f());
         }
         let slot: Arc<(Mutex<Option<Option<R>>>, Condvar)> = Arc::default();
-        let job = ScopedJob { f: Some(f), slot: slot.clone() };
+        let job = ScopedJob {
+            f: Some(f),
+            slot: slot.clone(),
+        };
         let boxed: Box<dyn FnOnce() + Send + 'a> = Box::new(move || job.run());
         // SAFETY: the job only borrows data that outlives this call, and this call does not
         // return before the job has run or been dropped: `ScopedJob` fills `slot` in both
         // cases (in `run`, and in its `Drop` after dropping `f`), and we wait for that below.
         // If `post` fails the box is dropped before `post` returns.
-        let boxed: LoopJob = unsafe { std::mem::transmute::<Box<dyn FnOnce() + Send + 'a>, LoopJob>(boxed) };
+        let boxed: LoopJob =
+            unsafe { std::mem::transmute::<Box<dyn FnOnce() + Send + 'a>, LoopJob>(boxed) };
         let posted = self.shared.tx.send(boxed).is_ok();
         let (lock, cond) = &*slot;
         let mut guard = lock.lock().unwrap_or_else(|e| e.into_inner());
@@ -198,7 +231,10 @@ impl EventLoop {
     /// Sends a line to the log callback if `level` passes the configured threshold.
     pub fn log(&self, level: LogLevel, message: impl Into<String>) {
         if level >= self.shared.log.level {
-            (self.shared.log.log_fn)(LogMessage { level, message: message.into() });
+            (self.shared.log.log_fn)(LogMessage {
+                level,
+                message: message.into(),
+            });
         }
     }
 

@@ -46,7 +46,11 @@ pub struct LogOptions {
 impl LogOptions {
     /// Logs lines at `level` and above through `log_fn`.
     pub fn new(level: LogLevel, log_fn: impl Fn(LogMessage) + Send + Sync + 'static) -> Self {
-        LogOptions { log_fn: Arc::new(log_fn), max_chars: 200, level }
+        LogOptions {
+            log_fn: Arc::new(log_fn),
+            max_chars: 200,
+            level,
+        }
     }
 
     /// Drops every line.
@@ -59,7 +63,11 @@ impl LogOptions {
         let path = path.into();
         Self::new(level, move |m| {
             use std::io::Write;
-            if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(&path) {
+            if let Ok(mut f) = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+            {
                 let _ = writeln!(f, "{}", m.message);
             }
         })

@@ -19,7 +19,11 @@ impl<T: 'static> LoopBox<T> {
         debug_assert!(lp.on_loop_thread());
         let state = loop_state().expect("LoopBox::new called off the event loop thread");
         let id = state.insert(Rc::new(value));
-        LoopBox { lp: lp.clone(), id, _value: PhantomData }
+        LoopBox {
+            lp: lp.clone(),
+            id,
+            _value: PhantomData,
+        }
     }
 
     /// The value, if the loop still holds it; `None` off the loop thread.

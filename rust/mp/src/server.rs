@@ -74,9 +74,17 @@ impl capnp::capability::Server for ServerRc {
         let promise = match self.conn.upgrade() {
             Some(conn) => {
                 let ctx = CallCtx::new(conn, None);
-                self.dispatch.dispatch(IncomingCall { interface_id, method_id, params, results, ctx })
+                self.dispatch.dispatch(IncomingCall {
+                    interface_id,
+                    method_id,
+                    params,
+                    results,
+                    ctx,
+                })
             }
-            None => Promise::err(capnp::Error::disconnected("Interrupted by disconnect".into())),
+            None => Promise::err(capnp::Error::disconnected(
+                "Interrupted by disconnect".into(),
+            )),
         };
         DispatchCallResult::new(promise, false)
     }
@@ -109,8 +117,14 @@ impl FromServer<ServerInner> for UntypedClient {
 }
 
 /// A new capability served by `dispatch`, bound to `conn`.
-pub(crate) fn new_server_client(conn: &Rc<ConnState>, dispatch: Box<dyn Dispatch>) -> capnp::capability::Client {
-    let inner = Rc::new(ServerInner { conn: Rc::downgrade(conn), dispatch });
+pub(crate) fn new_server_client(
+    conn: &Rc<ConnState>,
+    dispatch: Box<dyn Dispatch>,
+) -> capnp::capability::Client {
+    let inner = Rc::new(ServerInner {
+        conn: Rc::downgrade(conn),
+        dispatch,
+    });
     capnp_rpc::new_client_from_rc::<UntypedClient, ServerInner>(inner).0
 }
 
@@ -123,7 +137,9 @@ pub struct ImplSlot<T: ?Sized + Send + Sync + 'static> {
 impl<T: ?Sized + Send + Sync + 'static> ImplSlot<T> {
     /// Holds `imp`.
     pub fn new(imp: Arc<T>) -> Self {
-        ImplSlot { imp: RefCell::new(Some(imp)) }
+        ImplSlot {
+            imp: RefCell::new(Some(imp)),
+        }
     }
 
     /// The implementation, or an error after `destroy`.
@@ -160,9 +176,20 @@ pub struct ExecContext {
 impl ExecContext {
     /// Reads the capabilities of a `Context` param (a null context means "no thread").
     pub fn read(reader: context::Reader<'_>) -> Result<Self> {
-        let thread = if reader.has_thread() { Some(reader.get_thread()?) } else { None };
-        let callback_thread = if reader.has_callback_thread() { Some(reader.get_callback_thread()?) } else { None };
-        Ok(ExecContext { thread, callback_thread })
+        let thread = if reader.has_thread() {
+            Some(reader.get_thread()?)
+        } else {
+            None
+        };
+        let callback_thread = if reader.has_callback_thread() {
+            Some(reader.get_callback_thread()?)
+        } else {
+            None
+        };
+        Ok(ExecContext {
+            thread,
+            callback_thread,
+        })
     }
 }
 
@@ -184,22 +211,39 @@ pub async fn run<T: Send + 'static>(
     if lp.log_enabled(LogLevel::Debug) {
         lp.log(
             LogLevel::Debug,
-            format!("{{{}}} IPC server recv request  #{number} {}.{}$Params", loop_name(), method.interface_name, method.method_name),
+            format!(
+                "{{{}}} IPC server recv request  #{number} {}.{}$Params",
+                loop_name(),
+                method.interface_name,
+                method.method_name
+            ),
         );
     }
     let result = match exec {
-        None => catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|p| Err(panic_error(p))).map_err(capnp::Error::from),
+        None => catch_unwind(AssertUnwindSafe(work))
+            .unwrap_or_else(|p| Err(panic_error(p)))
+            .map_err(capnp::Error::from),
         Some(exec) => run_on_thread(ctx, number, exec, work).await,
     };
     if lp.log_enabled(LogLevel::Debug) {
         match &result {
             Ok(_) => lp.log(
                 LogLevel::Debug,
-                format!("{{{}}} IPC server send response #{number} {}.{}$Results", loop_name(), method.interface_name, method.method_name),
+                format!(
+                    "{{{}}} IPC server send response #{number} {}.{}$Results",
+                    loop_name(),
+                    method.interface_name,
+                    method.method_name
+                ),
             ),
             Err(e) => lp.log(
                 LogLevel::Error,
-                format!("{{{}}} IPC server error request #{number} {}.{}$Results kj::Exception: {e}", loop_name(), method.interface_name, method.method_name),
+                format!(
+                    "{{{}}} IPC server error request #{number} {}.{}$Results kj::Exception: {e}",
+                    loop_name(),
+                    method.interface_name,
+                    method.method_name
+                ),
             ),
         }
     }
@@ -237,12 +281,17 @@ async fn run_on_thread<T: Send + 'static>(
         Some(thread) => {
             thread.client.when_resolved().await?;
             let resolved = capnp::capability::get_resolved_cap(thread).await;
-            let found = conn.threads.borrow().get_local_server_of_resolved(&resolved);
+            let found = conn
+                .threads
+                .borrow()
+                .get_local_server_of_resolved(&resolved);
             match found {
                 Some(server) => (server, None),
                 None => {
                     lp.log(LogLevel::Error, format!("{{{}}} IPC server error request #{number}, missing thread to execute request", loop_name()));
-                    return Err(capnp::Error::failed("std::exception: invalid thread handle".into()));
+                    return Err(capnp::Error::failed(
+                        "std::exception: invalid thread handle".into(),
+                    ));
                 }
             }
         }
@@ -257,25 +306,45 @@ async fn run_on_thread<T: Send + 'static>(
                 None => {
                     drop(pool);
                     lp.log(LogLevel::Error, format!("{{{}}} IPC server error request #{number}, no thread specified and no pool configured", loop_name()));
-                    return Err(capnp::Error::failed("std::exception: no thread specified and no pool configured".into()));
+                    return Err(capnp::Error::failed(
+                        "std::exception: no thread specified and no pool configured".into(),
+                    ));
                 }
             }
         }
     };
-    let callback = exec.callback_thread.map(|cap| Arc::new(LoopBox::new(&lp, cap)));
+    let callback = exec
+        .callback_thread
+        .map(|cap| Arc::new(LoopBox::new(&lp, cap)));
     if lp.log_enabled(LogLevel::Debug) {
-        lp.log(LogLevel::Debug, format!("{{{}}} IPC server post request  #{number} {{{}}}", loop_name(), server.name));
+        lp.log(
+            LogLevel::Debug,
+            format!(
+                "{{{}}} IPC server post request  #{number} {{{}}}",
+                loop_name(),
+                server.name
+            ),
+        );
     }
     let (tx, rx) = tokio::sync::oneshot::channel();
     let conn_id = conn.id;
     let job_lp = lp.clone();
     let job = Box::new(move || {
         ThreadContext::with(|tc| {
-            let installed = callback.map(|cb| tc.push_request_thread(conn_id, cb)).unwrap_or(false);
+            let installed = callback
+                .map(|cb| tc.push_request_thread(conn_id, cb))
+                .unwrap_or(false);
             if job_lp.log_enabled(LogLevel::Debug) {
-                job_lp.log(LogLevel::Debug, format!("{{{}}} IPC server executing request #{number}", tc.name(job_lp.exe_name())));
+                job_lp.log(
+                    LogLevel::Debug,
+                    format!(
+                        "{{{}}} IPC server executing request #{number}",
+                        tc.name(job_lp.exe_name())
+                    ),
+                );
             }
-            let result = catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|p| Err(panic_error(p)));
+            let result =
+                catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|p| Err(panic_error(p)));
             if installed {
                 tc.pop_request_thread(conn_id);
             }
@@ -283,17 +352,22 @@ async fn run_on_thread<T: Send + 'static>(
         })
     });
     if server.waiter.post(job).is_err() {
-        return Err(capnp::Error::failed("std::exception: thread exited before it could run the request".into()));
+        return Err(capnp::Error::failed(
+            "std::exception: thread exited before it could run the request".into(),
+        ));
     }
     match rx.await {
         Ok(result) => result.map_err(capnp::Error::from),
-        Err(_) => Err(capnp::Error::failed("request was dropped before it could be executed".into())),
+        Err(_) => Err(capnp::Error::failed(
+            "request was dropped before it could be executed".into(),
+        )),
     }
 }
 
 /// A list length as capnp stores it; lists longer than `u32::MAX` cannot be sent.
 pub fn list_len(len: usize) -> Result<u32> {
-    u32::try_from(len).map_err(|_| Error::invalid_argument(format!("list of {len} elements is too long to send")))
+    u32::try_from(len)
+        .map_err(|_| Error::invalid_argument(format!("list of {len} elements is too long to send")))
 }
 
 /// Decodes `Text` into a `String`. The original sends arbitrary bytes in `Text`; bytes that

@@ -47,7 +47,10 @@ pub fn spawn_process(make_argv: impl FnOnce(String) -> Vec<String>) -> Result<(i
 }
 
 fn max_open_fds() -> RawFd {
-    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
     // SAFETY: `limit` is a valid, writable rlimit.
     let rc = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
     if rc != 0 || limit.rlim_cur == libc::RLIM_INFINITY {
@@ -60,7 +63,12 @@ fn max_open_fds() -> RawFd {
 ///
 /// # Safety
 /// Must only be called in a freshly forked child; never returns.
-unsafe fn exec_child(parent_fd: RawFd, child_fd: RawFd, max_fd: RawFd, argv: &[*const libc::c_char]) -> ! {
+unsafe fn exec_child(
+    parent_fd: RawFd,
+    child_fd: RawFd,
+    max_fd: RawFd,
+    argv: &[*const libc::c_char],
+) -> ! {
     fn fail(msg: &[u8], code: i32) -> ! {
         // SAFETY: write and _exit are async-signal-safe; `msg` is a valid buffer.
         unsafe {
@@ -94,17 +102,23 @@ pub fn start_spawned(connect_info: &str) -> Result<UnixStream> {
         .char_indices()
         .find(|&(i, c)| !(c.is_ascii_digit() || (i == 0 && (c == '-' || c == '+'))))
         .map_or(trimmed.len(), |(i, _)| i);
-    let fd: RawFd = trimmed[..digits_end]
-        .parse()
-        .map_err(|_| Error::invalid_argument(format!("StartSpawned: invalid connect_info '{connect_info}'")))?;
+    let fd: RawFd = trimmed[..digits_end].parse().map_err(|_| {
+        Error::invalid_argument(format!(
+            "StartSpawned: invalid connect_info '{connect_info}'"
+        ))
+    })?;
     if fd < 0 {
-        return Err(Error::invalid_argument(format!("StartSpawned: invalid connect_info '{connect_info}'")));
+        return Err(Error::invalid_argument(format!(
+            "StartSpawned: invalid connect_info '{connect_info}'"
+        )));
     }
     // SAFETY: an all-zero `stat` is a valid value of this plain C struct.
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
     // SAFETY: fstat only writes into `st`; it checks that the fd is open.
     if unsafe { libc::fstat(fd, &mut st) } != 0 {
-        return Err(Error::invalid_argument(format!("StartSpawned: fd {fd} is not open")));
+        return Err(Error::invalid_argument(format!(
+            "StartSpawned: fd {fd} is not open"
+        )));
     }
     // SAFETY: the fd is open (checked above) and ours by the spawn convention: the parent
     // passed it for this process to own, and nothing else here uses it.

@@ -23,13 +23,18 @@ pub fn connect_stream<I: Interface + ?Sized>(lp: &EventLoop, stream: UnixStream)
 }
 
 /// Like [`connect_stream`], but returns the untyped [`ProxyClient`] (for raw calls).
-pub fn connect_stream_proxy<I: Interface + ?Sized>(lp: &EventLoop, stream: UnixStream) -> Result<ProxyClient> {
+pub fn connect_stream_proxy<I: Interface + ?Sized>(
+    lp: &EventLoop,
+    stream: UnixStream,
+) -> Result<ProxyClient> {
     let loop_ref = lp.add_ref();
     let lp2 = lp.clone();
     let client = lp.sync(move || -> Result<ProxyClient> {
         let (conn, peer) = ConnState::open(&lp2, loop_ref, stream, Side::Client, None)?;
         let peer = peer.ok_or_else(|| Error::failed("no bootstrap capability"))?;
-        let owner = ConnOwner { shared: conn.shared.clone() };
+        let owner = ConnOwner {
+            shared: conn.shared.clone(),
+        };
         Ok(ProxyClient::new(&conn, peer, I::DESTROY, Some(owner)))
     })??;
     I::construct(&client)?;
@@ -42,12 +47,25 @@ fn bootstrap_factory<I: Interface + ?Sized>(init: Arc<I>) -> BootstrapFactory {
 
 /// Serves `init` as the bootstrap interface on `stream`. The connection keeps the loop alive
 /// until the peer disconnects. May be called before the loop runs.
-pub fn serve_stream<I: Interface + ?Sized>(lp: &EventLoop, stream: UnixStream, init: Arc<I>) -> Result<()> {
+pub fn serve_stream<I: Interface + ?Sized>(
+    lp: &EventLoop,
+    stream: UnixStream,
+    init: Arc<I>,
+) -> Result<()> {
     let loop_ref = lp.add_ref();
     let lp2 = lp.clone();
     lp.post(move || {
-        if let Err(e) = ConnState::open(&lp2, loop_ref, stream, Side::Server, Some(bootstrap_factory(init))) {
-            lp2.log(LogLevel::Error, format!("IPC server: cannot serve stream: {e}"));
+        if let Err(e) = ConnState::open(
+            &lp2,
+            loop_ref,
+            stream,
+            Side::Server,
+            Some(bootstrap_factory(init)),
+        ) {
+            lp2.log(
+                LogLevel::Error,
+                format!("IPC server: cannot serve stream: {e}"),
+            );
         }
     })
 }
@@ -103,7 +121,13 @@ async fn accept_loop<I: Interface + ?Sized>(
             }
         };
         lp.log(LogLevel::Info, "IPC server: socket connected.");
-        match ConnState::open(&lp, lp.add_ref(), stream, Side::Server, Some(bootstrap_factory(init.clone()))) {
+        match ConnState::open(
+            &lp,
+            lp.add_ref(),
+            stream,
+            Side::Server,
+            Some(bootstrap_factory(init.clone())),
+        ) {
             Ok((conn, _)) => {
                 open.set(open.get() + 1);
                 let (open, resume) = (open.clone(), resume.clone());
@@ -112,7 +136,10 @@ async fn accept_loop<I: Interface + ?Sized>(
                     resume.notify_one();
                 });
             }
-            Err(e) => lp.log(LogLevel::Error, format!("IPC server: cannot serve connection: {e}")),
+            Err(e) => lp.log(
+                LogLevel::Error,
+                format!("IPC server: cannot serve connection: {e}"),
+            ),
         }
     }
 }

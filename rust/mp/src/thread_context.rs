@@ -55,7 +55,10 @@ impl ThreadContext {
 
     /// The thread's name: set for worker threads, else `ThreadName(exe_name)`.
     pub(crate) fn name(&self, exe_name: &str) -> String {
-        self.name.borrow().clone().unwrap_or_else(|| thread_name(exe_name))
+        self.name
+            .borrow()
+            .clone()
+            .unwrap_or_else(|| thread_name(exe_name))
     }
 
     pub(crate) fn set_name(&self, name: String) {

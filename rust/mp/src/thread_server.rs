@@ -23,7 +23,11 @@ pub(crate) struct ThreadServer {
 impl ThreadServer {
     /// Stands for an existing thread (the caller of an outgoing call).
     pub(crate) fn for_caller(name: String, waiter: Arc<Waiter>) -> Self {
-        ThreadServer { name, waiter, owns_thread: false }
+        ThreadServer {
+            name,
+            waiter,
+            owns_thread: false,
+        }
     }
 
     /// Starts a worker thread whose name is `<ThreadName(exe)> <suffix>`, as the original
@@ -43,7 +47,11 @@ impl ThreadServer {
         let (name, waiter) = rx
             .recv()
             .map_err(|_| std::io::Error::other("worker thread failed to start"))?;
-        Ok(ThreadServer { name, waiter, owns_thread: true })
+        Ok(ThreadServer {
+            name,
+            waiter,
+            owns_thread: true,
+        })
     }
 }
 
@@ -79,7 +87,10 @@ impl thread_map::Server for ThreadMapServer {
         mut results: thread_map::MakeThreadResults,
     ) -> impl std::future::Future<Output = Result<(), capnp::Error>> + 'static {
         let result = (|| {
-            let conn = self.conn.upgrade().ok_or_else(|| capnp::Error::disconnected("connection closed".into()))?;
+            let conn = self
+                .conn
+                .upgrade()
+                .ok_or_else(|| capnp::Error::disconnected("connection closed".into()))?;
             let from = params.get()?.get_name()?;
             let from = String::from_utf8_lossy(from.as_bytes()).into_owned();
             let server = ThreadServer::start_worker(conn.lp.exe_name(), format!("(from {from})"))
@@ -97,7 +108,10 @@ impl thread_map::Server for ThreadMapServer {
         _: thread_map::MakePoolResults,
     ) -> impl std::future::Future<Output = Result<(), capnp::Error>> + 'static {
         let result = (|| {
-            let conn = self.conn.upgrade().ok_or_else(|| capnp::Error::disconnected("connection closed".into()))?;
+            let conn = self
+                .conn
+                .upgrade()
+                .ok_or_else(|| capnp::Error::disconnected("connection closed".into()))?;
             let count = params.get()?.get_count();
             conn.make_pool(count)
         })();

@@ -21,7 +21,10 @@ impl Pair {
     }
 
     pub fn service(&self) -> Box<dyn Service> {
-        self.init().make_service().expect("makeService").expect("a service")
+        self.init()
+            .make_service()
+            .expect("makeService")
+            .expect("a service")
     }
 
     /// Drops the connection and waits until both sides are gone.
@@ -62,7 +65,12 @@ pub fn in_process_with(log: mp::LogOptions) -> Pair {
     std::thread::spawn(move || runner.run());
     let client_loop = mp::EventLoop::start("mptest", log).expect("client loop");
     let init = mp::connect_stream::<dyn TestInit>(&client_loop, a).expect("connect");
-    Pair { init: Some(init), client_loop, server_loop: Some(server), child: None }
+    Pair {
+        init: Some(init),
+        client_loop,
+        server_loop: Some(server),
+        child: None,
+    }
 }
 
 /// The server is a spawned `mptest-server` process.
@@ -70,7 +78,12 @@ pub fn spawned() -> Pair {
     let (pid, stream) = spawn_server();
     let client_loop = mp::EventLoop::start("mptest", quiet()).expect("client loop");
     let init = mp::connect_stream::<dyn TestInit>(&client_loop, stream).expect("connect");
-    Pair { init: Some(init), client_loop, server_loop: None, child: Some(pid) }
+    Pair {
+        init: Some(init),
+        client_loop,
+        server_loop: None,
+        child: Some(pid),
+    }
 }
 
 pub fn spawn_server() -> (i32, UnixStream) {

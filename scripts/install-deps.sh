@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the system packages the build needs, if they are missing: the Cap'n Proto schema
+# compiler (capnproto) and its headers (libcapnp-dev, used by the C++ conformance peer).
+set -euo pipefail
+
+missing=()
+command -v capnp >/dev/null 2>&1 || missing+=(capnproto)
+[ -f /usr/include/capnp/rpc.capnp.h ] || missing+=(libcapnp-dev)
+command -v cc >/dev/null 2>&1 || missing+=(build-essential)
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+  echo "Installing ${missing[*]} ..." >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+command -v cargo >/dev/null 2>&1 || { echo "cargo not found: install Rust (rustup) first" >&2; exit 1; }
