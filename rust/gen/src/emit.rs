@@ -240,7 +240,11 @@ fn client_call(m: &Method, module: &str, receiver: &str) -> String {
         };
         let _ = writeln!(s, "        {line}");
     }
-    let _ = writeln!(s, "        let _ = &mut __p;\n        Ok(())\n    }},");
+    let _ = writeln!(
+        s,
+        "        __ctx.log_data(\"send data\", &__p.reborrow_as_reader());"
+    );
+    let _ = writeln!(s, "        Ok(())\n    }},");
     let outputs = m.outputs();
     let out_names: Vec<String> = outputs
         .iter()
@@ -260,7 +264,7 @@ fn client_call(m: &Method, module: &str, receiver: &str) -> String {
         "        let __r = __results.get_as::<{}::Reader<'_>>()?;",
         m.results_path
     );
-    let _ = writeln!(s, "        let _ = &__r;");
+    let _ = writeln!(s, "        __ctx.log_data(\"recv data\", &__r);");
     for f in &m.results {
         let acc = f.accessor();
         match &f.role {
@@ -331,6 +335,7 @@ fn server_method(m: &Method, module: &str, trait_name: &str) -> String {
         "        let __r = __params.get()?.get_as::<{}::Reader<'_>>()?;",
         m.params_path
     );
+    let _ = writeln!(s, "        __ctx.log_data(\"request data\", &__r);");
     let ctx_field = m.params.iter().find(|f| matches!(f.role, Role::Context));
     match ctx_field {
         Some(f) => {
@@ -412,7 +417,7 @@ fn server_method(m: &Method, module: &str, trait_name: &str) -> String {
     }
     let _ = writeln!(
         s,
-        "        let _ = (&mut __p, &__ctx);\n        Ok(())\n    }})\n}}"
+        "        __ctx.log_data(\"response data\", &__p.reborrow_as_reader());\n        Ok(())\n    }})\n}}"
     );
     s
 }

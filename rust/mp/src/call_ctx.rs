@@ -51,6 +51,24 @@ impl CallCtx {
         Ok(())
     }
 
+    /// Logs a message's contents at Trace level like the original (`send data: ...` on the
+    /// client, `{thread} request data: ...` on the server), escaped and cut at `max_chars`.
+    pub fn log_data(&self, what: &str, value: &dyn std::fmt::Debug) {
+        let lp = &self.conn.lp;
+        if !lp.log_enabled(crate::log::LogLevel::Trace) {
+            return;
+        }
+        let text = crate::log::log_escape(&format!("{value:?}"), lp.log_max_chars());
+        let line = match &self.caller {
+            Some(_) => format!("{what}: {text}"),
+            None => {
+                let name = crate::thread_context::current_thread_name(lp.exe_name());
+                format!("{{{name}}} {what}: {text}")
+            }
+        };
+        lp.log(crate::log::LogLevel::Trace, line);
+    }
+
     /// A new local `ThreadMap` for the peer (an outgoing `Proxy.ThreadMap` field).
     pub fn export_thread_map(&self) -> thread_map::Client {
         self.conn.new_thread_map()
