@@ -24,6 +24,8 @@ interface Service $Proxy.wrap("Service") {
   accumulate @9 (context :Proxy.Context, x :UInt64, total :UInt64) -> (total :UInt64);
   fail @10 (context :Proxy.Context, message :Text) -> ();
   destroyed @11 (context :Proxy.Context) -> (result :UInt32);
+  numbers @12 (context :Proxy.Context, i8 :Int8, i16 :Int16, u8 :UInt8, u16 :UInt16, f32 :Float32, f64 :Float64, flag :Bool)
+      -> (i8 :Int8, i16 :Int16, u8 :UInt8, u16 :UInt16, f32 :Float32, f64 :Float64, flag :Bool);
 }
 
 interface Callback $Proxy.wrap("Callback") {

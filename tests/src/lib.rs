@@ -67,6 +67,27 @@ impl Service for ServiceImpl {
     fn fail(&self, message: String) -> mp::Result<()> {
         Err(mp::Error::failed(message))
     }
+    #[allow(clippy::too_many_arguments)]
+    fn numbers(
+        &self,
+        i8: &mut i8,
+        i16: &mut i16,
+        u8: &mut u8,
+        u16: &mut u16,
+        f32: &mut f32,
+        f64: &mut f64,
+        flag: &mut bool,
+    ) -> mp::Result<()> {
+        // Each value comes back transformed, so both directions are checked.
+        *i8 = i8.wrapping_neg();
+        *i16 = i16.wrapping_neg();
+        *u8 = u8.wrapping_add(1);
+        *u16 = u16.wrapping_add(1);
+        *f32 *= 2.0;
+        *f64 *= -0.5;
+        *flag = !*flag;
+        Ok(())
+    }
     fn destroyed(&self) -> mp::Result<u32> {
         Ok(DESTROYED.load(Ordering::SeqCst))
     }

@@ -222,3 +222,38 @@ fn blocking_call_on_the_loop_thread_is_refused() {
     drop(service);
     pair.close();
 }
+
+#[test]
+fn a_peer_sending_garbage_loses_only_its_own_connection() {
+    use std::io::{Read, Write};
+    let dir = std::env::temp_dir().join(format!("mp-garbage-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("node.sock");
+    let listener = UnixListener::bind(&path).expect("bind");
+    let server = mp::EventLoop::start("mptest", common::quiet()).expect("server loop");
+    mp::listen_connections(&server, listener, multiprocess_tests::test_init(), None)
+        .expect("listen");
+    let client_loop = mp::EventLoop::start("mptest", common::quiet()).expect("client loop");
+    let good = mp::connect_stream::<dyn TestInit>(
+        &client_loop,
+        UnixStream::connect(&path).expect("connect"),
+    )
+    .expect("good");
+    let service = good.make_service().expect("call").expect("service");
+
+    for garbage in [&b"\xff\xff\xff\xff\xff\xff\xff\xff"[..], &b"\x00\x00\x00\x00\x02\x00\x00\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10"[..]] {
+        let mut bad = UnixStream::connect(&path).expect("connect bad");
+        bad.write_all(garbage).expect("write garbage");
+        bad.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+        // The server drops the bad connection: reading reaches EOF (after any Abort it sends).
+        let mut sink = Vec::new();
+        let _ = bad.read_to_end(&mut sink);
+        assert_eq!(service.add(20, 22).expect("good connection still served"), 42);
+    }
+    drop(service);
+    drop(good);
+    drop(client_loop);
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -27,6 +27,43 @@ fn values_round_trip() {
 }
 
 #[test]
+fn every_number_width_goes_both_ways_as_in_out() {
+    for (kind, pair) in common::both() {
+        let service = pair.service();
+        let (mut a, mut b, mut c, mut d, mut e, mut f, mut g) = (
+            i8::MIN + 1,
+            -300i16,
+            255u8,
+            65534u16,
+            1.5f32,
+            1e300f64,
+            true,
+        );
+        service
+            .numbers(&mut a, &mut b, &mut c, &mut d, &mut e, &mut f, &mut g)
+            .expect("numbers");
+        assert_eq!(
+            (a, b, c, d, e, f, g),
+            (127, 300, 0, 65535, 3.0, -5e299, false),
+            "{kind}"
+        );
+        drop(service);
+        pair.close();
+    }
+}
+
+#[test]
+fn proxies_and_loops_are_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync + ?Sized>() {}
+    assert_send_sync::<multiprocess_tests::service_capnp::ServiceClient>();
+    assert_send_sync::<dyn multiprocess_tests::service_capnp::Service>();
+    assert_send_sync::<mp::ProxyClient>();
+    assert_send_sync::<mp::EventLoop>();
+    assert_send_sync::<mp::EventLoopRef>();
+    assert_send_sync::<mp::Error>();
+}
+
+#[test]
 fn server_errors_reach_the_caller_as_values() {
     for (kind, pair) in common::both() {
         let service = pair.service();
