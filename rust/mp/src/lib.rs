@@ -46,7 +46,9 @@ pub use event_loop::{EventLoop, EventLoopRef};
 pub use interface::Interface;
 pub use log::{log_escape, LogFn, LogLevel, LogMessage, LogOptions};
 pub use spawn::{socket_pair, spawn_process, start_spawned, wait_process};
-pub use stream::{connect_stream, connect_stream_proxy, listen_connections, serve_stream};
+pub use stream::{
+    connect_stream, connect_stream_proxy, listen_connections, serve_spawned, serve_stream,
+};
 pub use thread_context::current_thread_name;
 pub use thread_name::{current_tid, thread_name};
 

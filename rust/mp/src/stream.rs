@@ -143,3 +143,19 @@ async fn accept_loop<I: Interface + ?Sized>(
         }
     }
 }
+
+/// The whole life of a spawned child: takes the socket named by `connect_info` (the fd the
+/// parent passed, see [`crate::start_spawned`]), serves `init` on it with a new event loop on
+/// the calling thread, and returns when the parent closes the connection.
+pub fn serve_spawned<I: Interface + ?Sized>(
+    exe_name: &str,
+    connect_info: &str,
+    log: crate::log::LogOptions,
+    init: Arc<I>,
+) -> Result<()> {
+    let stream = crate::spawn::start_spawned(connect_info)?;
+    let lp = EventLoop::new(exe_name, log);
+    serve_stream(&lp, stream, init)?;
+    lp.run();
+    Ok(())
+}

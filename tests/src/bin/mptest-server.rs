@@ -6,17 +6,13 @@ fn main() {
         println!("Usage: mptest-server <fd>");
         std::process::exit(1);
     }
-    let stream = match mp::start_spawned(&args[1]) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("mptest-server: {e}");
-            std::process::exit(1);
-        }
-    };
-    let lp = mp::EventLoop::new("mptest-server", mp::LogOptions::default());
-    if let Err(e) = mp::serve_stream(&lp, stream, multiprocess_tests::test_init()) {
+    if let Err(e) = mp::serve_spawned(
+        "mptest-server",
+        &args[1],
+        mp::LogOptions::default(),
+        multiprocess_tests::test_init(),
+    ) {
         eprintln!("mptest-server: {e}");
         std::process::exit(1);
     }
-    lp.run();
 }

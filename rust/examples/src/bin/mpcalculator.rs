@@ -42,18 +42,14 @@ fn main() {
         println!("Usage: mpcalculator <fd>");
         std::process::exit(1);
     }
-    let stream = match mp::start_spawned(&args[1]) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("mpcalculator: {e}");
-            std::process::exit(1);
-        }
-    };
-    let lp = mp::EventLoop::new("mpcalculator", multiprocess_examples::log_options());
     let init: Arc<dyn InitInterface> = Arc::new(Init);
-    if let Err(e) = mp::serve_stream(&lp, stream, init) {
+    if let Err(e) = mp::serve_spawned(
+        "mpcalculator",
+        &args[1],
+        multiprocess_examples::log_options(),
+        init,
+    ) {
         eprintln!("mpcalculator: {e}");
         std::process::exit(1);
     }
-    lp.run();
 }

@@ -28,18 +28,14 @@ fn main() {
         println!("Usage: mpprinter <fd>");
         std::process::exit(1);
     }
-    let stream = match mp::start_spawned(&args[1]) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("mpprinter: {e}");
-            std::process::exit(1);
-        }
-    };
-    let lp = mp::EventLoop::new("mpprinter", multiprocess_examples::log_options());
     let init: Arc<dyn InitInterface> = Arc::new(Init);
-    if let Err(e) = mp::serve_stream(&lp, stream, init) {
+    if let Err(e) = mp::serve_spawned(
+        "mpprinter",
+        &args[1],
+        multiprocess_examples::log_options(),
+        init,
+    ) {
         eprintln!("mpprinter: {e}");
         std::process::exit(1);
     }
-    lp.run();
 }
