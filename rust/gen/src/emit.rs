@@ -1,20 +1,28 @@
 //! Writes the Rust proxies for each requested file.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use capnp::schema_capnp::node;
 
-use crate::model::{Field, Interface, Method, Resolver, Role, Ty};
+use crate::model::{Field, Interface, Method, Resolver, Role, Struct, Ty};
 use crate::names;
 use crate::schema;
+use crate::values::{decode_field, encode_field, has_value};
 use crate::{GenError, PROXY_FILE_ID};
+
+const CAPNP: &str = "::mp::__private::capnp";
+
+/// Generated code is not linted: its shape follows the schema, not a style.
+const ALLOW: &str =
+    "#[allow(clippy::all, clippy::pedantic, unused, non_upper_case_globals, non_snake_case)]";
 
 /// Generated text per output file (relative to the output directory), to append to capnpc's.
 pub(crate) fn generate(
     message: &capnp::message::Reader<capnp::serialize::OwnedSegments>,
     parent_module: &[String],
+    overrides: &BTreeMap<String, String>,
 ) -> Result<Vec<(PathBuf, String)>, GenError> {
     let err = |e: capnp::Error| GenError::one(format!("bad CodeGeneratorRequest: {e}"));
     let ctx = capnpc::codegen::GeneratorContext::new(message).map_err(err)?;
@@ -23,6 +31,9 @@ pub(crate) fn generate(
         paths: HashMap::new(),
         file_paths: HashMap::new(),
         problems: Vec::new(),
+        overrides: overrides.clone(),
+        used_overrides: HashSet::new(),
+        structs: BTreeMap::new(),
     };
     let file_of = |mut id: u64| {
         while let Some(n) = ctx.node_map.get(&id) {
@@ -51,32 +62,73 @@ pub(crate) fn generate(
             resolver.file_paths.insert(id, parts.join("::"));
         }
     }
-    let mut outputs = Vec::new();
+    let mut texts: BTreeMap<u64, (PathBuf, String)> = BTreeMap::new();
     for file in ctx.request.get_requested_files().map_err(err)? {
         let filename = file
             .get_filename()
             .map_err(err)?
             .to_string()
             .map_err(|e| GenError::one(e.to_string()))?;
+        let path = std::path::Path::new(&filename);
+        let root = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .replace('-', "_");
+        let out = path.with_file_name(format!("{root}_capnp.rs"));
         let mut interfaces = Vec::new();
-        collect_wrapped(&ctx.node_map, file.get_id(), &mut interfaces);
+        let mut wrapped_structs = Vec::new();
+        collect_wrapped(
+            &ctx.node_map,
+            file.get_id(),
+            &mut interfaces,
+            &mut wrapped_structs,
+        );
         let mut text = String::new();
         for id in interfaces {
             if let Some(model) = resolver.interface(id) {
                 text.push_str(&interface(&model));
             }
         }
-        let stem = std::path::Path::new(&filename);
-        let root = stem
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default()
-            .replace('-', "_");
-        let out = stem.with_file_name(format!("{root}_capnp.rs"));
-        outputs.push((out, text));
+        for id in wrapped_structs {
+            let name = ctx
+                .node_map
+                .get(&id)
+                .map(|n| schema::short_name(*n))
+                .unwrap_or_default();
+            resolver_struct(&mut resolver, id, &name);
+        }
+        texts.insert(file.get_id(), (out, text));
+    }
+    // Structs go into the file that defines them.
+    let structs = std::mem::take(&mut resolver.structs);
+    for (id, model) in structs {
+        let Some(model) = model else { continue };
+        let file = resolver.file_of(id);
+        match texts.get_mut(&file) {
+            Some((_, text)) => text.push_str(&structure(&model)),
+            None => {
+                let where_ = ctx
+                    .node_map
+                    .get(&id)
+                    .map(|n| schema::file_name(*n))
+                    .unwrap_or_default();
+                resolver.problems.push(format!(
+                    "{where_}: {}: this struct is used by a proxy, so its file must be given to the generator too",
+                    model.name
+                ));
+            }
+        }
+    }
+    for selector in overrides.keys() {
+        if !resolver.used_overrides.contains(selector) {
+            resolver.problems.push(format!(
+                "rust_type(\"{selector}\", ..): no field matches this selector"
+            ));
+        }
     }
     if resolver.problems.is_empty() {
-        Ok(outputs)
+        Ok(texts.into_values().collect())
     } else {
         Err(GenError {
             problems: resolver.problems,
@@ -84,26 +136,36 @@ pub(crate) fn generate(
     }
 }
 
-fn collect_wrapped(nodes: &HashMap<u64, node::Reader<'_>>, id: u64, out: &mut Vec<u64>) {
+fn resolver_struct(resolver: &mut Resolver<'_>, id: u64, name: &str) {
+    let location = format!("struct {name}");
+    let _ = resolver.struct_model(&location, id);
+}
+
+fn collect_wrapped(
+    nodes: &HashMap<u64, node::Reader<'_>>,
+    id: u64,
+    interfaces: &mut Vec<u64>,
+    structs: &mut Vec<u64>,
+) {
     let Some(n) = nodes.get(&id) else { return };
-    if matches!(n.which(), Ok(node::Interface(_))) {
-        if let Ok(a) = n.get_annotations() {
-            if schema::find(a, schema::WRAP).is_some() {
-                out.push(id);
-            }
+    let wrapped = n
+        .get_annotations()
+        .ok()
+        .and_then(|a| schema::find(a, schema::WRAP))
+        .is_some();
+    match n.which() {
+        Ok(node::Interface(_)) if wrapped => interfaces.push(id),
+        Ok(node::Struct(s)) if wrapped && !s.get_is_group() && n.get_is_generic() == false => {
+            structs.push(id)
         }
+        _ => {}
     }
     if let Ok(nested) = n.get_nested_nodes() {
         for child in nested.iter() {
-            collect_wrapped(nodes, child.get_id(), out);
+            collect_wrapped(nodes, child.get_id(), interfaces, structs);
         }
     }
 }
-
-const CAPNP: &str = "::mp::__private::capnp";
-
-/// Generated code is not linted: its shape follows the schema, not a style.
-const ALLOW: &str = "#[allow(clippy::all, clippy::pedantic, unused, non_upper_case_globals)]";
 
 fn static_name(m: &Method) -> String {
     format!(
@@ -113,160 +175,138 @@ fn static_name(m: &Method) -> String {
     )
 }
 
+fn server_fn_name(m: &Method) -> String {
+    format!(
+        "__{}_{}",
+        names::snake(&m.interface_name.replace('.', "")),
+        names::snake(&m.name)
+    )
+}
+
 fn tuple(items: &[String]) -> String {
     match items.len() {
+        0 => "()".into(),
         1 => items[0].clone(),
         _ => format!("({})", items.join(", ")),
     }
 }
 
-/// Statement writing `value` (an owned expression) into builder `__p`'s field.
-fn encode(f: &Field, ty: &Ty, value: &str) -> String {
-    let acc = f.accessor();
-    match ty {
-        Ty::Bool | Ty::Num(_) => format!("__p.reborrow().set_{acc}({value});"),
-        Ty::Text => format!("__p.reborrow().set_{acc}({value}.as_str());"),
-        Ty::Data => format!("__p.reborrow().set_{acc}(&{value}[..]);"),
-        Ty::List(elem) => {
-            let item = match **elem {
-                Ty::Bool | Ty::Num(_) => "*__e",
-                Ty::Text => "__e.as_str()",
-                _ => "&__e[..]",
-            };
-            format!(
-                "{{ let __v = &{value}; let mut __l = __p.reborrow().init_{acc}(::mp::server::list_len(__v.len())?); \
-                 for (__i, __e) in __v.iter().enumerate() {{ __l.set(__i as u32, {item}); }} }}"
-            )
-        }
-        Ty::Interface { trait_path } => format!(
-            "if let ::std::option::Option::Some(__i) = {value} {{ __p.reborrow().set_{acc}({CAPNP}::capability::FromClientHook::new(\
-             __ctx.export::<dyn {trait_path}>(::std::sync::Arc::from(__i)).hook)); }}"
-        ),
-    }
-}
-
-/// Expression reading a field from reader `__r`.
-fn decode(f: &Field, ty: &Ty) -> String {
-    let acc = f.accessor();
-    match ty {
-        Ty::Bool | Ty::Num(_) => format!("__r.get_{acc}()"),
-        Ty::Text => format!("::mp::server::text(__r.get_{acc}()?)"),
-        Ty::Data => format!("__r.get_{acc}()?.to_vec()"),
-        Ty::List(elem) => {
-            let item = match **elem {
-                Ty::Bool | Ty::Num(_) => "::std::result::Result::<_, ::mp::Error>::Ok(__e)",
-                Ty::Text => "__e.map(::mp::server::text).map_err(::mp::Error::from)",
-                _ => "__e.map(|__d| __d.to_vec()).map_err(::mp::Error::from)",
-            };
-            format!("__r.get_{acc}()?.iter().map(|__e| {item}).collect::<::mp::Result<::std::vec::Vec<_>>>()?")
-        }
-        Ty::Interface { trait_path } => format!(
-            "if __r.has_{acc}() {{ ::std::option::Option::Some(__ctx.import::<dyn {trait_path}>(__r.get_{acc}()?.client)) }} else {{ ::std::option::Option::None }}"
-        ),
-    }
-}
-
-fn value_type(outputs: &[&Field]) -> String {
-    let types: Vec<String> = outputs
-        .iter()
-        .filter_map(|f| f.ty().map(Ty::rust))
-        .collect();
-    if types.is_empty() {
-        "()".into()
-    } else {
-        tuple(&types)
-    }
-}
-
-/// Trait method signature: inputs by value (in/out as `&mut`), outputs returned.
+/// Trait method signature: inputs by value (in/out as `&mut`), wanted outputs as
+/// `Option<&mut T>`, other outputs returned.
 fn signature(m: &Method) -> String {
     let mut args = vec!["&self".to_string()];
     for f in m.inputs() {
-        let ty = f.ty().map(Ty::rust).unwrap_or_default();
         if m.is_in_out(&f.name) {
-            args.push(format!("{}: &mut {ty}", f.ident()));
+            args.push(format!("{}: &mut {}", f.rust_name, f.rust_ty()));
         } else {
-            args.push(format!("{}: {ty}", f.ident()));
+            args.push(format!("{}: {}", f.rust_name, f.rust_ty()));
         }
     }
+    for f in m.wanted() {
+        args.push(format!(
+            "{}: ::std::option::Option<&mut {}>",
+            f.rust_name,
+            f.rust_ty()
+        ));
+    }
+    let outs: Vec<String> = m.outputs().iter().map(|f| f.rust_ty()).collect();
     format!(
         "fn {}({}) -> ::mp::Result<{}>",
         m.rust_name(),
         args.join(", "),
-        value_type(&m.outputs())
+        tuple(&outs)
     )
 }
 
-/// `receiver.call(...)` for method `m`, as the body of a client function.
+fn exception_message(m: &Method, f: &Field) -> String {
+    match &f.role {
+        Role::Exception(Ty::Text) => "::std::clone::Clone::clone(&__exc)".into(),
+        Role::Exception(t) if t.plain() => "::std::format!(\"{:?}\", __exc)".into(),
+        _ => format!(
+            "::std::string::String::from(\"{}.{} raised an exception\")",
+            m.interface_name, m.name
+        ),
+    }
+}
+
+/// Body of a client function calling method `m` through `receiver` (a `ProxyClient`).
 fn client_call(m: &Method, module: &str, receiver: &str) -> String {
     let mut s = String::new();
-    let inputs: Vec<&Field> = m.inputs().collect();
-    let in_outs: Vec<&Field> = inputs
-        .iter()
-        .copied()
-        .filter(|f| m.is_in_out(&f.name))
-        .collect();
+    let in_outs: Vec<&Field> = m.inputs().filter(|f| m.is_in_out(&f.name)).collect();
     for f in &in_outs {
         let _ = writeln!(
             s,
             "let __in_{} = ::std::clone::Clone::clone(&*{});",
-            f.accessor(),
-            f.ident()
+            f.accessor, f.rust_name
         );
+    }
+    for f in m.wanted() {
+        let _ = writeln!(s, "let __want_{} = {}.is_some();", f.accessor, f.rust_name);
     }
     let _ = writeln!(
         s,
         "let __reply = {receiver}.call(&{module}::{},",
         static_name(m)
     );
-    let _ = writeln!(
-        s,
-        "    move |__ctx: &::mp::CallCtx, __params: {CAPNP}::any_pointer::Builder<'_>| -> ::mp::Result<()> {{"
-    );
-    let _ = writeln!(s, "        let _ = &__ctx;");
+    let _ = writeln!(s, "    move |__ctx: &::mp::CallCtx, __params: {CAPNP}::any_pointer::Builder<'_>| -> ::mp::Result<()> {{");
     let _ = writeln!(
         s,
         "        let mut __p = __params.init_as::<{}::Builder<'_>>();",
         m.params_path
     );
     for f in &m.params {
-        let acc = f.accessor();
+        let acc = &f.accessor;
         let line = match &f.role {
             Role::Context => format!("__ctx.fill_context(__p.reborrow().init_{acc}())?;"),
             Role::ThreadMap => format!("__p.reborrow().set_{acc}(__ctx.export_thread_map());"),
-            Role::Skip => continue,
-            Role::Value(ty) if m.is_in_out(&f.name) => encode(f, ty, &format!("__in_{acc}")),
-            Role::Value(ty) => encode(f, ty, &f.ident()),
+            Role::Value(_) if m.is_in_out(&f.name) => {
+                encode_field(f, &format!("__in_{acc}"), "__p", 0)
+            }
+            Role::Value(_) => encode_field(f, &f.rust_name, "__p", 0),
+            _ => continue,
         };
         let _ = writeln!(s, "        {line}");
     }
-    let _ = writeln!(
-        s,
-        "        __ctx.log_data(\"send data\", &__p.reborrow_as_reader());"
-    );
-    let _ = writeln!(s, "        Ok(())\n    }},");
+    for f in m.wanted() {
+        let _ = writeln!(
+            s,
+            "        __p.reborrow().set_{}(__want_{});",
+            f.want.as_deref().unwrap_or_default(),
+            f.accessor
+        );
+    }
+    let _ = writeln!(s, "        __ctx.log_data(\"send data\", &__p.reborrow_as_reader());\n        Ok(())\n    }},");
     let outputs = m.outputs();
     let out_names: Vec<String> = outputs
         .iter()
-        .map(|f| format!("__out_{}", f.accessor()))
+        .map(|f| format!("__out_{}", f.accessor))
         .collect();
     let io_names: Vec<String> = in_outs
         .iter()
-        .map(|f| format!("__out_{}", f.accessor()))
+        .map(|f| format!("__out_{}", f.accessor))
         .collect();
-    let _ = writeln!(
-        s,
-        "    move |__ctx: &::mp::CallCtx, __results: {CAPNP}::any_pointer::Reader<'_>| -> ::mp::Result<_> {{"
-    );
-    let _ = writeln!(s, "        let _ = &__ctx;");
+    let want_names: Vec<String> = m
+        .wanted()
+        .map(|f| format!("__out_{}", f.accessor))
+        .collect();
+    let _ = writeln!(s, "    move |__ctx: &::mp::CallCtx, __results: {CAPNP}::any_pointer::Reader<'_>| -> ::mp::Result<_> {{");
     let _ = writeln!(
         s,
         "        let __r = __results.get_as::<{}::Reader<'_>>()?;",
         m.results_path
     );
     let _ = writeln!(s, "        __ctx.log_data(\"recv data\", &__r);");
+    if let Some(exc) = m.exception() {
+        let _ = writeln!(
+            s,
+            "        if {} {{ let __exc = {}; let __msg = {}; return Err(::mp::Error::raised(__exc, __msg)); }}",
+            has_value(exc, "__r"),
+            decode_field(exc, "__r", 0),
+            exception_message(m, exc)
+        );
+    }
     for f in &m.results {
-        let acc = f.accessor();
+        let acc = &f.accessor;
         match &f.role {
             Role::ThreadMap => {
                 let _ = writeln!(
@@ -274,51 +314,59 @@ fn client_call(m: &Method, module: &str, receiver: &str) -> String {
                     "        if __r.has_{acc}() {{ __ctx.import_thread_map(__r.get_{acc}()?); }}"
                 );
             }
-            Role::Value(ty) => {
-                let _ = writeln!(s, "        let __out_{acc} = {};", decode(f, ty));
+            Role::Value(_) if f.want.is_some() => {
+                let _ = writeln!(
+                    s,
+                    "        let __out_{acc} = if __want_{acc} {{ ::std::option::Option::Some({}) }} else {{ ::std::option::Option::None }};",
+                    decode_field(f, "__r", 0)
+                );
+            }
+            Role::Value(_) => {
+                let _ = writeln!(
+                    s,
+                    "        let __out_{acc} = {};",
+                    decode_field(f, "__r", 0)
+                );
             }
             _ => {}
         }
     }
     let _ = writeln!(
         s,
-        "        Ok(({}, {}))",
-        tuple_or_unit(&out_names),
-        tuple_or_unit(&io_names)
+        "        Ok(({}, {}, {}))",
+        tuple(&out_names),
+        tuple(&io_names),
+        tuple(&want_names)
     );
     let _ = writeln!(s, "    }})?;");
     let _ = writeln!(
         s,
-        "let ({}, {}) = __reply;",
-        tuple_or_unit(&out_names),
-        tuple_or_unit(&io_names)
+        "let ({}, {}, {}) = __reply;",
+        tuple(&out_names),
+        tuple(&io_names),
+        tuple(&want_names)
     );
     for f in &in_outs {
-        let _ = writeln!(s, "*{} = __out_{};", f.ident(), f.accessor());
+        let _ = writeln!(s, "*{} = __out_{};", f.rust_name, f.accessor);
     }
-    let _ = writeln!(s, "Ok({})", tuple_or_unit(&out_names));
+    for f in m.wanted() {
+        let _ = writeln!(
+            s,
+            "if let (::std::option::Option::Some(__dst), ::std::option::Option::Some(__v)) = ({}, __out_{}) {{ *__dst = __v; }}",
+            f.rust_name, f.accessor
+        );
+    }
+    let _ = writeln!(s, "Ok({})", tuple(&out_names));
     s
 }
 
-fn tuple_or_unit(items: &[String]) -> String {
-    if items.is_empty() {
-        "()".into()
-    } else {
-        tuple(items)
-    }
-}
-
-/// The server function for method `m`.
-fn server_method(m: &Method, module: &str, trait_name: &str) -> String {
+/// The server function for method `m` of interface `iface` (trait name).
+fn server_method(m: &Method, module: &str, iface: &str) -> String {
     let mut s = String::new();
-    let fname = format!(
-        "__{}_{}",
-        names::snake(&m.interface_name.replace('.', "")),
-        names::snake(&m.name)
-    );
     let _ = writeln!(
         s,
-        "fn {fname}(&self, __call: ::mp::server::IncomingCall) -> {CAPNP}::capability::Promise<(), {CAPNP}::Error> {{"
+        "fn {}(&self, __call: ::mp::server::IncomingCall) -> {CAPNP}::capability::Promise<(), {CAPNP}::Error> {{",
+        server_fn_name(m)
     );
     if m.is_destroy() {
         let _ = writeln!(s, "    let __imp = self.imp.take();");
@@ -336,13 +384,12 @@ fn server_method(m: &Method, module: &str, trait_name: &str) -> String {
         m.params_path
     );
     let _ = writeln!(s, "        __ctx.log_data(\"request data\", &__r);");
-    let ctx_field = m.params.iter().find(|f| matches!(f.role, Role::Context));
-    match ctx_field {
+    match m.params.iter().find(|f| matches!(f.role, Role::Context)) {
         Some(f) => {
             let _ = writeln!(
                 s,
                 "        let __exec = Some(::mp::server::ExecContext::read(__r.get_{}()?)?);",
-                f.accessor()
+                f.accessor
             );
         }
         None => {
@@ -350,7 +397,7 @@ fn server_method(m: &Method, module: &str, trait_name: &str) -> String {
         }
     }
     for f in &m.params {
-        let acc = f.accessor();
+        let acc = &f.accessor;
         match &f.role {
             Role::ThreadMap => {
                 let _ = writeln!(
@@ -358,67 +405,118 @@ fn server_method(m: &Method, module: &str, trait_name: &str) -> String {
                     "        if __r.has_{acc}() {{ __ctx.import_thread_map(__r.get_{acc}()?); }}"
                 );
             }
-            Role::Value(ty) => {
+            Role::Value(_) => {
                 let mutable = if m.is_in_out(&f.name) { "mut " } else { "" };
-                let _ = writeln!(s, "        let {mutable}{} = {};", f.ident(), decode(f, ty));
+                let _ = writeln!(
+                    s,
+                    "        let {mutable}{} = {};",
+                    f.rust_name,
+                    decode_field(f, "__r", 0)
+                );
             }
             _ => {}
         }
     }
-    let outputs = m.outputs();
-    let out_names: Vec<String> = outputs.iter().map(|f| f.ident()).collect();
+    for f in m.wanted() {
+        let _ = writeln!(
+            s,
+            "        let mut __slot_{} = if __r.get_{}() {{ ::std::option::Option::Some(::std::default::Default::default()) }} else {{ ::std::option::Option::None }};",
+            f.accessor,
+            f.want.as_deref().unwrap_or_default()
+        );
+    }
     let io_names: Vec<String> = m
         .inputs()
         .filter(|f| m.is_in_out(&f.name))
-        .map(Field::ident)
+        .map(|f| f.rust_name.clone())
         .collect();
+    let slot_names: Vec<String> = m
+        .wanted()
+        .map(|f| format!("__slot_{}", f.accessor))
+        .collect();
+    let exc = m.exception();
     let work = if m.is_destroy() {
-        "drop(__imp); Ok(((), ()))".to_string()
+        "drop(__imp); Ok(((), (), (), ()))".to_string()
     } else if m.is_construct() {
-        "Ok(((), ()))".to_string()
+        "Ok(((), (), (), ()))".to_string()
     } else {
-        let args: Vec<String> = m
+        let mut args: Vec<String> = m
             .inputs()
             .map(|f| {
                 if m.is_in_out(&f.name) {
-                    format!("&mut {}", f.ident())
+                    format!("&mut {}", f.rust_name)
                 } else {
-                    f.ident()
+                    f.rust_name.clone()
                 }
             })
             .collect();
-        format!(
-            "let __ret = <dyn {trait_name}>::{}(&*__imp, {})?; Ok((__ret, {}))",
+        args.extend(slot_names.iter().map(|n| format!("{n}.as_mut()")));
+        let call = format!(
+            "<dyn {iface} as {}>::{}(&*__imp, {})",
+            m.trait_path,
             m.rust_name(),
-            args.join(", "),
-            tuple_or_unit(&io_names)
-        )
+            args.join(", ")
+        );
+        let rest = format!("{}, {}", tuple(&io_names), tuple(&slot_names));
+        match exc {
+            Some(f) => format!(
+                "match {call} {{ Ok(__ret) => Ok((::std::option::Option::Some(__ret), {rest}, ::std::option::Option::None)), \
+                 Err(__e) => match __e.payload::<{}>() {{ ::std::option::Option::Some(__v) => Ok((::std::option::Option::None, {rest}, ::std::option::Option::Some(__v))), \
+                 ::std::option::Option::None => Err(__e) }} }}",
+                match &f.role {
+                    Role::Exception(t) => t.rust(),
+                    _ => "()".into(),
+                }
+            ),
+            None => format!("let __ret = {call}?; Ok((__ret, {rest}, ()))"),
+        }
     };
     let _ = writeln!(
         s,
-        "        let (__ret, {}) = ::mp::server::run(&__ctx, &{module}::{}, __exec, move || {{ {work} }}).await?;",
-        tuple_or_unit(&io_names),
+        "        let (__ret, {}, {}, __exc) = ::mp::server::run(&__ctx, &{module}::{}, __exec, move || {{ {work} }}).await?;",
+        tuple(&io_names),
+        tuple(&slot_names),
         static_name(m)
     );
-    let _ = writeln!(s, "        let {} = __ret;", tuple_or_unit(&out_names));
     let _ = writeln!(
         s,
         "        let mut __p = __results.get().init_as::<{}::Builder<'_>>();",
         m.results_path
     );
+    let out_names: Vec<String> = m
+        .outputs()
+        .iter()
+        .map(|f| format!("__out_{}", f.accessor))
+        .collect();
+    if let Some(f) = exc {
+        let _ = writeln!(
+            s,
+            "        if let ::std::option::Option::Some(__e) = __exc {{ {} }} else {{",
+            encode_field(f, "__e", "__p", 0)
+        );
+        let _ = writeln!(s, "        let __ret = match __ret {{ ::std::option::Option::Some(v) => v, ::std::option::Option::None => return Err({CAPNP}::Error::failed(\"no result\".into())) }};");
+    } else {
+        let _ = writeln!(s, "        {{ let _: () = __exc;");
+    }
+    let _ = writeln!(s, "        let {} = __ret;", tuple(&out_names));
     for f in &m.results {
-        let acc = f.accessor();
+        let acc = &f.accessor;
         let line = match &f.role {
             Role::ThreadMap => format!("__p.reborrow().set_{acc}(__ctx.export_thread_map());"),
-            Role::Value(ty) => encode(f, ty, &f.ident()),
+            Role::Value(_) if m.is_in_out(&f.name) => encode_field(f, &f.rust_name, "__p", 0),
+            Role::Value(_) if f.want.is_some() => {
+                format!(
+                    "if let ::std::option::Option::Some(__v) = __slot_{acc} {{ {} }}",
+                    encode_field(f, "__v", "__p", 0)
+                )
+            }
+            Role::Value(_) => encode_field(f, &format!("__out_{acc}"), "__p", 0),
             _ => continue,
         };
         let _ = writeln!(s, "        {line}");
     }
-    let _ = writeln!(
-        s,
-        "        __ctx.log_data(\"response data\", &__p.reborrow_as_reader());\n        Ok(())\n    }})\n}}"
-    );
+    let _ = writeln!(s, "        }}");
+    let _ = writeln!(s, "        __ctx.log_data(\"response data\", &__p.reborrow_as_reader());\n        Ok(())\n    }})\n}}");
     s
 }
 
@@ -426,11 +524,8 @@ fn interface(model: &Interface) -> String {
     let name = &model.name;
     let module = format!("__mp_{}", names::snake(name));
     let mut s = String::new();
-    // Method descriptions.
-    let _ = writeln!(
-        s,
-        "#[doc(hidden)]\n#[allow(non_upper_case_globals, dead_code)]\npub mod {module} {{"
-    );
+    // Method descriptions, and the calls the runtime makes itself.
+    let _ = writeln!(s, "#[doc(hidden)]\n{ALLOW}\npub mod {module} {{");
     for m in &model.methods {
         let _ = writeln!(
             s,
@@ -442,42 +537,43 @@ fn interface(model: &Interface) -> String {
             m.name
         );
     }
-    for m in model
-        .methods
-        .iter()
-        .filter(|m| m.is_construct() || m.is_destroy())
-    {
+    for m in model.methods.iter().filter(|m| m.is_special()) {
         let _ = writeln!(
             s,
             "    pub fn {}(__client: &::mp::ProxyClient) -> ::mp::Result<()> {{",
             m.rust_name()
         );
-        for line in client_call(
-            m,
-            &format!("self::{module}").replace("self::", "super::"),
-            "__client",
-        )
-        .lines()
-        {
+        for line in client_call(m, "self", "__client").lines() {
             let _ = writeln!(s, "        {line}");
         }
         let _ = writeln!(s, "    }}");
     }
     let _ = writeln!(s, "}}\n");
 
-    // The trait.
+    // The trait: its own methods; superinterfaces are supertraits.
+    let own: Vec<&Method> = model.methods[model.methods.len() - model.own..]
+        .iter()
+        .filter(|m| !m.is_special())
+        .collect();
+    let iface_name = model
+        .methods
+        .last()
+        .map(|m| m.interface_name.as_str())
+        .unwrap_or(name);
     let _ = writeln!(
         s,
-        "/// Rust form of the `{}` interface. Methods not implemented return an `Unimplemented` error.",
-        model.methods.first().map(|m| m.interface_name.as_str()).unwrap_or(name)
+        "/// Rust form of the `{iface_name}` interface. Methods not implemented return an `Unimplemented` error."
     );
-    let _ = writeln!(s, "{ALLOW}\npub trait {name}: Send + Sync {{");
-    for m in model
-        .methods
-        .iter()
-        .filter(|m| !m.is_construct() && !m.is_destroy())
-    {
-        let unused: Vec<String> = m.inputs().map(Field::ident).collect();
+    let mut bounds: Vec<String> = model.supers.clone();
+    bounds.push("Send".into());
+    bounds.push("Sync".into());
+    let _ = writeln!(s, "{ALLOW}\npub trait {name}: {} {{", bounds.join(" + "));
+    for m in &own {
+        let unused: Vec<String> = m
+            .inputs()
+            .chain(m.wanted())
+            .map(|f| f.rust_name.clone())
+            .collect();
         let _ = writeln!(
             s,
             "    /// `{}` (method @{} of `{}`).",
@@ -494,23 +590,37 @@ fn interface(model: &Interface) -> String {
         );
     }
     let _ = writeln!(s, "}}\n");
+    s.push_str(&closure_impl(name, &own, model));
 
-    // The client.
+    // The client implements its trait and every supertrait.
     let _ = writeln!(s, "/// Client proxy for `{name}`: calls the peer. Dropping the last clone calls `destroy` if the interface has it.");
     let _ = writeln!(s, "#[derive(Clone, Debug)]\npub struct {name}Client {{\n    /// The runtime handle to the peer's capability.\n    pub proxy: ::mp::ProxyClient,\n}}\n");
-    let _ = writeln!(s, "{ALLOW}\nimpl {name} for {name}Client {{");
-    for m in model
-        .methods
-        .iter()
-        .filter(|m| !m.is_construct() && !m.is_destroy())
-    {
-        let _ = writeln!(s, "    {} {{", signature(m));
-        for line in client_call(m, &module, "self.proxy").lines() {
-            let _ = writeln!(s, "        {line}");
+    let mut by_trait: Vec<(String, Vec<&Method>)> = Vec::new();
+    for m in model.methods.iter().filter(|m| !m.is_special()) {
+        match by_trait.iter_mut().find(|(t, _)| *t == m.trait_path) {
+            Some((_, list)) => list.push(m),
+            None => by_trait.push((m.trait_path.clone(), vec![m])),
         }
-        let _ = writeln!(s, "    }}");
     }
-    let _ = writeln!(s, "}}\n");
+    let own_path = model
+        .methods
+        .last()
+        .map(|m| m.trait_path.clone())
+        .unwrap_or_default();
+    if !by_trait.iter().any(|(t, _)| *t == own_path) {
+        by_trait.push((own_path, Vec::new()));
+    }
+    for (trait_path, methods) in &by_trait {
+        let _ = writeln!(s, "{ALLOW}\nimpl {trait_path} for {name}Client {{");
+        for m in methods {
+            let _ = writeln!(s, "    {} {{", signature(m));
+            for line in client_call(m, &module, "self.proxy").lines() {
+                let _ = writeln!(s, "        {line}");
+            }
+            let _ = writeln!(s, "    }}");
+        }
+        let _ = writeln!(s, "}}\n");
+    }
 
     // The server.
     let _ = writeln!(
@@ -532,21 +642,15 @@ fn interface(model: &Interface) -> String {
         s,
         "{ALLOW}\nimpl ::mp::server::Dispatch for {name}Server {{"
     );
-    let _ = writeln!(
-        s,
-        "    fn dispatch(&self, call: ::mp::server::IncomingCall) -> {CAPNP}::capability::Promise<(), {CAPNP}::Error> {{"
-    );
+    let _ = writeln!(s, "    fn dispatch(&self, call: ::mp::server::IncomingCall) -> {CAPNP}::capability::Promise<(), {CAPNP}::Error> {{");
     let _ = writeln!(s, "        match (call.interface_id, call.method_id) {{");
     for m in &model.methods {
-        let fname = format!(
-            "__{}_{}",
-            names::snake(&m.interface_name.replace('.', "")),
-            names::snake(&m.name)
-        );
         let _ = writeln!(
             s,
-            "            ({:#x}, {}) => self.{fname}(call),",
-            m.interface_id, m.ordinal
+            "            ({:#x}, {}) => self.{}(call),",
+            m.interface_id,
+            m.ordinal,
+            server_fn_name(m)
         );
     }
     let _ = writeln!(
@@ -555,19 +659,16 @@ fn interface(model: &Interface) -> String {
     );
 
     // The link to the runtime.
-    let destroy = model.methods.iter().find(|m| m.is_destroy());
-    let construct = model.methods.iter().find(|m| m.is_construct());
+    let destroy = model.methods.iter().any(Method::is_destroy);
+    let construct = model.methods.iter().any(Method::is_construct);
     let _ = writeln!(s, "{ALLOW}\nimpl ::mp::Interface for dyn {name} {{");
-    match destroy {
-        Some(_) => {
-            let _ = writeln!(
-                s,
-                "    const DESTROY: Option<::mp::DestroyFn> = Some({module}::destroy);"
-            );
-        }
-        None => {
-            let _ = writeln!(s, "    const DESTROY: Option<::mp::DestroyFn> = None;");
-        }
+    if destroy {
+        let _ = writeln!(
+            s,
+            "    const DESTROY: Option<::mp::DestroyFn> = Some({module}::destroy);"
+        );
+    } else {
+        let _ = writeln!(s, "    const DESTROY: Option<::mp::DestroyFn> = None;");
     }
     let _ = writeln!(
         s,
@@ -578,9 +679,93 @@ fn interface(model: &Interface) -> String {
         s,
         "    fn make_client(client: ::mp::ProxyClient) -> ::std::boxed::Box<Self> {{\n        ::std::boxed::Box::new({name}Client {{ proxy: client }})\n    }}"
     );
-    if construct.is_some() {
+    if construct {
         let _ = writeln!(s, "    fn construct(client: &::mp::ProxyClient) -> ::mp::Result<()> {{\n        {module}::construct(client)\n    }}");
     }
     let _ = writeln!(s, "}}\n");
+    s
+}
+
+/// Interfaces whose only method is `call` (the original's `std::function` mapping) are
+/// implemented by closures.
+fn closure_impl(name: &str, own: &[&Method], model: &Interface) -> String {
+    let [m] = own else { return String::new() };
+    if m.name != "call"
+        || !model.supers.is_empty()
+        || m.wanted().next().is_some()
+        || m.inputs().any(|f| m.is_in_out(&f.name))
+    {
+        return String::new();
+    }
+    let args: Vec<String> = m.inputs().map(Field::rust_ty).collect();
+    let names_: Vec<String> = m.inputs().map(|f| f.rust_name.clone()).collect();
+    let outs: Vec<String> = m.outputs().iter().map(|f| f.rust_ty()).collect();
+    format!(
+        "{ALLOW}\nimpl<F> {name} for F where F: Fn({}) -> ::mp::Result<{}> + Send + Sync {{\n    {} {{\n        self({})\n    }}\n}}\n\n",
+        args.join(", "),
+        tuple(&outs),
+        signature(m),
+        names_.join(", ")
+    )
+}
+
+fn structure(model: &Struct) -> String {
+    let name = &model.name;
+    let capnp = &model.capnp;
+    let fields: Vec<&Field> = model
+        .fields
+        .iter()
+        .filter(|f| f.value_ty().is_some())
+        .collect();
+    let mut s = String::new();
+    let _ = writeln!(s, "/// Rust form of the `{name}` struct.");
+    if model.plain {
+        let _ = writeln!(s, "#[derive(Debug, Clone, PartialEq, Default)]");
+    }
+    let _ = writeln!(s, "{ALLOW}\npub struct {name} {{");
+    for f in &fields {
+        let _ = writeln!(
+            s,
+            "    /// Field `{}`.\n    pub {}: {},",
+            f.name,
+            f.rust_name,
+            f.rust_ty()
+        );
+    }
+    let _ = writeln!(s, "}}\n");
+    let names_: Vec<String> = fields.iter().map(|f| f.rust_name.clone()).collect();
+    let _ = writeln!(s, "{ALLOW}\nimpl {name} {{");
+    let _ = writeln!(s, "    #[doc(hidden)]\n    pub fn __mp_write(self, mut __p: {capnp}::Builder<'_>, __ctx: &::mp::CallCtx) -> ::mp::Result<()> {{");
+    let _ = writeln!(s, "        let Self {{ {} }} = self;", names_.join(", "));
+    for f in &fields {
+        let _ = writeln!(s, "        {}", encode_field(f, &f.rust_name, "__p", 0));
+    }
+    let _ = writeln!(s, "        Ok(())\n    }}");
+    let _ = writeln!(s, "    #[doc(hidden)]\n    pub fn __mp_read(__r: {capnp}::Reader<'_>, __ctx: &::mp::CallCtx) -> ::mp::Result<Self> {{");
+    let _ = writeln!(s, "        Ok(Self {{");
+    for f in &fields {
+        let _ = writeln!(
+            s,
+            "            {}: {},",
+            f.rust_name,
+            decode_field(f, "__r", 0)
+        );
+    }
+    let _ = writeln!(s, "        }})\n    }}\n}}\n");
+    if let [a, b] = fields.as_slice() {
+        if a.has.is_none() && b.has.is_none() {
+            let (ta, tb) = (a.rust_ty(), b.rust_ty());
+            let _ = writeln!(
+                s,
+                "{ALLOW}\nimpl ::std::convert::From<({ta}, {tb})> for {name} {{\n    fn from((a, b): ({ta}, {tb})) -> Self {{\n        Self {{ {}: a, {}: b }}\n    }}\n}}\n",
+                a.rust_name, b.rust_name
+            );
+            let _ = writeln!(
+                s,
+                "{ALLOW}\nimpl ::std::convert::From<{name}> for ({ta}, {tb}) {{\n    fn from(v: {name}) -> Self {{\n        (v.{}, v.{})\n    }}\n}}\n",
+                a.rust_name, b.rust_name
+            );
+        }
+    }
     s
 }

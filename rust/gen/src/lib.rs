@@ -23,6 +23,7 @@ mod emit;
 mod model;
 mod names;
 mod schema;
+mod values;
 
 use std::path::{Path, PathBuf};
 
@@ -73,6 +74,7 @@ pub struct Generator {
     output_path: Option<PathBuf>,
     parent_module: Vec<String>,
     capnp: Option<PathBuf>,
+    overrides: std::collections::BTreeMap<String, String>,
 }
 
 impl Generator {
@@ -108,6 +110,19 @@ impl Generator {
     /// Module path (below the crate root) where the generated modules are included.
     pub fn default_parent_module(&mut self, path: Vec<String>) -> &mut Self {
         self.parent_module = path;
+        self
+    }
+
+    /// Maps one field to a Rust type of the user's: `selector` names the field as
+    /// `Interface.method.field` (params or results) or `Struct.field`, with the schema's
+    /// names; `rust_type` is a path to a type implementing `mp::Wire<T>`, where `T` is the
+    /// Rust type the field has by default. A selector that matches no field is an error.
+    pub fn rust_type(
+        &mut self,
+        selector: impl Into<String>,
+        rust_type: impl Into<String>,
+    ) -> &mut Self {
+        self.overrides.insert(selector.into(), rust_type.into());
         self
     }
 
@@ -153,7 +168,7 @@ impl Generator {
             .run(&mut &request[..])
             .map_err(|e| GenError::one(format!("capnpc failed: {e}")))?;
 
-        let outputs = emit::generate(&message, &self.parent_module)?;
+        let outputs = emit::generate(&message, &self.parent_module, &self.overrides)?;
         for (relative, text) in outputs {
             let path = out_dir.join(relative);
             let base = std::fs::read_to_string(&path)

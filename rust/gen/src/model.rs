@@ -1,14 +1,14 @@
-//! The generator's model of a `$Proxy.wrap` interface: each method's fields classified as the
-//! original classifies them (wire-protocol.md section 6.1), with Rust types.
+//! The generator's model of `$Proxy.wrap` interfaces and the structs they use: each field
+//! classified as the original classifies it (wire-protocol.md section 6), with a Rust type.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use capnp::schema_capnp::{field, node, type_};
+use capnp::schema_capnp::{brand, field, node, type_};
 
 use crate::names;
 use crate::schema::{self, CONTEXT_ID, THREAD_MAP_ID};
 
-/// A field type, as Rust code sees it.
+/// A field's type as Rust code sees it.
 #[derive(Debug, Clone)]
 pub(crate) enum Ty {
     Bool,
@@ -16,10 +16,28 @@ pub(crate) enum Ty {
     Num(&'static str),
     Text,
     Data,
+    /// A capnp enum: capnpc's Rust enum.
+    Enum {
+        path: String,
+    },
+    /// A non-generic struct: our generated Rust struct (`rust`) over capnpc's module `capnp`.
+    Struct {
+        rust: String,
+        plain: bool,
+    },
+    /// A generic struct instance (`Pair(Text, Text)`): a tuple of its value fields.
+    Tuple {
+        fields: Vec<Field>,
+    },
     List(Box<Ty>),
     /// A `$Proxy.wrap` interface: the path of its generated trait.
     Interface {
         trait_path: String,
+    },
+    /// A user type converted through `mp::Wire<repr>` (set with `Generator::rust_type`).
+    Custom {
+        rust: String,
+        repr: Box<Ty>,
     },
 }
 
@@ -30,17 +48,48 @@ impl Ty {
             Ty::Num(n) => (*n).into(),
             Ty::Text => "::std::string::String".into(),
             Ty::Data => "::std::vec::Vec<u8>".into(),
+            Ty::Enum { path } => path.clone(),
+            Ty::Struct { rust, .. } => rust.clone(),
+            Ty::Tuple { fields } => {
+                let parts: Vec<String> = fields
+                    .iter()
+                    .filter_map(|f| f.value_ty().map(|_| f.rust_ty()))
+                    .collect();
+                format!("({},)", parts.join(", "))
+            }
             Ty::List(e) => format!("::std::vec::Vec<{}>", e.rust()),
             Ty::Interface { trait_path } => {
                 format!("::std::option::Option<::std::boxed::Box<dyn {trait_path}>>")
             }
+            Ty::Custom { rust, .. } => rust.clone(),
         }
     }
 
-    pub(crate) fn is_clone(&self) -> bool {
+    /// Whether the Rust type is known to be `Clone + Debug + PartialEq + Default`.
+    pub(crate) fn plain(&self) -> bool {
         match self {
-            Ty::Interface { .. } => false,
-            Ty::List(e) => e.is_clone(),
+            Ty::Interface { .. } | Ty::Custom { .. } => false,
+            Ty::Enum { .. } => false,
+            Ty::Struct { plain, .. } => *plain,
+            Ty::Tuple { fields } => fields.iter().all(|f| f.value_ty().is_none_or(Ty::plain)),
+            Ty::List(e) => e.plain(),
+            _ => true,
+        }
+    }
+
+    /// Whether the Rust type is known to be `Clone`.
+    pub(crate) fn cloneable(&self) -> bool {
+        match self {
+            Ty::Enum { .. } => true,
+            _ => self.plain(),
+        }
+    }
+
+    /// Whether the capnp field is a pointer (so "has" means non-null).
+    pub(crate) fn is_pointer(&self) -> bool {
+        match self {
+            Ty::Bool | Ty::Num(_) | Ty::Enum { .. } => false,
+            Ty::Custom { repr, .. } => repr.is_pointer(),
             _ => true,
         }
     }
@@ -53,9 +102,11 @@ pub(crate) enum Role {
     Context,
     /// `Proxy.ThreadMap`: exported when written, kept as the peer's map when read.
     ThreadMap,
-    /// A value the native code sees.
+    /// A value the Rust code sees.
     Value(Ty),
-    /// Ignored (`$Proxy.skip`, `Void`).
+    /// A results field carrying an error value (`$Proxy.exception`).
+    Exception(Ty),
+    /// Not visible to Rust code: `$Proxy.skip`, `count(0)`, `Void`, or a `hasX`/`wantX` companion.
     Skip,
 }
 
@@ -63,20 +114,37 @@ pub(crate) enum Role {
 pub(crate) struct Field {
     /// Schema name.
     pub(crate) name: String,
+    /// capnpc accessor stem (`set_int` for `setInt`).
+    pub(crate) accessor: String,
+    /// Rust name (`$Proxy.name` for struct members, else the schema name in snake case).
+    pub(crate) rust_name: String,
     pub(crate) role: Role,
+    /// Accessor stem of the `hasX` companion: the Rust type is `Option<T>`.
+    pub(crate) has: Option<String>,
+    /// Accessor stem of the params `wantX` companion of a results field.
+    pub(crate) want: Option<String>,
+    /// The field's schema type is a generic parameter (capnpc uses `initn_` for its lists).
+    pub(crate) generic_param: bool,
 }
 
 impl Field {
-    pub(crate) fn accessor(&self) -> String {
-        names::snake(&self.name)
-    }
-    pub(crate) fn ident(&self) -> String {
-        names::ident(&self.name)
-    }
-    pub(crate) fn ty(&self) -> Option<&Ty> {
+    pub(crate) fn value_ty(&self) -> Option<&Ty> {
         match &self.role {
             Role::Value(t) => Some(t),
             _ => None,
+        }
+    }
+
+    /// The Rust type of the value, `Option` when a `hasX` companion exists.
+    pub(crate) fn rust_ty(&self) -> String {
+        let inner = match &self.role {
+            Role::Value(t) | Role::Exception(t) => t.rust(),
+            _ => "()".into(),
+        };
+        if self.has.is_some() {
+            format!("::std::option::Option<{inner}>")
+        } else {
+            inner
         }
     }
 }
@@ -87,6 +155,8 @@ pub(crate) struct Method {
     pub(crate) ordinal: u16,
     pub(crate) interface_id: u64,
     pub(crate) interface_name: String,
+    /// Path of the trait that declares the method.
+    pub(crate) trait_path: String,
     pub(crate) params_path: String,
     pub(crate) results_path: String,
     pub(crate) params: Vec<Field>,
@@ -98,22 +168,28 @@ impl Method {
     pub(crate) fn is_in_out(&self, name: &str) -> bool {
         self.results
             .iter()
-            .any(|r| r.name == name && r.ty().is_some())
+            .any(|r| r.name == name && r.value_ty().is_some())
             && self
                 .params
                 .iter()
-                .any(|p| p.name == name && p.ty().is_some())
+                .any(|p| p.name == name && p.value_ty().is_some())
     }
     /// Native inputs in order: params with values (in/out ones included).
     pub(crate) fn inputs(&self) -> impl Iterator<Item = &Field> {
-        self.params.iter().filter(|f| f.ty().is_some())
+        self.params.iter().filter(|f| f.value_ty().is_some())
     }
-    /// Native outputs: `result` first, then other results-only value fields in order.
+    /// Results-only fields requested with `wantX`: `Option<&mut T>` arguments.
+    pub(crate) fn wanted(&self) -> impl Iterator<Item = &Field> {
+        self.results
+            .iter()
+            .filter(|f| f.want.is_some() && f.value_ty().is_some())
+    }
+    /// Returned values: `result` first, then other results-only value fields in order.
     pub(crate) fn outputs(&self) -> Vec<&Field> {
         let only: Vec<&Field> = self
             .results
             .iter()
-            .filter(|f| f.ty().is_some() && !self.is_in_out(&f.name))
+            .filter(|f| f.value_ty().is_some() && f.want.is_none() && !self.is_in_out(&f.name))
             .collect();
         let mut out: Vec<&Field> = only
             .iter()
@@ -123,11 +199,19 @@ impl Method {
         out.extend(only.iter().copied().filter(|f| f.name != "result"));
         out
     }
+    pub(crate) fn exception(&self) -> Option<&Field> {
+        self.results
+            .iter()
+            .find(|f| matches!(f.role, Role::Exception(_)))
+    }
     pub(crate) fn is_construct(&self) -> bool {
         self.name == "construct"
     }
     pub(crate) fn is_destroy(&self) -> bool {
         self.name == "destroy"
+    }
+    pub(crate) fn is_special(&self) -> bool {
+        self.is_construct() || self.is_destroy()
     }
     pub(crate) fn rust_name(&self) -> String {
         names::ident(&self.name)
@@ -138,8 +222,21 @@ impl Method {
 pub(crate) struct Interface {
     /// Trait name (`CalculatorInterface`).
     pub(crate) name: String,
-    /// Methods of superinterfaces first, then its own.
+    /// Paths of the traits of direct superinterfaces.
+    pub(crate) supers: Vec<String>,
+    /// Methods of all superinterfaces first, then its own.
     pub(crate) methods: Vec<Method>,
+    /// Number of methods that are its own (the last ones in `methods`).
+    pub(crate) own: usize,
+}
+
+/// A generated Rust struct for a capnp struct.
+#[derive(Debug)]
+pub(crate) struct Struct {
+    pub(crate) name: String,
+    pub(crate) capnp: String,
+    pub(crate) fields: Vec<Field>,
+    pub(crate) plain: bool,
 }
 
 /// Resolves schema nodes to Rust paths and collects problems.
@@ -150,19 +247,27 @@ pub(crate) struct Resolver<'a> {
     /// The module path of each file (for our generated items).
     pub(crate) file_paths: HashMap<u64, String>,
     pub(crate) problems: Vec<String>,
+    /// `Generator::rust_type` overrides: selector -> Rust type.
+    pub(crate) overrides: BTreeMap<String, String>,
+    pub(crate) used_overrides: HashSet<String>,
+    /// Structs to generate, by node ID (filled while interfaces are modelled).
+    pub(crate) structs: BTreeMap<u64, Option<Struct>>,
 }
+
+/// Generic bindings in scope while resolving a generic struct's fields.
+type Bindings<'a> = HashMap<(u64, u16), type_::Reader<'a>>;
 
 impl<'a> Resolver<'a> {
     fn problem(&mut self, location: &str, text: impl std::fmt::Display) {
         self.problems.push(format!("{location}: {text}"));
     }
 
-    /// Trait name of a wrapped interface node.
-    pub(crate) fn trait_name(n: node::Reader<'_>) -> String {
+    /// Rust name of a generated item for a node (`Foo.Bar` -> `FooBar`).
+    pub(crate) fn item_name(n: node::Reader<'_>) -> String {
         schema::short_name(n).replace('.', "")
     }
 
-    fn file_of(&self, mut id: u64) -> u64 {
+    pub(crate) fn file_of(&self, mut id: u64) -> u64 {
         while let Some(n) = self.nodes.get(&id) {
             if n.get_scope_id() == 0 {
                 return id;
@@ -172,19 +277,123 @@ impl<'a> Resolver<'a> {
         id
     }
 
-    pub(crate) fn trait_path(&self, id: u64) -> Option<String> {
+    /// Path of our generated item for node `id` (trait or struct).
+    pub(crate) fn item_path(&self, id: u64) -> Option<String> {
         let n = self.nodes.get(&id)?;
         let file = self.file_paths.get(&self.file_of(id))?;
-        Some(format!("{file}::{}", Self::trait_name(*n)))
+        Some(format!("{file}::{}", Self::item_name(*n)))
     }
 
-    fn field_role(&mut self, location: &str, f: field::Reader<'_>) -> Role {
-        let annotations = match f.get_annotations() {
-            Ok(a) => a,
-            Err(e) => {
-                self.problem(location, e);
-                return Role::Skip;
+    fn wrapped(&self, id: u64) -> bool {
+        self.nodes
+            .get(&id)
+            .and_then(|n| n.get_annotations().ok())
+            .and_then(|a| schema::find(a, schema::WRAP))
+            .is_some()
+    }
+
+    /// Classifies the fields of a struct node (params, results or a data struct).
+    fn fields(
+        &mut self,
+        location: &str,
+        selector: &str,
+        struct_id: u64,
+        bindings: &Bindings<'a>,
+    ) -> Vec<Field> {
+        let Some(n) = self.nodes.get(&struct_id).copied() else {
+            self.problem(location, "struct missing from the request");
+            return Vec::new();
+        };
+        let Ok(node::Struct(s)) = n.which() else {
+            self.problem(location, "not a struct");
+            return Vec::new();
+        };
+        let mut list: Vec<field::Reader<'a>> = s
+            .get_fields()
+            .map(|l| l.iter().collect())
+            .unwrap_or_default();
+        list.sort_by_key(|f| match f.get_ordinal().which() {
+            Ok(field::ordinal::Explicit(v)) => v,
+            _ => f.get_code_order(),
+        });
+        let all_names: Vec<String> = list
+            .iter()
+            .map(|f| {
+                f.get_name()
+                    .ok()
+                    .and_then(|t| t.to_string().ok())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let mut out = Vec::new();
+        for f in list {
+            let name = f
+                .get_name()
+                .ok()
+                .and_then(|t| t.to_string().ok())
+                .unwrap_or_default();
+            let floc = format!("{location}: field `{name}`");
+            let is_companion = ["has", "want"].iter().any(|p| {
+                name.strip_prefix(p).is_some_and(|rest| {
+                    all_names
+                        .iter()
+                        .any(|g| names::cap(g) == rest && *g != name)
+                })
+            });
+            let annotations = f.get_annotations().ok();
+            let rust_name = annotations
+                .and_then(|a| schema::find(a, schema::NAME))
+                .and_then(schema::text_value)
+                .map(|n| names::ident(&n))
+                .unwrap_or_else(|| names::ident(&name));
+            let generic_param = matches!(
+                f.which()
+                    .ok()
+                    .and_then(|w| match w {
+                        field::Slot(s) => s.get_type().ok(),
+                        _ => None,
+                    })
+                    .map(|t| t.which()),
+                Some(Ok(type_::AnyPointer(_)))
+            );
+            let role = if is_companion {
+                Role::Skip
+            } else {
+                self.field_role(&floc, &format!("{selector}.{name}"), f, bindings)
+            };
+            out.push(Field {
+                accessor: names::snake(&name),
+                rust_name,
+                name,
+                role,
+                has: None,
+                want: None,
+                generic_param,
+            });
+        }
+        // `hasX` companions make X optional (same struct).
+        let snapshot: Vec<(String, String)> = out
+            .iter()
+            .map(|f| (f.name.clone(), f.accessor.clone()))
+            .collect();
+        for f in out.iter_mut() {
+            let companion = format!("has{}", names::cap(&f.name));
+            if let Some((_, acc)) = snapshot.iter().find(|(n, _)| *n == companion) {
+                f.has = Some(acc.clone());
             }
+        }
+        out
+    }
+
+    fn field_role(
+        &mut self,
+        location: &str,
+        selector: &str,
+        f: field::Reader<'a>,
+        bindings: &Bindings<'a>,
+    ) -> Role {
+        let Ok(annotations) = f.get_annotations() else {
+            return Role::Skip;
         };
         if schema::find(annotations, schema::SKIP).is_some() {
             return Role::Skip;
@@ -198,10 +407,7 @@ impl<'a> Resolver<'a> {
                 }
             },
             Ok(field::Group(_)) => {
-                self.problem(
-                    location,
-                    "groups are not supported in method params or results",
-                );
+                self.problem(location, "groups are not supported");
                 return Role::Skip;
             }
             Err(e) => {
@@ -209,43 +415,63 @@ impl<'a> Resolver<'a> {
                 return Role::Skip;
             }
         };
-        if let Ok(type_::Struct(s)) = ty.which() {
-            if s.get_type_id() == CONTEXT_ID {
-                return Role::Context;
-            }
+        let ty = self.bind(ty, bindings);
+        match ty.which() {
+            Ok(type_::Struct(s)) if s.get_type_id() == CONTEXT_ID => return Role::Context,
+            Ok(type_::Interface(i)) if i.get_type_id() == THREAD_MAP_ID => return Role::ThreadMap,
+            Ok(type_::Void(())) => return Role::Skip,
+            _ => {}
         }
-        if let Ok(type_::Interface(i)) = ty.which() {
-            if i.get_type_id() == THREAD_MAP_ID {
-                return Role::ThreadMap;
-            }
-        }
-        if let Ok(type_::Void(())) = ty.which() {
+        let count = schema::find(annotations, schema::COUNT)
+            .and_then(schema::int_value)
+            .or_else(|| self.type_count(ty));
+        if count == Some(0) {
+            // Implicit fields of other types are filled by application hooks in C++; Rust
+            // code leaves them at their defaults.
             return Role::Skip;
         }
-        if let Some(count) = schema::find(annotations, schema::COUNT).and_then(schema::int_value) {
-            if count != 1 {
-                self.problem(
-                    location,
-                    format!("$Proxy.count({count}) is not supported for Rust output yet"),
-                );
-                return Role::Skip;
-            }
+        let Some(mut rust) = self.ty(location, ty, bindings) else {
+            return Role::Skip;
+        };
+        if let Some(custom) = self.overrides.get(selector).cloned() {
+            self.used_overrides.insert(selector.to_string());
+            rust = Ty::Custom {
+                rust: custom,
+                repr: Box::new(rust),
+            };
         }
         if schema::find(annotations, schema::EXCEPTION).is_some() {
-            self.problem(
-                location,
-                "$Proxy.exception is not supported for Rust output yet",
-            );
-            return Role::Skip;
+            return Role::Exception(rust);
         }
-        match self.ty(location, ty) {
-            Some(t) => Role::Value(t),
-            None => Role::Skip,
-        }
+        Role::Value(rust)
     }
 
-    fn ty(&mut self, location: &str, t: type_::Reader<'_>) -> Option<Ty> {
+    /// `$Proxy.count` placed on the field's struct or interface type.
+    fn type_count(&self, ty: type_::Reader<'_>) -> Option<i64> {
+        let id = match ty.which().ok()? {
+            type_::Struct(s) => s.get_type_id(),
+            type_::Interface(i) => i.get_type_id(),
+            _ => return None,
+        };
+        schema::find(self.nodes.get(&id)?.get_annotations().ok()?, schema::COUNT)
+            .and_then(schema::int_value)
+    }
+
+    /// Replaces a generic parameter with the type bound to it.
+    fn bind(&self, ty: type_::Reader<'a>, bindings: &Bindings<'a>) -> type_::Reader<'a> {
+        if let Ok(type_::AnyPointer(ap)) = ty.which() {
+            if let Ok(type_::any_pointer::Parameter(p)) = ap.which() {
+                if let Some(bound) = bindings.get(&(p.get_scope_id(), p.get_parameter_index())) {
+                    return *bound;
+                }
+            }
+        }
+        ty
+    }
+
+    fn ty(&mut self, location: &str, t: type_::Reader<'a>, bindings: &Bindings<'a>) -> Option<Ty> {
         use type_::Which as W;
+        let t = self.bind(t, bindings);
         Some(match t.which().ok()? {
             W::Bool(()) => Ty::Bool,
             W::Int8(()) => Ty::Num("i8"),
@@ -260,28 +486,17 @@ impl<'a> Resolver<'a> {
             W::Float64(()) => Ty::Num("f64"),
             W::Text(()) => Ty::Text,
             W::Data(()) => Ty::Data,
-            W::List(l) => {
-                let elem = self.ty(location, l.get_element_type().ok()?)?;
-                match elem {
-                    Ty::Bool | Ty::Num(_) | Ty::Text | Ty::Data => Ty::List(Box::new(elem)),
-                    _ => {
-                        self.problem(
-                            location,
-                            "lists of this element type are not supported for Rust output yet",
-                        );
-                        return None;
-                    }
-                }
-            }
+            W::List(l) => Ty::List(Box::new(self.ty(
+                location,
+                l.get_element_type().ok()?,
+                bindings,
+            )?)),
+            W::Enum(e) => Ty::Enum {
+                path: self.paths.get(&e.get_type_id()).cloned()?,
+            },
             W::Interface(i) => {
                 let id = i.get_type_id();
-                let wrapped = self
-                    .nodes
-                    .get(&id)
-                    .and_then(|n| n.get_annotations().ok())
-                    .and_then(|a| schema::find(a, schema::WRAP))
-                    .is_some();
-                if !wrapped {
+                if !self.wrapped(id) {
                     let name = self
                         .nodes
                         .get(&id)
@@ -296,100 +511,127 @@ impl<'a> Resolver<'a> {
                     return None;
                 }
                 Ty::Interface {
-                    trait_path: self.trait_path(id)?,
+                    trait_path: self.item_path(id)?,
+                }
+            }
+            W::Struct(s) => {
+                let id = s.get_type_id();
+                let brand = s.get_brand().ok()?;
+                let local = self.brand_bindings(brand, bindings);
+                if local.is_empty() {
+                    self.struct_ty(location, id)?
+                } else {
+                    let name = self
+                        .nodes
+                        .get(&id)
+                        .map(|n| schema::short_name(*n))
+                        .unwrap_or_default();
+                    let fields = self.fields(&format!("{location} ({name})"), &name, id, &local);
+                    Ty::Tuple { fields }
                 }
             }
             W::Void(()) => return None,
-            W::Enum(_) | W::Struct(_) | W::AnyPointer(_) => {
-                self.problem(
-                    location,
-                    "this field type is not supported for Rust output yet",
-                );
+            W::AnyPointer(_) => {
+                self.problem(location, "AnyPointer fields are not supported");
                 return None;
             }
         })
     }
 
-    fn fields(&mut self, location: &str, struct_id: u64) -> Vec<Field> {
-        let Some(n) = self.nodes.get(&struct_id).copied() else {
-            self.problem(
-                location,
-                "params or results struct missing from the request",
-            );
-            return Vec::new();
+    fn brand_bindings(&self, brand: brand::Reader<'a>, outer: &Bindings<'a>) -> Bindings<'a> {
+        let mut map = HashMap::new();
+        let Ok(scopes) = brand.get_scopes() else {
+            return map;
         };
-        let Ok(node::Struct(s)) = n.which() else {
-            self.problem(location, "params or results are not a struct");
-            return Vec::new();
-        };
-        let mut fields: Vec<field::Reader<'_>> = s
-            .get_fields()
-            .map(|l| l.iter().collect())
-            .unwrap_or_default();
-        fields.sort_by_key(|f| f.get_code_order());
-        let mut ordered: Vec<(u16, field::Reader<'_>)> = fields
-            .into_iter()
-            .map(|f| {
-                (
-                    f.get_ordinal()
-                        .which()
-                        .ok()
-                        .and_then(|o| match o {
-                            field::ordinal::Explicit(v) => Some(v),
-                            _ => None,
-                        })
-                        .unwrap_or(0),
-                    f,
-                )
-            })
-            .collect();
-        ordered.sort_by_key(|(o, _)| *o);
-        let mut out = Vec::new();
-        for (_, f) in ordered {
-            let name = f
-                .get_name()
-                .ok()
-                .and_then(|t| t.to_string().ok())
-                .unwrap_or_default();
-            let role = self.field_role(&format!("{location}: field `{name}`"), f);
-            out.push(Field { name, role });
-        }
-        // `hasX`/`wantX` companions change the meaning of other fields.
-        for f in &out {
-            for prefix in ["has", "want"] {
-                if let Some(rest) = f.name.strip_prefix(prefix) {
-                    if out.iter().any(|g| names::cap(&g.name) == rest) {
-                        self.problems.push(format!(
-                            "{location}: field `{}`: {prefix}X companion fields are not supported for Rust output yet",
-                            f.name
-                        ));
+        for scope in scopes.iter() {
+            if let Ok(brand::scope::Bind(binds)) = scope.which() {
+                for (i, b) in binds.into_iter().flatten().enumerate() {
+                    if let Ok(brand::binding::Type(Ok(t))) = b.which() {
+                        map.insert((scope.get_scope_id(), i as u16), self.bind(t, outer));
                     }
                 }
             }
         }
-        out
+        map
+    }
+
+    /// Models struct `id` for generation (wrapped structs are generated even when unused).
+    pub(crate) fn struct_model(&mut self, location: &str, id: u64) -> Option<Ty> {
+        self.struct_ty(location, id)
+    }
+
+    /// The generated Rust struct for struct node `id`, modelled on first use.
+    fn struct_ty(&mut self, location: &str, id: u64) -> Option<Ty> {
+        let capnp = self.paths.get(&id).cloned()?;
+        let rust = self.item_path(id)?;
+        if !self.structs.contains_key(&id) {
+            self.structs.insert(id, None);
+            let n = *self.nodes.get(&id)?;
+            let name = Self::item_name(n);
+            let loc = format!("{}: {}", schema::file_name(n), schema::short_name(n));
+            let fields = self.fields(&loc, &schema::short_name(n), id, &HashMap::new());
+            for f in &fields {
+                if matches!(f.role, Role::Context | Role::ThreadMap | Role::Exception(_)) {
+                    self.problem(
+                        &format!("{loc}: field `{}`", f.name),
+                        "not allowed in a struct",
+                    );
+                }
+            }
+            let plain = fields.iter().all(|f| f.value_ty().is_none_or(Ty::plain));
+            self.structs.insert(
+                id,
+                Some(Struct {
+                    name,
+                    capnp: capnp.clone(),
+                    fields,
+                    plain,
+                }),
+            );
+        }
+        let _ = location;
+        // A struct that is still being modelled (recursive) is not plain.
+        let plain = self
+            .structs
+            .get(&id)
+            .and_then(|s| s.as_ref())
+            .is_some_and(|s| s.plain);
+        Some(Ty::Struct { rust, plain })
     }
 
     /// Builds the model of interface `id` (wrapped), or records why it cannot.
     pub(crate) fn interface(&mut self, id: u64) -> Option<Interface> {
         let n = *self.nodes.get(&id)?;
-        let name = Self::trait_name(n);
-        let location = format!("{}: {}", schema::file_name(n), schema::short_name(n));
-        let mut methods = Vec::new();
-        self.collect_methods(id, &location, &mut methods);
-        Some(Interface { name, methods })
-    }
-
-    /// capnpc's path of a params or results struct: anonymous ones are `<method>_params`
-    /// (or `_results`) inside the interface's module.
-    fn struct_path(&self, id: u64, iface_path: &str, method: &str, suffix: &str) -> String {
-        match self.nodes.get(&id) {
-            Some(n) if n.get_scope_id() != 0 => self.paths.get(&id).cloned().unwrap_or_default(),
-            _ => format!("{iface_path}::{}_{suffix}", names::snake(method)),
+        let name = Self::item_name(n);
+        let mut supers = Vec::new();
+        if let Ok(node::Interface(iface)) = n.which() {
+            if let Ok(list) = iface.get_superclasses() {
+                for s in list.iter() {
+                    if self.wrapped(s.get_id()) {
+                        supers.extend(self.item_path(s.get_id()));
+                    } else {
+                        let loc = format!("{}: {}", schema::file_name(n), schema::short_name(n));
+                        self.problem(&loc, "extends an interface without $Proxy.wrap");
+                    }
+                }
+            }
         }
+        let mut methods = Vec::new();
+        let mut seen = HashSet::new();
+        self.collect_methods(id, &mut methods, &mut seen);
+        let own = methods.iter().filter(|m| m.interface_id == id).count();
+        Some(Interface {
+            name,
+            supers,
+            methods,
+            own,
+        })
     }
 
-    fn collect_methods(&mut self, id: u64, location: &str, methods: &mut Vec<Method>) {
+    fn collect_methods(&mut self, id: u64, methods: &mut Vec<Method>, seen: &mut HashSet<u64>) {
+        if !seen.insert(id) {
+            return;
+        }
         let Some(n) = self.nodes.get(&id).copied() else {
             return;
         };
@@ -398,10 +640,13 @@ impl<'a> Resolver<'a> {
         };
         if let Ok(supers) = iface.get_superclasses() {
             for s in supers.iter() {
-                self.collect_methods(s.get_id(), location, methods);
+                self.collect_methods(s.get_id(), methods, seen);
             }
         }
         let interface_name = schema::qualified_name(n);
+        let location = format!("{}: {}", schema::file_name(n), schema::short_name(n));
+        let trait_path = self.item_path(id).unwrap_or_default();
+        let iface_path = self.paths.get(&id).cloned().unwrap_or_default();
         let Ok(list) = iface.get_methods() else {
             return;
         };
@@ -412,47 +657,122 @@ impl<'a> Resolver<'a> {
                 .and_then(|t| t.to_string().ok())
                 .unwrap_or_default();
             let mloc = format!("{location}.{name}");
-            if m.get_param_brand().map(|b| b.has_scopes()).unwrap_or(false) {
-                self.problem(&mloc, "generic interfaces are not supported");
-            }
-            let iface_path = self.paths.get(&id).cloned().unwrap_or_default();
+            let selector = format!("{}.{name}", schema::short_name(n));
             let params_path =
                 self.struct_path(m.get_param_struct_type(), &iface_path, &name, "params");
             let results_path =
                 self.struct_path(m.get_result_struct_type(), &iface_path, &name, "results");
-            let params = self.fields(&mloc, m.get_param_struct_type());
-            let results = self.fields(&mloc, m.get_result_struct_type());
-            if let Some(f) = results.iter().find(|f| matches!(f.role, Role::Context)) {
-                self.problem(
-                    &mloc,
-                    format!(
-                        "field `{}`: Proxy.Context is only allowed in params",
-                        f.name
-                    ),
-                );
-            }
+            let mut params =
+                self.fields(&mloc, &selector, m.get_param_struct_type(), &HashMap::new());
+            let mut results = self.fields(
+                &mloc,
+                &selector,
+                m.get_result_struct_type(),
+                &HashMap::new(),
+            );
+            self.link_companions(&mloc, &mut params, &mut results);
             let method = Method {
                 name,
                 ordinal: ordinal as u16,
                 interface_id: id,
                 interface_name: interface_name.clone(),
+                trait_path: trait_path.clone(),
                 params_path,
                 results_path,
                 params,
                 results,
             };
-            for f in method.params.iter().filter(|f| method.is_in_out(&f.name)) {
-                if !f.ty().is_some_and(Ty::is_clone) {
-                    self.problem(
-                        &mloc,
-                        format!(
-                            "field `{}`: in/out fields of this type are not supported",
-                            f.name
-                        ),
-                    );
-                }
-            }
+            self.check_method(&mloc, &method);
             methods.push(method);
+        }
+    }
+
+    /// Companions across params and results: `hasX` in results for an in/out X, and `wantX`
+    /// (params) for a results field X.
+    fn link_companions(&mut self, location: &str, params: &mut [Field], results: &mut [Field]) {
+        let param_names: Vec<(String, String)> = params
+            .iter()
+            .map(|f| (f.name.clone(), f.accessor.clone()))
+            .collect();
+        for r in results.iter_mut() {
+            let want = format!("want{}", names::cap(&r.name));
+            if let Some((_, acc)) = param_names.iter().find(|(n, _)| *n == want) {
+                r.want = Some(acc.clone());
+            }
+        }
+        // Companion fields named after a field of the other struct are skipped too.
+        let result_names: Vec<String> = results.iter().map(|f| f.name.clone()).collect();
+        for p in params.iter_mut() {
+            let companion_of_result = ["has", "want"].iter().any(|pre| {
+                p.name
+                    .strip_prefix(pre)
+                    .is_some_and(|rest| result_names.iter().any(|g| names::cap(g) == rest))
+            });
+            if companion_of_result {
+                p.role = Role::Skip;
+            }
+        }
+        let _ = location;
+    }
+
+    fn check_method(&mut self, location: &str, m: &Method) {
+        if let Some(f) = m.results.iter().find(|f| matches!(f.role, Role::Context)) {
+            self.problem(
+                location,
+                format!(
+                    "field `{}`: Proxy.Context is only allowed in params",
+                    f.name
+                ),
+            );
+        }
+        for f in m.params.iter().filter(|f| m.is_in_out(&f.name)) {
+            if !f.value_ty().is_some_and(Ty::cloneable) {
+                self.problem(
+                    location,
+                    format!(
+                        "field `{}`: in/out fields of this type are not supported",
+                        f.name
+                    ),
+                );
+            }
+        }
+        for f in m
+            .params
+            .iter()
+            .filter(|f| matches!(f.role, Role::Exception(_)))
+        {
+            self.problem(
+                location,
+                format!(
+                    "field `{}`: $Proxy.exception belongs on a results field",
+                    f.name
+                ),
+            );
+        }
+        for f in m.wanted() {
+            if m.is_in_out(&f.name) {
+                self.problem(
+                    location,
+                    format!("field `{}`: a wanted output cannot also be a param", f.name),
+                );
+            }
+        }
+        if let Some(Role::Exception(t)) = m.exception().map(|f| &f.role) {
+            if !t.cloneable() {
+                self.problem(
+                    location,
+                    "$Proxy.exception fields must have a plain (cloneable) type",
+                );
+            }
+        }
+    }
+
+    /// capnpc's path of a params or results struct: anonymous ones are `<method>_params`
+    /// (or `_results`) inside the interface's module.
+    fn struct_path(&self, id: u64, iface_path: &str, method: &str, suffix: &str) -> String {
+        match self.nodes.get(&id) {
+            Some(n) if n.get_scope_id() != 0 => self.paths.get(&id).cloned().unwrap_or_default(),
+            _ => format!("{iface_path}::{}_{suffix}", names::snake(method)),
         }
     }
 }

@@ -7,6 +7,7 @@ pub(crate) const WRAP: u64 = 0xe6f46079b7b1405e;
 pub(crate) const COUNT: u64 = 0xd02682b319f69b38;
 pub(crate) const EXCEPTION: u64 = 0x996a183200992f88;
 pub(crate) const SKIP: u64 = 0x824c08b82695d8dd;
+pub(crate) const NAME: u64 = 0xb594888f63f4dbb9;
 
 /// Node IDs of `proxy.capnp`.
 pub(crate) const THREAD_MAP_ID: u64 = 0xee5e37179ad9dc9d;
@@ -17,6 +18,13 @@ pub(crate) fn find(
     id: u64,
 ) -> Option<annotation::Reader<'_>> {
     list.iter().find(|a| a.get_id() == id)
+}
+
+pub(crate) fn text_value(a: annotation::Reader<'_>) -> Option<String> {
+    match a.get_value().ok()?.which().ok()? {
+        value::Text(t) => t.ok()?.to_string().ok(),
+        _ => None,
+    }
 }
 
 pub(crate) fn int_value(a: annotation::Reader<'_>) -> Option<i64> {

@@ -1,6 +1,8 @@
 //! The one error type of the runtime.
 
+use std::any::Any;
 use std::fmt;
+use std::sync::Arc;
 
 /// What went wrong, broadly: lets callers react without parsing messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -18,13 +20,34 @@ pub enum ErrorKind {
 }
 
 /// An error from a call, a connection or the event loop.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Error {
     /// Broad category of the failure.
     pub kind: ErrorKind,
     /// Human-readable description, carrying the peer's text for remote errors.
     pub message: String,
+    /// A typed value carried by the error: what a `$Proxy.exception` field held.
+    payload: Option<Arc<dyn Any + Send + Sync>>,
 }
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("kind", &self.kind)
+            .field("message", &self.message)
+            .field("payload", &self.payload.is_some())
+            .finish()
+    }
+}
+
+impl PartialEq for Error {
+    /// Errors compare by kind and message; payloads are not compared.
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.message == other.message
+    }
+}
+
+impl Eq for Error {}
 
 /// Result alias used throughout the runtime and generated code.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -35,7 +58,23 @@ impl Error {
         Error {
             kind,
             message: message.into(),
+            payload: None,
         }
+    }
+
+    /// An error carrying a typed value, as a method with a `$Proxy.exception` field raises
+    /// it: a server implementation returns it, the client receives it with the value.
+    pub fn raised<T: Any + Send + Sync>(value: T, message: impl Into<String>) -> Self {
+        Error {
+            kind: ErrorKind::RemoteException,
+            message: message.into(),
+            payload: Some(Arc::new(value)),
+        }
+    }
+
+    /// The typed value carried by the error, if it is a `T`.
+    pub fn payload<T: Any + Clone>(&self) -> Option<T> {
+        self.payload.as_ref()?.downcast_ref::<T>().cloned()
     }
 
     /// A local failure.

@@ -37,6 +37,7 @@ mod thread_context;
 mod thread_name;
 mod thread_server;
 mod waiter;
+mod wire;
 
 pub use call_ctx::CallCtx;
 pub use client::{DestroyFn, MethodInfo, ProxyClient};
@@ -51,6 +52,7 @@ pub use stream::{
 };
 pub use thread_context::current_thread_name;
 pub use thread_name::{current_tid, thread_name};
+pub use wire::{Micros, Millis, Nanos, Seconds, Wire};
 
 /// Re-exports for generated code, so user crates need no direct capnp dependency for it.
 #[doc(hidden)]

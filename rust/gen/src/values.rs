@@ -1,0 +1,204 @@
+//! Code that moves one value between a Rust expression and a capnp field or list element.
+//!
+//! Encoding consumes an owned Rust value; decoding yields one. Both may use `?` and refer to
+//! `__ctx: &mp::CallCtx` (capabilities and thread maps go through it).
+
+use crate::model::{Field, Role, Ty};
+
+/// Where an encoded value goes.
+pub(crate) enum Target<'a> {
+    /// Field `acc` of struct builder variable `b`.
+    Field {
+        b: &'a str,
+        acc: &'a str,
+        generic: bool,
+    },
+    /// Element `i` of list builder variable `l`.
+    Elem { l: String, i: String },
+}
+
+impl Target<'_> {
+    fn set(&self, x: &str) -> String {
+        match self {
+            Target::Field { b, acc, .. } => format!("{b}.reborrow().set_{acc}({x});"),
+            Target::Elem { l, i } => format!("{l}.set({i}, {x});"),
+        }
+    }
+    fn init_struct(&self) -> String {
+        match self {
+            Target::Field { b, acc, .. } => format!("{b}.reborrow().init_{acc}()"),
+            Target::Elem { l, i } => format!("{l}.reborrow().get({i})"),
+        }
+    }
+    fn init_list(&self, n: &str) -> String {
+        match self {
+            Target::Field {
+                b,
+                acc,
+                generic: true,
+            } => format!("{b}.reborrow().initn_{acc}({n})"),
+            Target::Field { b, acc, .. } => format!("{b}.reborrow().init_{acc}({n})"),
+            Target::Elem { l, i } => format!("{l}.reborrow().init({i}, {n})"),
+        }
+    }
+    fn set_cap(&self, hook: &str) -> String {
+        match self {
+            Target::Field { b, acc, .. } => format!(
+                "{b}.reborrow().set_{acc}(::mp::__private::capnp::capability::FromClientHook::new({hook}));"
+            ),
+            Target::Elem { l, i } => format!("{l}.set({i}, {hook});"),
+        }
+    }
+}
+
+/// Statement(s) writing `value` of type `ty` to `target`; `d` keeps nested names apart.
+pub(crate) fn encode(ty: &Ty, value: &str, target: &Target<'_>, d: usize) -> String {
+    match ty {
+        Ty::Bool | Ty::Num(_) | Ty::Enum { .. } => target.set(value),
+        Ty::Text => target.set(&format!("{value}.as_str()")),
+        Ty::Data => target.set(&format!("&{value}[..]")),
+        Ty::Struct { .. } => format!("{value}.__mp_write({}, __ctx)?;", target.init_struct()),
+        Ty::Tuple { fields } => {
+            let vars: Vec<String> = (0..value_fields(fields).count()).map(|k| format!("__t{d}_{k}")).collect();
+            let mut s = format!("{{ let ({},) = {value}; let mut __s{d} = {};", vars.join(", "), target.init_struct());
+            for (f, var) in value_fields(fields).zip(&vars) {
+                s.push(' ');
+                s.push_str(&encode_field(f, var, &format!("__s{d}"), d + 1));
+            }
+            s.push_str(" }");
+            s
+        }
+        Ty::List(elem) => {
+            let inner = encode(elem, &format!("__e{d}"), &Target::Elem { l: format!("__l{d}"), i: format!("__i{d}") }, d + 1);
+            format!(
+                "{{ let __v{d} = {value}; let mut __l{d} = {}; \
+                 for (__i{d}, __e{d}) in ::std::iter::IntoIterator::into_iter(__v{d}).enumerate() {{ let __i{d} = __i{d} as u32; {inner} }} }}",
+                target.init_list(&format!("::mp::server::list_len(__v{d}.len())?"))
+            )
+        }
+        Ty::Interface { trait_path } => format!(
+            "if let ::std::option::Option::Some(__x{d}) = {value} {{ let __hook{d} = __ctx.export::<dyn {trait_path}>(::std::sync::Arc::from(__x{d})).hook; {} }}",
+            target.set_cap(&format!("__hook{d}"))
+        ),
+        Ty::Custom { repr, .. } => {
+            let converted = format!("<_ as ::mp::Wire<{}>>::to_wire({value})", repr.rust());
+            format!("{{ let __w{d} = {converted}; {} }}", encode(repr, &format!("__w{d}"), target, d + 1))
+        }
+    }
+}
+
+/// Expression reading a value of type `ty` from `raw`: the result of a field getter, or (with
+/// `elem`) an item of a list iterator.
+pub(crate) fn decode(ty: &Ty, raw: &str, elem: bool, d: usize) -> String {
+    match ty {
+        Ty::Bool | Ty::Num(_) => raw.to_string(),
+        Ty::Enum { .. } => format!("{raw}?"),
+        Ty::Text => format!("::mp::server::text({raw}?)"),
+        Ty::Data => format!("{raw}?.to_vec()"),
+        Ty::Struct { rust, .. } => {
+            let reader = if elem {
+                raw.to_string()
+            } else {
+                format!("{raw}?")
+            };
+            format!("<{rust}>::__mp_read({reader}, __ctx)?")
+        }
+        Ty::Tuple { fields } => {
+            let reader = if elem {
+                raw.to_string()
+            } else {
+                format!("{raw}?")
+            };
+            let parts: Vec<String> = value_fields(fields)
+                .map(|f| decode_field(f, &format!("__s{d}"), d + 1))
+                .collect();
+            format!("{{ let __s{d} = {reader}; ({},) }}", parts.join(", "))
+        }
+        Ty::List(e) => {
+            let item = decode(e, &format!("__e{d}"), true, d + 1);
+            format!(
+                "{{ let __l{d} = {raw}?; let mut __v{d} = ::std::vec::Vec::with_capacity(__l{d}.len() as usize); \
+                 for __e{d} in __l{d}.iter() {{ __v{d}.push({item}); }} __v{d} }}"
+            )
+        }
+        Ty::Interface { trait_path } => {
+            if elem {
+                format!(
+                    "::std::option::Option::Some(__ctx.import::<dyn {trait_path}>({raw}?.client))"
+                )
+            } else {
+                // The caller checks `has_x()` first: capnp-rust errors on a null capability.
+                format!(
+                    "::std::option::Option::Some(__ctx.import::<dyn {trait_path}>({raw}?.client))"
+                )
+            }
+        }
+        Ty::Custom { rust, repr } => {
+            format!(
+                "<{rust} as ::mp::Wire<{}>>::from_wire({})?",
+                repr.rust(),
+                decode(repr, raw, elem, d + 1)
+            )
+        }
+    }
+}
+
+fn value_fields(fields: &[Field]) -> impl Iterator<Item = &Field> {
+    fields.iter().filter(|f| f.value_ty().is_some())
+}
+
+/// Statement writing a struct member or param/result field (with its `hasX` companion).
+pub(crate) fn encode_field(f: &Field, value: &str, builder: &str, d: usize) -> String {
+    let ty = match &f.role {
+        Role::Value(t) | Role::Exception(t) => t,
+        _ => return String::new(),
+    };
+    let target = Target::Field {
+        b: builder,
+        acc: &f.accessor,
+        generic: f.generic_param,
+    };
+    match &f.has {
+        Some(has) => format!(
+            "if let ::std::option::Option::Some(__o{d}) = {value} {{ {builder}.reborrow().set_{has}(true); {} }}",
+            encode(ty, &format!("__o{d}"), &target, d + 1)
+        ),
+        None => encode(ty, value, &target, d),
+    }
+}
+
+/// Whether field `f` of reader `r` holds a value, by the original's rule: the `hasX`
+/// companion if any, else non-null for pointers, else always.
+pub(crate) fn has_value(f: &Field, r: &str) -> String {
+    let ty = match &f.role {
+        Role::Value(t) | Role::Exception(t) => t,
+        _ => return "false".into(),
+    };
+    match &f.has {
+        Some(has) => format!("{r}.get_{has}()"),
+        None if ty.is_pointer() => format!("{r}.has_{}()", f.accessor),
+        None => "true".into(),
+    }
+}
+
+/// Expression reading a struct member or param/result field.
+pub(crate) fn decode_field(f: &Field, r: &str, d: usize) -> String {
+    let ty = match &f.role {
+        Role::Value(t) | Role::Exception(t) => t,
+        _ => return "()".into(),
+    };
+    let value = decode(ty, &format!("{r}.get_{}()", f.accessor), false, d);
+    if f.has.is_some() {
+        format!(
+            "if {} {{ ::std::option::Option::Some({value}) }} else {{ ::std::option::Option::None }}",
+            has_value(f, r)
+        )
+    } else if matches!(ty, Ty::Interface { .. }) {
+        format!(
+            "if {r}.has_{}() {{ {value} }} else {{ ::std::option::Option::None }}",
+            f.accessor
+        )
+    } else {
+        value
+    }
+}
