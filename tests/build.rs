@@ -1,11 +1,28 @@
-//! Generates the test interfaces.
+//! Generates the test interfaces, with some fields mapped to Rust types of the tests' own.
 
 fn main() {
-    if let Err(e) = mpgen::Generator::new()
+    let result = mpgen::Generator::new()
         .src_prefix("schema")
         .file("schema/service.capnp")
-        .run()
-    {
+        .file("schema/types.capnp")
+        .rust_type("Types.narrow.value", "i32")
+        .rust_type("Types.colors.code", "crate::custom::Shade")
+        .rust_type("Types.wait.timeout", "::mp::Millis")
+        .rust_type("Types.wait.waited", "::mp::Millis")
+        .rust_type("Types.texts.raw", "Vec<u8>")
+        .rust_type("Types.lists.set", "::std::collections::BTreeSet<String>")
+        .rust_type(
+            "Types.maps.generic",
+            "::std::collections::BTreeMap<String, String>",
+        )
+        .rust_type(
+            "Types.maps.concrete",
+            "::std::collections::HashMap<String, i32>",
+        )
+        .rust_type("Record.counts", "::std::collections::BTreeMap<String, i32>")
+        .rust_type("Types.counted.pair", "crate::custom::Labeled")
+        .run();
+    if let Err(e) = result {
         panic!("{e}");
     }
 }

@@ -6,22 +6,29 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
+#[allow(clippy::all)]
 pub mod service_capnp {
     include!(concat!(env!("OUT_DIR"), "/service_capnp.rs"));
 }
 
+#[allow(clippy::all)]
+pub mod types_capnp {
+    include!(concat!(env!("OUT_DIR"), "/types_capnp.rs"));
+}
+
+pub mod custom;
+pub mod types_impl;
+
 use service_capnp::{Callback, Service, TestInit};
 
-/// Counts `Service` objects destroyed in this process.
-pub static DESTROYED: AtomicU32 = AtomicU32::new(0);
-
 pub struct ServiceImpl {
-    loop_tid: i64,
+    /// Counts the services of one `TestInit` that were destroyed.
+    destroyed: Arc<AtomicU32>,
 }
 
 impl Drop for ServiceImpl {
     fn drop(&mut self) {
-        DESTROYED.fetch_add(1, Ordering::SeqCst);
+        self.destroyed.fetch_add(1, Ordering::SeqCst);
     }
 }
 
@@ -37,7 +44,6 @@ impl Service for ServiceImpl {
     }
     fn loop_tid(&self) -> mp::Result<i64> {
         // Runs on the loop thread (no Context): report where that is.
-        let _ = self.loop_tid;
         Ok(mp::current_tid())
     }
     fn call_back(&self, cb: Option<Box<dyn Callback>>, depth: i32) -> mp::Result<Vec<i64>> {
@@ -89,15 +95,20 @@ impl Service for ServiceImpl {
         Ok(())
     }
     fn destroyed(&self) -> mp::Result<u32> {
-        Ok(DESTROYED.load(Ordering::SeqCst))
+        Ok(self.destroyed.load(Ordering::SeqCst))
     }
 }
 
-pub struct TestInitImpl;
+#[derive(Default)]
+pub struct TestInitImpl {
+    destroyed: Arc<AtomicU32>,
+}
 
 impl TestInit for TestInitImpl {
     fn make_service(&self) -> mp::Result<Option<Box<dyn Service>>> {
-        Ok(Some(Box::new(ServiceImpl { loop_tid: 0 })))
+        Ok(Some(Box::new(ServiceImpl {
+            destroyed: self.destroyed.clone(),
+        })))
     }
     fn make_nothing(&self) -> mp::Result<Option<Box<dyn Service>>> {
         Ok(None)
@@ -109,7 +120,7 @@ impl TestInit for TestInitImpl {
 
 /// The bootstrap object tests serve.
 pub fn test_init() -> Arc<dyn TestInit> {
-    Arc::new(TestInitImpl)
+    Arc::new(TestInitImpl::default())
 }
 
 /// The runtime's name for the calling thread (workers are named `... (from ...)`).

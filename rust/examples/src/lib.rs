@@ -3,16 +3,19 @@
 #![allow(missing_docs)]
 
 /// `calculator.capnp`: `CalculatorInterface`.
+#[allow(clippy::all)]
 pub mod calculator_capnp {
     include!(concat!(env!("OUT_DIR"), "/calculator_capnp.rs"));
 }
 
 /// `printer.capnp`: `PrinterInterface`.
+#[allow(clippy::all)]
 pub mod printer_capnp {
     include!(concat!(env!("OUT_DIR"), "/printer_capnp.rs"));
 }
 
 /// `init.capnp`: `InitInterface`, the bootstrap interface of the child processes.
+#[allow(clippy::all)]
 pub mod init_capnp {
     include!(concat!(env!("OUT_DIR"), "/init_capnp.rs"));
 }

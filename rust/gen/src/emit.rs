@@ -155,7 +155,7 @@ fn collect_wrapped(
         .is_some();
     match n.which() {
         Ok(node::Interface(_)) if wrapped => interfaces.push(id),
-        Ok(node::Struct(s)) if wrapped && !s.get_is_group() && n.get_is_generic() == false => {
+        Ok(node::Struct(s)) if wrapped && !s.get_is_group() && !n.get_is_generic() => {
             structs.push(id)
         }
         _ => {}
@@ -377,7 +377,7 @@ fn server_method(m: &Method, module: &str, iface: &str) -> String {
         s,
         "    {CAPNP}::capability::Promise::from_future(async move {{"
     );
-    let _ = writeln!(s, "        let ::mp::server::IncomingCall {{ params: __params, results: mut __results, ctx: __ctx, .. }} = __call;");
+    let _ = writeln!(s, "        let ::mp::server::IncomingCall {{ params: __params, results: mut __results, ctx: __ctx_owned, .. }} = __call;\n        let __ctx = &__ctx_owned;");
     let _ = writeln!(
         s,
         "        let __r = __params.get()?.get_as::<{}::Reader<'_>>()?;",
@@ -473,7 +473,7 @@ fn server_method(m: &Method, module: &str, iface: &str) -> String {
     };
     let _ = writeln!(
         s,
-        "        let (__ret, {}, {}, __exc) = ::mp::server::run(&__ctx, &{module}::{}, __exec, move || {{ {work} }}).await?;",
+        "        let (__ret, {}, {}, __exc) = ::mp::server::run(__ctx, &{module}::{}, __exec, move || {{ {work} }}).await?;",
         tuple(&io_names),
         tuple(&slot_names),
         static_name(m)
@@ -568,6 +568,11 @@ fn interface(model: &Interface) -> String {
     bounds.push("Send".into());
     bounds.push("Sync".into());
     let _ = writeln!(s, "{ALLOW}\npub trait {name}: {} {{", bounds.join(" + "));
+    let _ = writeln!(
+        s,
+        "    #[doc(hidden)]\n    fn __mp_proxy_{}(&self) -> ::std::option::Option<&::mp::ProxyClient> {{\n        ::std::option::Option::None\n    }}",
+        names::snake(name)
+    );
     for m in &own {
         let unused: Vec<String> = m
             .inputs()
@@ -608,10 +613,17 @@ fn interface(model: &Interface) -> String {
         .map(|m| m.trait_path.clone())
         .unwrap_or_default();
     if !by_trait.iter().any(|(t, _)| *t == own_path) {
-        by_trait.push((own_path, Vec::new()));
+        by_trait.push((own_path.clone(), Vec::new()));
     }
     for (trait_path, methods) in &by_trait {
         let _ = writeln!(s, "{ALLOW}\nimpl {trait_path} for {name}Client {{");
+        if *trait_path == own_path {
+            let _ = writeln!(
+                s,
+                "    fn __mp_proxy_{}(&self) -> ::std::option::Option<&::mp::ProxyClient> {{\n        ::std::option::Option::Some(&self.proxy)\n    }}",
+                names::snake(name)
+            );
+        }
         for m in methods {
             let _ = writeln!(s, "    {} {{", signature(m));
             for line in client_call(m, &module, "self.proxy").lines() {
@@ -621,6 +633,14 @@ fn interface(model: &Interface) -> String {
         }
         let _ = writeln!(s, "}}\n");
     }
+
+    let _ = writeln!(
+        s,
+        "{ALLOW}\nimpl {name}Client {{\n    /// The client behind a trait object, if it is one (a proxy for the peer's object).\n    \
+         pub fn from_dyn(object: &dyn {name}) -> ::std::option::Option<Self> {{\n        \
+         object.__mp_proxy_{}().map(|p| {name}Client {{ proxy: ::std::clone::Clone::clone(p) }})\n    }}\n}}\n",
+        names::snake(name)
+    );
 
     // The server.
     let _ = writeln!(
@@ -719,8 +739,10 @@ fn structure(model: &Struct) -> String {
         .collect();
     let mut s = String::new();
     let _ = writeln!(s, "/// Rust form of the `{name}` struct.");
-    if model.plain {
-        let _ = writeln!(s, "#[derive(Debug, Clone, PartialEq, Default)]");
+    match (model.plain, model.default) {
+        (true, true) => s.push_str("#[derive(Debug, Clone, PartialEq, Default)]\n"),
+        (true, false) => s.push_str("#[derive(Debug, Clone, PartialEq)]\n"),
+        _ => {}
     }
     let _ = writeln!(s, "{ALLOW}\npub struct {name} {{");
     for f in &fields {

@@ -15,6 +15,8 @@ pub(crate) enum Ty {
     /// An integer or float: the Rust type name (`i32`, `f64`, ...).
     Num(&'static str),
     Text,
+    /// `Text` kept as raw bytes (`rust_type(.., "Vec<u8>")` on a Text field): no UTF-8 check.
+    TextBytes,
     Data,
     /// A capnp enum: capnpc's Rust enum.
     Enum {
@@ -24,6 +26,7 @@ pub(crate) enum Ty {
     Struct {
         rust: String,
         plain: bool,
+        default: bool,
     },
     /// A generic struct instance (`Pair(Text, Text)`): a tuple of its value fields.
     Tuple {
@@ -47,7 +50,7 @@ impl Ty {
             Ty::Bool => "bool".into(),
             Ty::Num(n) => (*n).into(),
             Ty::Text => "::std::string::String".into(),
-            Ty::Data => "::std::vec::Vec<u8>".into(),
+            Ty::Data | Ty::TextBytes => "::std::vec::Vec<u8>".into(),
             Ty::Enum { path } => path.clone(),
             Ty::Struct { rust, .. } => rust.clone(),
             Ty::Tuple { fields } => {
@@ -65,11 +68,10 @@ impl Ty {
         }
     }
 
-    /// Whether the Rust type is known to be `Clone + Debug + PartialEq + Default`.
+    /// Whether the Rust type is `Clone + Debug + PartialEq` (user types are required to be).
     pub(crate) fn plain(&self) -> bool {
         match self {
-            Ty::Interface { .. } | Ty::Custom { .. } => false,
-            Ty::Enum { .. } => false,
+            Ty::Interface { .. } => false,
             Ty::Struct { plain, .. } => *plain,
             Ty::Tuple { fields } => fields.iter().all(|f| f.value_ty().is_none_or(Ty::plain)),
             Ty::List(e) => e.plain(),
@@ -77,11 +79,28 @@ impl Ty {
         }
     }
 
-    /// Whether the Rust type is known to be `Clone`.
+    /// Whether the Rust type is known to implement `Default`.
+    pub(crate) fn defaultable(&self) -> bool {
+        match self {
+            Ty::Enum { .. } | Ty::Custom { .. } => false,
+            Ty::Struct { default, .. } => *default,
+            Ty::Tuple { fields } => fields
+                .iter()
+                .all(|f| f.value_ty().is_none_or(Ty::defaultable)),
+            _ => true,
+        }
+    }
+
+    /// Whether the Rust type can be `Clone` (user types must be, where cloning is needed).
     pub(crate) fn cloneable(&self) -> bool {
         match self {
-            Ty::Enum { .. } => true,
-            _ => self.plain(),
+            Ty::Interface { .. } => false,
+            Ty::List(e) => e.cloneable(),
+            Ty::Tuple { fields } => fields
+                .iter()
+                .all(|f| f.value_ty().is_none_or(Ty::cloneable)),
+            Ty::Struct { plain, .. } => *plain,
+            _ => true,
         }
     }
 
@@ -237,6 +256,7 @@ pub(crate) struct Struct {
     pub(crate) capnp: String,
     pub(crate) fields: Vec<Field>,
     pub(crate) plain: bool,
+    pub(crate) default: bool,
 }
 
 /// Resolves schema nodes to Rust paths and collects problems.
@@ -435,9 +455,16 @@ impl<'a> Resolver<'a> {
         };
         if let Some(custom) = self.overrides.get(selector).cloned() {
             self.used_overrides.insert(selector.to_string());
-            rust = Ty::Custom {
-                rust: custom,
-                repr: Box::new(rust),
+            let bytes = matches!(
+                custom.replace(' ', "").as_str(),
+                "Vec<u8>" | "::std::vec::Vec<u8>" | "std::vec::Vec<u8>"
+            );
+            rust = match rust {
+                Ty::Text if bytes => Ty::TextBytes,
+                other => Ty::Custom {
+                    rust: custom,
+                    repr: Box::new(other),
+                },
             };
         }
         if schema::find(annotations, schema::EXCEPTION).is_some() {
@@ -579,6 +606,9 @@ impl<'a> Resolver<'a> {
                 }
             }
             let plain = fields.iter().all(|f| f.value_ty().is_none_or(Ty::plain));
+            let default = fields
+                .iter()
+                .all(|f| f.has.is_some() || f.value_ty().is_none_or(Ty::defaultable));
             self.structs.insert(
                 id,
                 Some(Struct {
@@ -586,17 +616,20 @@ impl<'a> Resolver<'a> {
                     capnp: capnp.clone(),
                     fields,
                     plain,
+                    default,
                 }),
             );
         }
         let _ = location;
         // A struct that is still being modelled (recursive) is not plain.
-        let plain = self
-            .structs
-            .get(&id)
-            .and_then(|s| s.as_ref())
-            .is_some_and(|s| s.plain);
-        Some(Ty::Struct { rust, plain })
+        let model = self.structs.get(&id).and_then(|s| s.as_ref());
+        let plain = model.is_some_and(|s| s.plain);
+        let default = model.is_some_and(|s| s.default);
+        Some(Ty::Struct {
+            rust,
+            plain,
+            default,
+        })
     }
 
     /// Builds the model of interface `id` (wrapped), or records why it cannot.

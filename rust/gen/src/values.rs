@@ -56,6 +56,7 @@ pub(crate) fn encode(ty: &Ty, value: &str, target: &Target<'_>, d: usize) -> Str
     match ty {
         Ty::Bool | Ty::Num(_) | Ty::Enum { .. } => target.set(value),
         Ty::Text => target.set(&format!("{value}.as_str()")),
+        Ty::TextBytes => target.set(&format!("::mp::__private::capnp::text::Reader::from(&{value}[..])")),
         Ty::Data => target.set(&format!("&{value}[..]")),
         Ty::Struct { .. } => format!("{value}.__mp_write({}, __ctx)?;", target.init_struct()),
         Ty::Tuple { fields } => {
@@ -94,6 +95,7 @@ pub(crate) fn decode(ty: &Ty, raw: &str, elem: bool, d: usize) -> String {
         Ty::Bool | Ty::Num(_) => raw.to_string(),
         Ty::Enum { .. } => format!("{raw}?"),
         Ty::Text => format!("::mp::server::text({raw}?)"),
+        Ty::TextBytes => format!("{raw}?.as_bytes().to_vec()"),
         Ty::Data => format!("{raw}?.to_vec()"),
         Ty::Struct { rust, .. } => {
             let reader = if elem {
