@@ -26,6 +26,8 @@ interface Service $Proxy.wrap("Service") {
   destroyed @11 (context :Proxy.Context) -> (result :UInt32);
   numbers @12 (context :Proxy.Context, i8 :Int8, i16 :Int16, u8 :UInt8, u16 :UInt16, f32 :Float32, f64 :Float64, flag :Bool)
       -> (i8 :Int8, i16 :Int16, u8 :UInt8, u16 :UInt16, f32 :Float32, f64 :Float64, flag :Bool);
+  slowUntilCanceled @13 (context :Proxy.Context, ms :UInt32) -> (canceled :Bool);
+  sawCancel @14 (context :Proxy.Context) -> (result :Bool);
 }
 
 interface Callback $Proxy.wrap("Callback") {

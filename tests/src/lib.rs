@@ -3,7 +3,7 @@
 
 #![allow(missing_docs)]
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
 
 #[allow(clippy::all)]
@@ -24,6 +24,8 @@ use service_capnp::{Callback, Service, TestInit};
 pub struct ServiceImpl {
     /// Counts the services of one `TestInit` that were destroyed.
     destroyed: Arc<AtomicU32>,
+    /// Set when a `slowUntilCanceled` call saw its caller cancel.
+    saw_cancel: AtomicBool,
 }
 
 impl Drop for ServiceImpl {
@@ -94,6 +96,20 @@ impl Service for ServiceImpl {
         *flag = !*flag;
         Ok(())
     }
+    fn slow_until_canceled(&self, ms: u32) -> mp::Result<bool> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_millis(ms.into());
+        while std::time::Instant::now() < deadline {
+            if mp::call_canceled() {
+                self.saw_cancel.store(true, Ordering::SeqCst);
+                return Ok(true);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        Ok(false)
+    }
+    fn saw_cancel(&self) -> mp::Result<bool> {
+        Ok(self.saw_cancel.load(Ordering::SeqCst))
+    }
     fn destroyed(&self) -> mp::Result<u32> {
         Ok(self.destroyed.load(Ordering::SeqCst))
     }
@@ -108,6 +124,7 @@ impl TestInit for TestInitImpl {
     fn make_service(&self) -> mp::Result<Option<Box<dyn Service>>> {
         Ok(Some(Box::new(ServiceImpl {
             destroyed: self.destroyed.clone(),
+            saw_cancel: AtomicBool::new(false),
         })))
     }
     fn make_nothing(&self) -> mp::Result<Option<Box<dyn Service>>> {

@@ -231,21 +231,40 @@ fn exception_message(m: &Method, f: &Field) -> String {
 
 /// Body of a client function calling method `m` through `receiver` (a `ProxyClient`).
 fn client_call(m: &Method, module: &str, receiver: &str) -> String {
+    client_body(m, module, receiver, false)
+}
+
+/// Body of the async form: in/out values are taken by value and returned after the outputs,
+/// wanted outputs are requested with `want_x: bool` and returned as `Option`s.
+fn client_call_async(m: &Method, module: &str) -> String {
+    client_body(m, module, "self.proxy", true)
+}
+
+fn client_body(m: &Method, module: &str, receiver: &str, is_async: bool) -> String {
     let mut s = String::new();
     let in_outs: Vec<&Field> = m.inputs().filter(|f| m.is_in_out(&f.name)).collect();
     for f in &in_outs {
-        let _ = writeln!(
-            s,
-            "let __in_{} = ::std::clone::Clone::clone(&*{});",
-            f.accessor, f.rust_name
-        );
+        if is_async {
+            let _ = writeln!(s, "let __in_{} = {};", f.accessor, f.rust_name);
+        } else {
+            let _ = writeln!(
+                s,
+                "let __in_{} = ::std::clone::Clone::clone(&*{});",
+                f.accessor, f.rust_name
+            );
+        }
     }
     for f in m.wanted() {
-        let _ = writeln!(s, "let __want_{} = {}.is_some();", f.accessor, f.rust_name);
+        if is_async {
+            let _ = writeln!(s, "let __want_{} = want_{};", f.accessor, f.accessor);
+        } else {
+            let _ = writeln!(s, "let __want_{} = {}.is_some();", f.accessor, f.rust_name);
+        }
     }
+    let call = if is_async { "call_async" } else { "call" };
     let _ = writeln!(
         s,
-        "let __reply = {receiver}.call(&{module}::{},",
+        "let __reply = {receiver}.{call}(&{module}::{},",
         static_name(m)
     );
     let _ = writeln!(s, "    move |__ctx: &::mp::CallCtx, __params: {CAPNP}::any_pointer::Builder<'_>| -> ::mp::Result<()> {{");
@@ -338,6 +357,21 @@ fn client_call(m: &Method, module: &str, receiver: &str) -> String {
         tuple(&io_names),
         tuple(&want_names)
     );
+    if is_async {
+        let _ = writeln!(s, "    }});");
+        let mut all = out_names.clone();
+        all.extend(io_names.iter().cloned());
+        all.extend(want_names.iter().cloned());
+        let _ = writeln!(
+            s,
+            "async move {{\n    let ({}, {}, {}) = __reply.await?;\n    Ok({})\n}}",
+            tuple(&out_names),
+            tuple(&io_names),
+            tuple(&want_names),
+            tuple(&all)
+        );
+        return s;
+    }
     let _ = writeln!(s, "    }})?;");
     let _ = writeln!(
         s,
@@ -358,6 +392,33 @@ fn client_call(m: &Method, module: &str, receiver: &str) -> String {
     }
     let _ = writeln!(s, "Ok({})", tuple(&out_names));
     s
+}
+
+/// Signature of the async form of a method (see `client_call_async`).
+fn async_signature(m: &Method) -> String {
+    let mut args = vec!["&self".to_string()];
+    for f in m.inputs() {
+        args.push(format!("{}: {}", f.rust_name, f.rust_ty()));
+    }
+    for f in m.wanted() {
+        args.push(format!("want_{}: bool", f.accessor));
+    }
+    let mut outs: Vec<String> = m.outputs().iter().map(|f| f.rust_ty()).collect();
+    outs.extend(
+        m.inputs()
+            .filter(|f| m.is_in_out(&f.name))
+            .map(Field::rust_ty),
+    );
+    outs.extend(
+        m.wanted()
+            .map(|f| format!("::std::option::Option<{}>", f.rust_ty())),
+    );
+    format!(
+        "pub fn {}_async({}) -> impl ::std::future::Future<Output = ::mp::Result<{}>> + Send + 'static",
+        names::snake(&m.name),
+        args.join(", "),
+        tuple(&outs)
+    )
 }
 
 /// The server function for method `m` of interface `iface` (trait name).
@@ -638,9 +699,18 @@ fn interface(model: &Interface) -> String {
         s,
         "{ALLOW}\nimpl {name}Client {{\n    /// The client behind a trait object, if it is one (a proxy for the peer's object).\n    \
          pub fn from_dyn(object: &dyn {name}) -> ::std::option::Option<Self> {{\n        \
-         object.__mp_proxy_{}().map(|p| {name}Client {{ proxy: ::std::clone::Clone::clone(p) }})\n    }}\n}}\n",
+         object.__mp_proxy_{}().map(|p| {name}Client {{ proxy: ::std::clone::Clone::clone(p) }})\n    }}",
         names::snake(name)
     );
+    for m in model.methods.iter().filter(|m| !m.is_special()) {
+        let _ = writeln!(s, "    /// `{}`, without blocking: the future is `Send` and may be awaited on any runtime; dropping it cancels the call.", m.name);
+        let _ = writeln!(s, "    {} {{", async_signature(m));
+        for line in client_call_async(m, &module).lines() {
+            let _ = writeln!(s, "        {line}");
+        }
+        let _ = writeln!(s, "    }}");
+    }
+    let _ = writeln!(s, "}}\n");
 
     // The server.
     let _ = writeln!(

@@ -7,18 +7,40 @@ use crate::client::ProxyClient;
 use crate::connection::ConnState;
 use crate::error::{Error, Result};
 use crate::interface::Interface;
-use crate::proxy_capnp::{context, thread_map};
+use crate::proxy_capnp::{context, thread, thread_map};
 use crate::server::new_server_client;
 use crate::thread_context::{ThreadCap, ThreadKey};
 use crate::waiter::Waiter;
 
 /// The thread making an outgoing call, as the loop thread sees it.
-pub(crate) struct Caller {
+pub(crate) struct ThreadCaller {
     pub(crate) key: ThreadKey,
     pub(crate) name: String,
     pub(crate) waiter: Arc<Waiter>,
-    /// Set while the caller serves a request from this connection: that request's callbackThread.
+    /// Set while the caller serves a request from this connection: that request's
+    /// callbackThread.
     pub(crate) request_override: Option<Arc<ThreadCap>>,
+}
+
+/// Who makes an outgoing call.
+pub(crate) enum Caller {
+    /// A thread blocked in the call; the peer's callbacks run on it.
+    Thread(ThreadCaller),
+    /// An async call: a peer thread borrowed for this call, and the connection's
+    /// runtime-owned thread for callbacks.
+    Async {
+        name: String,
+        thread: thread::Client,
+        callback: thread::Client,
+    },
+}
+
+impl Caller {
+    pub(crate) fn name(&self) -> &str {
+        match self {
+            Caller::Thread(ThreadCaller { name, .. }) | Caller::Async { name, .. } => name,
+        }
+    }
 }
 
 /// Handed to generated code while it builds or reads a message, on the loop thread.
@@ -39,12 +61,23 @@ impl CallCtx {
             .caller
             .as_ref()
             .ok_or_else(|| Error::failed("a Context can only be filled for an outgoing call"))?;
-        let callback = self
-            .conn
-            .callback_thread(caller.key, &caller.name, &caller.waiter);
-        let thread = match caller.request_override.as_ref().and_then(|cap| cap.get()) {
-            Some(cap) => (*cap).clone(),
-            None => self.conn.request_thread(caller.key, &caller.name)?,
+        let (thread, callback) = match caller {
+            Caller::Thread(ThreadCaller {
+                key,
+                name,
+                waiter,
+                request_override,
+            }) => {
+                let callback = self.conn.callback_thread(*key, name, waiter);
+                let thread = match request_override.as_ref().and_then(|cap| cap.get()) {
+                    Some(cap) => (*cap).clone(),
+                    None => self.conn.request_thread(*key, name)?,
+                };
+                (thread, callback)
+            }
+            Caller::Async {
+                thread, callback, ..
+            } => (thread.clone(), callback.clone()),
         };
         builder.set_thread(thread);
         builder.set_callback_thread(callback);

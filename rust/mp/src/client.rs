@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use capnp::any_pointer;
 
-use crate::call_ctx::{CallCtx, Caller};
+use crate::call_ctx::{CallCtx, Caller, ThreadCaller};
 use crate::connection::{ConnOwner, ConnShared, ConnState};
 use crate::error::{Error, Result};
 use crate::log::LogLevel;
@@ -109,6 +109,52 @@ impl ProxyClient {
         )
     }
 
+    /// Calls `method` without blocking: the returned future is `Send` and completes from the
+    /// loop thread, so it can be awaited on any runtime. The call runs on a peer thread lent to
+    /// this call, and the peer's callbacks run on a thread the runtime owns. Dropping the
+    /// future before it completes cancels the call on the wire.
+    pub fn call_async<R, B, D>(
+        &self,
+        method: &'static MethodInfo,
+        build: B,
+        read: D,
+    ) -> impl std::future::Future<Output = Result<R>> + Send + 'static
+    where
+        R: Send + 'static,
+        B: FnOnce(&CallCtx, any_pointer::Builder<'_>) -> Result<()> + Send + 'static,
+        D: FnOnce(&CallCtx, any_pointer::Reader<'_>) -> Result<R> + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        async move {
+            let conn = &inner.conn;
+            if conn.is_disconnected() {
+                return Err(Error::disconnected(
+                    "IPC client method called after disconnect.",
+                ));
+            }
+            let (tx, rx) = tokio::sync::oneshot::channel::<Result<R>>();
+            let (cancel_tx, cancel_rx) = tokio::sync::oneshot::channel::<()>();
+            let conn_id = conn.id;
+            let cap_inner = inner.clone();
+            let posted = conn
+                .lp
+                .post(move || start_async(conn_id, cap_inner, method, build, read, tx, cancel_rx));
+            if posted.is_err() {
+                return Err(Error::disconnected(
+                    "IPC client method called after disconnect.",
+                ));
+            }
+            // Dropping this future drops `cancel_tx`, which stops the loop-side task and so
+            // drops the capnp promise: capnp-rpc then sends `Finish`, cancelling the call.
+            let _cancel_on_drop = cancel_tx;
+            rx.await.unwrap_or_else(|_| {
+                Err(Error::disconnected(
+                    "IPC client method call interrupted by disconnect.",
+                ))
+            })
+        }
+    }
+
     /// Calls `method` and blocks until the reply. `build` fills the params and `read` decodes
     /// the results; both run on the loop thread. While it waits, the calling thread runs the
     /// calls the peer makes back to it.
@@ -156,7 +202,7 @@ where
                 ),
             );
         }
-        let caller = Caller {
+        let caller = ThreadCaller {
             key: tc.key,
             name,
             waiter: tc.waiter.clone(),
@@ -175,7 +221,7 @@ where
         let conn_id = conn.id;
         let cap_inner = inner.clone();
         let posted = lp.post(move || {
-            let started = start_call(conn_id, &cap_inner, method, caller, build);
+            let started = start_call(conn_id, &cap_inner, method, Caller::Thread(caller), build);
             match started {
                 Err(e) => deliver(Err(e)),
                 Ok((ctx, promise, name)) => {
@@ -198,6 +244,64 @@ where
     })
 }
 
+/// Starts an async call on the loop thread and spawns the task that finishes it.
+fn start_async<R, B, D>(
+    conn_id: u64,
+    inner: Arc<ClientInner>,
+    method: &'static MethodInfo,
+    build: B,
+    read: D,
+    tx: tokio::sync::oneshot::Sender<Result<R>>,
+    cancel: tokio::sync::oneshot::Receiver<()>,
+) where
+    R: Send + 'static,
+    B: FnOnce(&CallCtx, any_pointer::Builder<'_>) -> Result<()> + 'static,
+    D: FnOnce(&CallCtx, any_pointer::Reader<'_>) -> Result<R> + 'static,
+{
+    let Some(conn) = ConnState::get(conn_id) else {
+        let _ = tx.send(Err(Error::disconnected(
+            "IPC client method called after disconnect.",
+        )));
+        return;
+    };
+    let (thread, callback) = match conn.take_async_threads() {
+        Ok(pair) => pair,
+        Err(e) => {
+            let _ = tx.send(Err(e));
+            return;
+        }
+    };
+    let name = format!(
+        "{} (async)",
+        crate::thread_name::thread_name(conn.lp.exe_name())
+    );
+    let caller = Caller::Async {
+        name,
+        thread: thread.clone(),
+        callback,
+    };
+    let (ctx, promise, name) = match start_call(conn_id, &inner, method, caller, build) {
+        Ok(started) => started,
+        Err(e) => {
+            conn.return_async_thread(thread);
+            let _ = tx.send(Err(e));
+            return;
+        }
+    };
+    tokio::task::spawn_local(async move {
+        tokio::select! {
+            reply = promise => {
+                let _ = tx.send(finish_call(&ctx, method, &name, reply, read));
+            }
+            _ = cancel => {
+                ctx.conn.lp.log(LogLevel::Debug, format!("{{{name}}} IPC client cancel {}.{}$Params", method.interface_name, method.method_name));
+            }
+        }
+        ctx.conn.return_async_thread(thread);
+        drop(inner);
+    });
+}
+
 type Started = (
     CallCtx,
     capnp::capability::Promise<Response, capnp::Error>,
@@ -218,7 +322,7 @@ where
     let disconnected = || Error::disconnected("IPC client method called after disconnect.");
     let conn = ConnState::get(conn_id).ok_or_else(disconnected)?;
     let cap = inner.cap.get().ok_or_else(disconnected)?;
-    let name = caller.name.clone();
+    let name = caller.name().to_string();
     let ctx = CallCtx::new(conn, Some(caller));
     let mut request = cap.new_call::<any_pointer::Owned, any_pointer::Owned>(
         method.interface_id,

@@ -75,6 +75,11 @@ pub(crate) struct ConnState {
     loop_ref: RefCell<Option<EventLoopRef>>,
     on_close: RefCell<Vec<Box<dyn FnOnce()>>>,
     closing: Cell<bool>,
+    /// Peer threads lent to async calls, idle ones here; and how many were made.
+    async_threads: RefCell<Vec<thread::Client>>,
+    async_made: Cell<usize>,
+    /// The local thread that runs the peer's callbacks during async calls.
+    async_callback: RefCell<Option<thread::Client>>,
 }
 
 /// Makes the bootstrap capability for a serving connection.
@@ -119,6 +124,9 @@ impl ConnState {
             loop_ref: RefCell::new(Some(loop_ref)),
             on_close: RefCell::new(Vec::new()),
             closing: Cell::new(false),
+            async_threads: RefCell::new(Vec::new()),
+            async_made: Cell::new(0),
+            async_callback: RefCell::new(None),
         });
         let bootstrap_cap = bootstrap.map(|make| make(&conn));
         let mut rpc = RpcSystem::new(Box::new(network), bootstrap_cap);
@@ -161,6 +169,10 @@ impl ConnState {
         drop(pool);
         let map = self.peer_thread_map.borrow_mut().take();
         drop(map);
+        let idle = std::mem::take(&mut *self.async_threads.borrow_mut());
+        drop(idle);
+        let callback = self.async_callback.borrow_mut().take();
+        drop(callback);
         let callbacks = std::mem::take(&mut *self.on_close.borrow_mut());
         for f in callbacks {
             f();
@@ -244,6 +256,13 @@ impl ConnState {
         if let Some(t) = &entry.request_thread {
             return Ok(t.clone());
         }
+        let client = self.make_remote_thread(name)?;
+        entry.request_thread = Some(client.clone());
+        Ok(client)
+    }
+
+    /// Asks the peer for a new thread (`makeThread`), returning its pipelined capability.
+    fn make_remote_thread(&self, name: &str) -> Result<thread::Client> {
         let map = self.peer_thread_map.borrow().clone().ok_or_else(|| {
             Error::failed("IPC client: the peer sent no ThreadMap (construct was not called), so no thread can be made")
         })?;
@@ -257,8 +276,44 @@ impl ConnState {
                 lp.log(LogLevel::Info, format!("IPC client makeThread failed: {e}"));
             }
         });
-        entry.request_thread = Some(client.clone());
         Ok(client)
+    }
+
+    /// A peer thread for one async call (an idle one, or a new one made with a pipelined
+    /// `makeThread`), and the local thread that runs the peer's callbacks during async calls.
+    pub(crate) fn take_async_threads(&self) -> Result<(thread::Client, thread::Client)> {
+        let callback = {
+            let mut slot = self.async_callback.borrow_mut();
+            match &*slot {
+                Some(c) => c.clone(),
+                None => {
+                    let server =
+                        ThreadServer::start_worker(self.lp.exe_name(), "(async callbacks)".into())
+                            .map_err(|e| Error::failed(format!("cannot start thread: {e}")))?;
+                    let client = self.threads.borrow_mut().new_client(server);
+                    *slot = Some(client.clone());
+                    client
+                }
+            }
+        };
+        if let Some(thread) = self.async_threads.borrow_mut().pop() {
+            return Ok((thread, callback));
+        }
+        let n = self.async_made.get() + 1;
+        self.async_made.set(n);
+        let name = format!(
+            "{} (async {n})",
+            crate::thread_name::thread_name(self.lp.exe_name())
+        );
+        let thread = self.make_remote_thread(&name)?;
+        Ok((thread, callback))
+    }
+
+    /// Gives a peer thread back after an async call.
+    pub(crate) fn return_async_thread(&self, thread: thread::Client) {
+        if !self.closing.get() {
+            self.async_threads.borrow_mut().push(thread);
+        }
     }
 
     /// A new local `ThreadMap` capability for the peer (sent in `construct` and similar fields).

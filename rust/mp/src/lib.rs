@@ -46,6 +46,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use event_loop::{EventLoop, EventLoopRef};
 pub use interface::Interface;
 pub use log::{log_escape, LogFn, LogLevel, LogMessage, LogOptions};
+pub use server::call_canceled;
 pub use spawn::{socket_pair, spawn_process, start_spawned, wait_process};
 pub use stream::{
     connect_stream, connect_stream_proxy, listen_connections, serve_spawned, serve_stream,

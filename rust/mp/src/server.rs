@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::{Rc, Weak};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use capnp::any_pointer;
@@ -259,6 +259,56 @@ fn panic_error(payload: Box<dyn std::any::Any + Send>) -> Error {
     Error::failed(format!("IPC server method panicked: {text}"))
 }
 
+thread_local! {
+    /// Cancellation flags of the requests this thread is executing (innermost last).
+    static CURRENT_CANCEL: std::cell::RefCell<Vec<Arc<AtomicBool>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Whether the caller has cancelled the request that the current thread is executing (it
+/// dropped its async call, or disconnected). Long-running implementations may poll it and
+/// return early; the result of a cancelled request is discarded.
+pub fn call_canceled() -> bool {
+    CURRENT_CANCEL.with(|c| {
+        c.borrow()
+            .last()
+            .is_some_and(|flag| flag.load(Ordering::SeqCst))
+    })
+}
+
+/// Marks a request cancelled when its dispatch future is dropped before the result arrives
+/// (capnp-rpc drops it on `Finish` or disconnect).
+struct CancelGuard {
+    canceled: Arc<AtomicBool>,
+    started: Arc<AtomicBool>,
+    finished: bool,
+    lp: crate::event_loop::EventLoop,
+    number: u64,
+}
+
+impl Drop for CancelGuard {
+    fn drop(&mut self) {
+        if self.finished {
+            return;
+        }
+        self.canceled.store(true, Ordering::SeqCst);
+        let number = self.number;
+        let name = ThreadContext::with(|tc| tc.name(self.lp.exe_name()));
+        if self.started.load(Ordering::SeqCst) {
+            self.lp.log(
+                LogLevel::Debug,
+                format!("{{{name}}} IPC server request #{number} canceled while executing."),
+            );
+        } else {
+            self.lp.log(
+                LogLevel::Debug,
+                format!(
+                    "{{{name}}} IPC server request #{number} canceled before it could be executed"
+                ),
+            );
+        }
+    }
+}
+
 /// Decrements a pool slot's queue length when the request finishes or is cancelled.
 struct InFlight(Rc<std::cell::Cell<usize>>);
 
@@ -329,8 +379,22 @@ async fn run_on_thread<T: Send + 'static>(
     let (tx, rx) = tokio::sync::oneshot::channel();
     let conn_id = conn.id;
     let job_lp = lp.clone();
+    let canceled = Arc::new(AtomicBool::new(false));
+    let started = Arc::new(AtomicBool::new(false));
+    let mut guard = CancelGuard {
+        canceled: canceled.clone(),
+        started: started.clone(),
+        finished: false,
+        lp: lp.clone(),
+        number,
+    };
     let job = Box::new(move || {
         ThreadContext::with(|tc| {
+            started.store(true, Ordering::SeqCst);
+            if canceled.load(Ordering::SeqCst) {
+                // The caller gave up before this request started: do not run it.
+                return;
+            }
             let installed = callback
                 .map(|cb| tc.push_request_thread(conn_id, cb))
                 .unwrap_or(false);
@@ -343,20 +407,34 @@ async fn run_on_thread<T: Send + 'static>(
                     ),
                 );
             }
+            CURRENT_CANCEL.with(|c| c.borrow_mut().push(canceled.clone()));
             let result =
                 catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|p| Err(panic_error(p)));
+            CURRENT_CANCEL.with(|c| c.borrow_mut().pop());
             if installed {
                 tc.pop_request_thread(conn_id);
+            }
+            if canceled.load(Ordering::SeqCst) && job_lp.log_enabled(LogLevel::Debug) {
+                job_lp.log(
+                    LogLevel::Debug,
+                    format!(
+                        "{{{}}} IPC server request #{number} interrupted (canceled)",
+                        tc.name(job_lp.exe_name())
+                    ),
+                );
             }
             let _ = tx.send(result);
         })
     });
     if server.waiter.post(job).is_err() {
+        guard.finished = true;
         return Err(capnp::Error::failed(
             "std::exception: thread exited before it could run the request".into(),
         ));
     }
-    match rx.await {
+    let outcome = rx.await;
+    guard.finished = true;
+    match outcome {
         Ok(result) => result.map_err(capnp::Error::from),
         Err(_) => Err(capnp::Error::failed(
             "request was dropped before it could be executed".into(),
