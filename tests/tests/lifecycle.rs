@@ -89,38 +89,6 @@ fn closing_the_client_ends_the_spawned_child() {
     pair.close();
 }
 
-fn thread_count() -> usize {
-    std::fs::read_dir("/proc/self/task")
-        .map(|d| d.count())
-        .unwrap_or(0)
-}
-
-#[test]
-fn no_thread_outlives_its_connection() {
-    let baseline = thread_count();
-    let pair = common::in_process();
-    let handles: Vec<_> = (0..4)
-        .map(|_| {
-            let service = pair.service();
-            std::thread::spawn(move || service.where_am_i().map(|_| ()))
-        })
-        .collect();
-    for h in handles {
-        h.join().expect("thread").expect("call");
-    }
-    assert!(thread_count() > baseline);
-    pair.close();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while thread_count() > baseline && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    assert_eq!(
-        thread_count(),
-        baseline,
-        "threads left behind after the connection closed"
-    );
-}
-
 #[test]
 fn listener_with_max_one_accepts_the_next_client_after_the_first_leaves() {
     let dir = std::env::temp_dir().join(format!("mp-listen-{}", std::process::id()));
