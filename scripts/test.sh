@@ -10,6 +10,8 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy -q --workspace --all-targets -- -D warnings
+echo "== cargo doc"
+RUSTDOCFLAGS=-Dwarnings cargo doc -q --no-deps --workspace
 echo "== cargo test"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -17,6 +17,51 @@
 //! and the server glue that the `mp` runtime uses. Include it with
 //! `pub mod x_capnp { include!(concat!(env!("OUT_DIR"), "/x_capnp.rs")); }` at the crate root.
 //! `import "/mp/proxy.capnp"` resolves to the copy built into this crate.
+//!
+//! ```
+//! # let dir = std::env::temp_dir().join(format!("mpgen-doc-{}", std::process::id()));
+//! # std::fs::create_dir_all(&dir).unwrap();
+//! std::fs::write(dir.join("echo.capnp"), r#"
+//!     @0xe1a5c0de0000d0c1;
+//!     using Proxy = import "/mp/proxy.capnp";
+//!     interface Echo $Proxy.wrap("Echo") {
+//!       destroy @0 (context :Proxy.Context) -> ();
+//!       echo @1 (context :Proxy.Context, text :Text) -> (result :Text);
+//!     }
+//! "#).unwrap();
+//! mpgen::Generator::new()
+//!     .src_prefix(&dir)
+//!     .file(dir.join("echo.capnp"))
+//!     .output_path(dir.join("out"))
+//!     .run()
+//!     .expect("generates");
+//! let code = std::fs::read_to_string(dir.join("out/echo_capnp.rs")).unwrap();
+//! assert!(code.contains("pub trait Echo: Send + Sync"));
+//! assert!(code.contains("fn echo(&self, text: ::std::string::String) -> ::mp::Result<::std::string::String>"));
+//! assert!(code.contains("pub fn echo_async("));
+//! # std::fs::remove_dir_all(&dir).unwrap();
+//! ```
+//!
+//! ## Type mapping
+//!
+//! | schema | Rust |
+//! | --- | --- |
+//! | `Bool`, `Int8`..`UInt64`, `Float32`, `Float64` | `bool`, `i8`..`u64`, `f32`, `f64` |
+//! | `Text` | `String` (bytes that are not UTF-8 become U+FFFD; map the field to `Vec<u8>` with [`Generator::rust_type`] to keep raw bytes) |
+//! | `Data` | `Vec<u8>` |
+//! | `List(T)` | `Vec<T>` (or a set or map through [`Generator::rust_type`]) |
+//! | enum | capnpc's enum |
+//! | struct | a generated struct with public fields (`$Proxy.name` renames members) |
+//! | generic struct instance (`Pair(Text, Text)`) | a tuple of its fields |
+//! | `$Proxy.wrap` interface | `Option<Box<dyn Trait>>` (`None` is a null capability) |
+//! | `Proxy.Context`, `Proxy.ThreadMap`, `$Proxy.count(0)`, `$Proxy.skip`, `Void` | not visible: the runtime fills them or they keep their defaults |
+//! | field `x` with a `hasX` companion | `Option<T>` |
+//! | results field `x` with a params `wantX` companion | an `Option<&mut T>` argument |
+//! | field in params and results | an in/out `&mut T` argument |
+//! | results field with `$Proxy.exception` | the value travels in [`mp::Error`](https://docs.rs/multiprocess) (`Error::raised` / `Error::payload`) |
+//!
+//! A method returns `result` first, then its other results-only fields, as a tuple when
+//! there are several. An interface whose only method is `call` is implemented by closures.
 #![warn(missing_docs)]
 
 mod emit;

@@ -13,7 +13,59 @@
 //! * thread mapping: a call with a `Context` runs on a server thread dedicated to the calling
 //!   thread, and calls back from the server run on the caller's own, blocked thread.
 //!
-//! Client proxies are `Send + Sync`; calls block until the reply.
+//! Client proxies are `Send + Sync`. Each method blocks until the reply; generated clients
+//! also have `*_async` forms whose futures are `Send`. Errors are values of [`Error`], with
+//! an [`ErrorKind`] and, for `$Proxy.exception` methods, the typed value.
+//!
+//! # The event loop
+//!
+//! ```
+//! // A loop on a thread of its own; any thread reaches it with `sync` or `post`.
+//! let lp = mp::EventLoop::start("example", mp::LogOptions::silent())?;
+//! assert_eq!(lp.sync(|| 6 * 7)?, 42);
+//! // `sync_scoped` lends the caller's data to the loop thread while the caller waits.
+//! let mut seen = Vec::new();
+//! lp.sync_scoped(|| seen.push("on the loop"))?;
+//! assert_eq!(seen, ["on the loop"]);
+//! # Ok::<(), mp::Error>(())
+//! ```
+//!
+//! # Spawning
+//!
+//! ```
+//! // The child gets its end of a socketpair as a decimal fd number in argv.
+//! let (pid, _socket) = mp::spawn_process(|fd| {
+//!     vec!["sh".into(), "-c".into(), format!("test -e /proc/self/fd/{fd} && exit 3")]
+//! })?;
+//! assert_eq!(mp::wait_process(pid)?, 3 << 8);
+//! # Ok::<(), mp::Error>(())
+//! ```
+//!
+//! # Serving and calling
+//!
+//! With `schema/calculator.capnp` run through `mpgen::Generator` in `build.rs`:
+//!
+//! ```ignore
+//! use calculator_capnp::{CalculatorInterface, InitInterface};
+//!
+//! struct Calculator;
+//! impl CalculatorInterface for Calculator {
+//!     fn solve_equation(&self, eqn: String) -> mp::Result<()> { println!("{eqn}"); Ok(()) }
+//! }
+//!
+//! // Child: serve until the parent goes away.
+//! mp::serve_spawned("mpcalculator", &argv[1], mp::LogOptions::default(), Arc::new(Init) as Arc<dyn InitInterface>)?;
+//!
+//! // Parent: spawn, connect (calls `construct`), call.
+//! let lp = mp::EventLoop::start("mpexample", mp::LogOptions::default())?;
+//! let (pid, stream) = mp::spawn_process(|fd| vec!["./mpcalculator".into(), fd])?;
+//! let init = mp::connect_stream::<dyn InitInterface>(&lp, stream)?;
+//! let calc = init.make_calculator(None)?.expect("a calculator");
+//! calc.solve_equation("1+1".into())?;
+//! ```
+//!
+//! See `doc/usage.md` in the repository for the whole API: thread mapping, async calls,
+//! custom types ([`Wire`]) and logging (features `log` and `tracing`).
 #![warn(missing_docs)]
 
 /// Rust code generated from `include/mp/proxy.capnp`.

@@ -74,6 +74,39 @@ impl LogOptions {
     }
 }
 
+#[cfg(feature = "log")]
+impl LogOptions {
+    /// Sends every line at `level` and above to the `log` crate, target `mp`
+    /// (Warning becomes `warn`, Raise becomes `error`).
+    pub fn to_log_crate(level: LogLevel) -> Self {
+        Self::new(level, |m| {
+            let level = match m.level {
+                LogLevel::Trace => log::Level::Trace,
+                LogLevel::Debug => log::Level::Debug,
+                LogLevel::Info => log::Level::Info,
+                LogLevel::Warning => log::Level::Warn,
+                LogLevel::Error | LogLevel::Raise => log::Level::Error,
+            };
+            log::log!(target: "mp", level, "{}", m.message);
+        })
+    }
+}
+
+#[cfg(feature = "tracing")]
+impl LogOptions {
+    /// Sends every line at `level` and above to `tracing` as events with target `mp`
+    /// (Warning becomes `WARN`, Raise becomes `ERROR`).
+    pub fn to_tracing(level: LogLevel) -> Self {
+        Self::new(level, |m| match m.level {
+            LogLevel::Trace => tracing::trace!(target: "mp", "{}", m.message),
+            LogLevel::Debug => tracing::debug!(target: "mp", "{}", m.message),
+            LogLevel::Info => tracing::info!(target: "mp", "{}", m.message),
+            LogLevel::Warning => tracing::warn!(target: "mp", "{}", m.message),
+            LogLevel::Error | LogLevel::Raise => tracing::error!(target: "mp", "{}", m.message),
+        })
+    }
+}
+
 impl Default for LogOptions {
     /// Warnings and errors go to stderr.
     fn default() -> Self {

@@ -14,7 +14,7 @@ pub fn socket_pair() -> Result<(UnixStream, UnixStream)> {
 }
 
 /// Starts a child connected to this process. `make_argv` receives the child's fd number as a
-/// decimal string and returns the whole argv (argv[0] is the program, searched in PATH like
+/// decimal string and returns the whole argv (`argv[0]` is the program, searched in PATH like
 /// `execvp`). Returns the child's pid and this process's end of the socket.
 pub fn spawn_process(make_argv: impl FnOnce(String) -> Vec<String>) -> Result<(i32, UnixStream)> {
     let (parent_end, child_end) = socket_pair()?;

@@ -1,5 +1,5 @@
 //! Child process for cross-process tests: serves `TestInit` (or, with `types` after the fd,
-//! `TypesInit`) on the fd in argv[1].
+//! `TypesInit`) on the fd in `argv[1]`.
 
 use std::sync::Arc;
 
