@@ -21,6 +21,8 @@ fn main() {
         )
         .rust_type("Record.counts", "::std::collections::BTreeMap<String, i32>")
         .rust_type("Types.counted.pair", "crate::custom::Labeled")
+        .rust_type("Types.mirror.point", "crate::custom::Point")
+        .rust_type("Types.mirror.result", "crate::custom::Point")
         .run();
     if let Err(e) = result {
         panic!("{e}");

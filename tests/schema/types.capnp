@@ -74,6 +74,8 @@ interface Types $Proxy.wrap("Types") {
   onLoop @15 (x :Int32) -> (result :Int32);
   # A pair of whole numbers counted as two native arguments in C++ (one Rust value here).
   counted @16 (context :Proxy.Context, pair :Pair(Text, Data) $Proxy.count(2)) -> (result :Text);
+  # A struct of the user's carried as Data bytes.
+  mirror @17 (context :Proxy.Context, point :Data) -> (result :Data);
 }
 
 interface Adder $Proxy.wrap("ProxyCallback<std::function<int(int)>>") {

@@ -39,3 +39,33 @@ impl mp::Wire<(String, Vec<u8>)> for Labeled {
         Ok(Labeled { label, bytes })
     }
 }
+
+/// A struct carried as `Data`: two little-endian `i32`s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Point {
+    pub x: i32,
+    pub y: i32,
+}
+
+impl mp::Wire<Vec<u8>> for Point {
+    fn to_wire(self) -> Vec<u8> {
+        [self.x.to_le_bytes(), self.y.to_le_bytes()].concat()
+    }
+    fn from_wire(bytes: Vec<u8>) -> mp::Result<Self> {
+        let field = |i: usize| -> mp::Result<i32> {
+            let chunk = bytes
+                .get(i * 4..i * 4 + 4)
+                .ok_or_else(|| mp::Error::invalid_argument("unexpected field size"))?;
+            Ok(i32::from_le_bytes(chunk.try_into().map_err(|_| {
+                mp::Error::invalid_argument("unexpected field size")
+            })?))
+        };
+        if bytes.len() != 8 {
+            return Err(mp::Error::invalid_argument("unexpected field size"));
+        }
+        Ok(Point {
+            x: field(0)?,
+            y: field(1)?,
+        })
+    }
+}

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::custom::{Labeled, Shade};
+use crate::custom::{Labeled, Point, Shade};
 use crate::types_capnp::{
     Adder, Callbacks, Color, Empty, Failure, Greeter, Named, Record, Types, TypesInit,
 };
@@ -149,6 +149,12 @@ impl Types for TypesImpl {
     }
     fn on_loop(&self, x: i32) -> mp::Result<i32> {
         Ok(x + 1)
+    }
+    fn mirror(&self, point: Point) -> mp::Result<Point> {
+        Ok(Point {
+            x: point.y,
+            y: point.x,
+        })
     }
     fn counted(&self, pair: Labeled) -> mp::Result<String> {
         Ok(format!("{}:{}", pair.label, pair.bytes.len()))

@@ -148,6 +148,10 @@ fn enums_durations_and_custom_types() {
             .wait(mp::Millis(Duration::from_millis(1500)))
             .expect("wait");
         assert_eq!(waited.0, Duration::from_millis(4500), "{kind}");
+        let p = t
+            .mirror(multiprocess_tests::custom::Point { x: 1, y: -2 })
+            .expect("mirror");
+        assert_eq!((p.x, p.y), (-2, 1), "{kind}");
         let labeled = Labeled {
             label: "abc".into(),
             bytes: vec![1, 2, 3, 4],
@@ -394,6 +398,20 @@ fn interfaces_returned_extended_shared_and_null() {
                 Ok(self.0.to_string())
             }
         }
+        // The shared form: an `Arc<dyn Named>` passed as a `Box<dyn Named>`.
+        let shared_obj: Arc<dyn Named> = Arc::new(Local(Arc::new("arc".into())));
+        let before = Arc::strong_count(&shared_obj);
+        assert_eq!(
+            cb.name_of(Some(Box::new(shared_obj.clone())))
+                .expect("shared"),
+            Some("arc".into()),
+            "{kind}"
+        );
+        assert_eq!(
+            Arc::strong_count(&shared_obj),
+            before,
+            "{kind}: the server's reference was released"
+        );
         let shared = Arc::new(String::from("shared"));
         assert_eq!(
             cb.name_of(Some(Box::new(Local(shared.clone()))))

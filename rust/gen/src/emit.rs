@@ -656,7 +656,11 @@ fn interface(model: &Interface) -> String {
         );
     }
     let _ = writeln!(s, "}}\n");
-    s.push_str(&closure_impl(name, &own, model));
+    let closure = closure_impl(name, &own, model);
+    if closure.is_empty() {
+        s.push_str(&shared_impl(name, &own));
+    }
+    s.push_str(&closure);
 
     // The client implements its trait and every supertrait.
     let _ = writeln!(s, "/// Client proxy for `{name}`: calls the peer. Dropping the last clone calls `destroy` if the interface has it.");
@@ -797,6 +801,24 @@ fn closure_impl(name: &str, own: &[&Method], model: &Interface) -> String {
         signature(m),
         names_.join(", ")
     )
+}
+
+/// Lets an `Arc<T>` be passed where a `Box<dyn Trait>` is expected: the shared form.
+fn shared_impl(name: &str, own: &[&Method]) -> String {
+    let mut s = format!("{ALLOW}\nimpl<T: {name} + ?Sized> {name} for ::std::sync::Arc<T> {{\n");
+    for m in own {
+        let mut args: Vec<String> = m.inputs().map(|f| f.rust_name.clone()).collect();
+        args.extend(m.wanted().map(|f| f.rust_name.clone()));
+        let _ = writeln!(
+            s,
+            "    {} {{\n        (**self).{}({})\n    }}",
+            signature(m),
+            m.rust_name(),
+            args.join(", ")
+        );
+    }
+    s.push_str("}\n\n");
+    s
 }
 
 fn structure(model: &Struct) -> String {
