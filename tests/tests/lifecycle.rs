@@ -89,17 +89,45 @@ fn closing_the_client_ends_the_spawned_child() {
     pair.close();
 }
 
-#[test]
-fn listener_with_max_one_accepts_the_next_client_after_the_first_leaves() {
-    let dir = std::env::temp_dir().join(format!("mp-listen-{}", std::process::id()));
+/// A `TestInit` listener on a socket in a fresh directory, and a client loop.
+struct Listening {
+    dir: std::path::PathBuf,
+    path: std::path::PathBuf,
+    server: mp::EventLoopRef,
+    client_loop: mp::EventLoopRef,
+}
+
+fn listening(name: &str, max_connections: Option<usize>) -> Listening {
+    let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("dir");
     let path = dir.join("node.sock");
     let listener = UnixListener::bind(&path).expect("bind");
     let server = mp::EventLoop::start("mptest", common::quiet()).expect("server loop");
-    mp::listen_connections(&server, listener, multiprocess_tests::test_init(), Some(1))
-        .expect("listen");
+    mp::listen_connections(
+        &server,
+        listener,
+        multiprocess_tests::test_init(),
+        max_connections,
+    )
+    .expect("listen");
     let client_loop = mp::EventLoop::start("mptest", common::quiet()).expect("client loop");
+    Listening {
+        dir,
+        path,
+        server,
+        client_loop,
+    }
+}
+
+#[test]
+fn listener_with_max_one_accepts_the_next_client_after_the_first_leaves() {
+    let Listening {
+        dir,
+        path,
+        server,
+        client_loop,
+    } = listening("mp-listen", Some(1));
 
     let first = mp::connect_stream::<dyn TestInit>(
         &client_loop,
@@ -194,15 +222,12 @@ fn blocking_call_on_the_loop_thread_is_refused() {
 #[test]
 fn a_peer_sending_garbage_loses_only_its_own_connection() {
     use std::io::{Read, Write};
-    let dir = std::env::temp_dir().join(format!("mp-garbage-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("dir");
-    let path = dir.join("node.sock");
-    let listener = UnixListener::bind(&path).expect("bind");
-    let server = mp::EventLoop::start("mptest", common::quiet()).expect("server loop");
-    mp::listen_connections(&server, listener, multiprocess_tests::test_init(), None)
-        .expect("listen");
-    let client_loop = mp::EventLoop::start("mptest", common::quiet()).expect("client loop");
+    let Listening {
+        dir,
+        path,
+        server,
+        client_loop,
+    } = listening("mp-garbage", None);
     let good = mp::connect_stream::<dyn TestInit>(
         &client_loop,
         UnixStream::connect(&path).expect("connect"),

@@ -145,62 +145,51 @@ impl<T: Wire<R>, R> Wire<Vec<R>> for Vec<T> {
 }
 
 /// Sets travel as lists in iteration order; duplicates collapse on read.
-impl<T: Ord, R> Wire<Vec<R>> for BTreeSet<T>
-where
-    R: Into<T>,
-    T: Into<R>,
-{
-    fn to_wire(self) -> Vec<R> {
-        self.into_iter().map(Into::into).collect()
-    }
-    fn from_wire(repr: Vec<R>) -> Result<Self> {
-        Ok(repr.into_iter().map(Into::into).collect())
-    }
+macro_rules! set_impls {
+    ($($set:ident: $($bound:path),+;)+) => {$(
+        impl<T: $($bound +)+, R> Wire<Vec<R>> for $set<T>
+        where
+            R: Into<T>,
+            T: Into<R>,
+        {
+            fn to_wire(self) -> Vec<R> {
+                self.into_iter().map(Into::into).collect()
+            }
+            fn from_wire(repr: Vec<R>) -> Result<Self> {
+                Ok(repr.into_iter().map(Into::into).collect())
+            }
+        }
+    )+};
 }
 
-impl<T: Eq + Hash, R> Wire<Vec<R>> for HashSet<T>
-where
-    R: Into<T>,
-    T: Into<R>,
-{
-    fn to_wire(self) -> Vec<R> {
-        self.into_iter().map(Into::into).collect()
-    }
-    fn from_wire(repr: Vec<R>) -> Result<Self> {
-        Ok(repr.into_iter().map(Into::into).collect())
-    }
+set_impls! {
+    BTreeSet: Ord;
+    HashSet: Eq, Hash;
 }
 
 /// Maps travel as lists of pairs (a generic `Pair(K, V)` read as a tuple, or a concrete
-/// two-field struct), in key order; the first occurrence of a key wins on read.
-impl<K: Ord, V, P> Wire<Vec<P>> for BTreeMap<K, V>
-where
-    P: From<(K, V)> + Into<(K, V)>,
-{
-    fn to_wire(self) -> Vec<P> {
-        self.into_iter().map(P::from).collect()
-    }
-    fn from_wire(repr: Vec<P>) -> Result<Self> {
-        let mut map = BTreeMap::new();
-        for (k, v) in repr.into_iter().map(Into::into) {
-            map.entry(k).or_insert(v);
+/// two-field struct), in iteration order; the first occurrence of a key wins on read.
+macro_rules! map_impls {
+    ($($map:ident: $($bound:path),+;)+) => {$(
+        impl<K: $($bound +)+, V, P> Wire<Vec<P>> for $map<K, V>
+        where
+            P: From<(K, V)> + Into<(K, V)>,
+        {
+            fn to_wire(self) -> Vec<P> {
+                self.into_iter().map(P::from).collect()
+            }
+            fn from_wire(repr: Vec<P>) -> Result<Self> {
+                let mut map = $map::new();
+                for (k, v) in repr.into_iter().map(Into::into) {
+                    map.entry(k).or_insert(v);
+                }
+                Ok(map)
+            }
         }
-        Ok(map)
-    }
+    )+};
 }
 
-impl<K: Eq + Hash, V, P> Wire<Vec<P>> for HashMap<K, V>
-where
-    P: From<(K, V)> + Into<(K, V)>,
-{
-    fn to_wire(self) -> Vec<P> {
-        self.into_iter().map(P::from).collect()
-    }
-    fn from_wire(repr: Vec<P>) -> Result<Self> {
-        let mut map = HashMap::new();
-        for (k, v) in repr.into_iter().map(Into::into) {
-            map.entry(k).or_insert(v);
-        }
-        Ok(map)
-    }
+map_impls! {
+    BTreeMap: Ord;
+    HashMap: Eq, Hash;
 }
