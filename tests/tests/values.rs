@@ -104,3 +104,26 @@ fn debug_log_has_the_originals_request_lines() {
         assert!(lines.contains(needle), "missing {needle:?} in:\n{lines}");
     }
 }
+
+#[test]
+fn messages_over_64_mib_are_refused_locally() {
+    for (kind, pair) in common::both() {
+        let service = pair.service();
+        let big = vec![7u8; 70 << 20];
+        let err = service
+            .echo(String::new(), big, vec![], vec![])
+            .expect_err("too large");
+        assert_eq!(err.kind, mp::ErrorKind::InvalidArgument, "{kind}");
+        assert!(
+            err.message.contains("larger than the 64 MiB"),
+            "{kind}: {err}"
+        );
+        // Nothing was sent: the connection still works, and a large but legal message passes.
+        let (_, data, _, _) = service
+            .echo(String::new(), vec![1u8; 16 << 20], vec![], vec![])
+            .expect("16 MiB");
+        assert_eq!(data.len(), 16 << 20, "{kind}");
+        drop(service);
+        pair.close();
+    }
+}

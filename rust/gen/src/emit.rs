@@ -294,6 +294,10 @@ fn client_body(m: &Method, module: &str, receiver: &str, is_async: bool) -> Stri
             f.accessor
         );
     }
+    let _ = writeln!(
+        s,
+        "        __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;"
+    );
     let _ = writeln!(s, "        __ctx.log_data(\"send data\", &__p.reborrow_as_reader());\n        Ok(())\n    }},");
     let outputs = m.outputs();
     let out_names: Vec<String> = outputs
@@ -577,6 +581,10 @@ fn server_method(m: &Method, module: &str, iface: &str) -> String {
         let _ = writeln!(s, "        {line}");
     }
     let _ = writeln!(s, "        }}");
+    let _ = writeln!(
+        s,
+        "        __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;"
+    );
     let _ = writeln!(s, "        __ctx.log_data(\"response data\", &__p.reborrow_as_reader());\n        Ok(())\n    }})\n}}");
     s
 }

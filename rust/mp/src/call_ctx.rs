@@ -84,6 +84,20 @@ impl CallCtx {
         Ok(())
     }
 
+    /// Refuses a message the peer would refuse: capnp readers (the original's included) stop
+    /// at 8 Mi words (64 MiB) per message, so a larger one would only cost the connection.
+    pub fn check_size(&self, size: capnp::MessageSize) -> Result<()> {
+        // Leave room for the RPC envelope and the cap table around the params or results.
+        const LIMIT_WORDS: u64 = 8 * 1024 * 1024 - 4096;
+        if size.word_count > LIMIT_WORDS {
+            return Err(Error::invalid_argument(format!(
+                "message of {} bytes is larger than the 64 MiB a peer accepts",
+                size.word_count * 8
+            )));
+        }
+        Ok(())
+    }
+
     /// Logs a message's contents at Trace level like the original (`send data: ...` on the
     /// client, `{thread} request data: ...` on the server), escaped and cut at `max_chars`.
     pub fn log_data(&self, what: &str, value: &dyn std::fmt::Debug) {
