@@ -7,7 +7,12 @@
 
 using Proxy = import "/mp/proxy.capnp";
 
-interface ConfInit $Proxy.wrap("ConfInit") {
+# For the opt-in interop programs in tests/interop/, built with the original's code generator
+# (the native C++ classes are conf::Init, conf::Service and conf::Callback). No wire effect.
+$Proxy.include("interop.h");
+$Proxy.includeTypes("interop-types.h");
+
+interface ConfInit $Proxy.wrap("conf::Init") {
   construct @0 (threadMap :Proxy.ThreadMap) -> (threadMap :Proxy.ThreadMap);
   makeService @1 (context :Proxy.Context) -> (result :ConfService);
   makeNothing @2 (context :Proxy.Context) -> (result :ConfService);
@@ -23,7 +28,7 @@ interface ConfInit $Proxy.wrap("ConfInit") {
   # The server drops the connection (and, for a spawned server, ends its process) soon after.
 }
 
-interface ConfService $Proxy.wrap("ConfService") {
+interface ConfService $Proxy.wrap("conf::Service") {
   destroy @0 (context :Proxy.Context) -> ();
   add @1 (context :Proxy.Context, a :Int32, b :Int32) -> (result :Int32);
   addNoContext @2 (a :Int32, b :Int32) -> (result :Int32);
@@ -40,7 +45,7 @@ interface ConfService $Proxy.wrap("ConfService") {
   # Fails with `message` as the error text.
 }
 
-interface ConfCallback $Proxy.wrap("ConfCallback") {
+interface ConfCallback $Proxy.wrap("conf::Callback") {
   destroy @0 (context :Proxy.Context) -> ();
   call @1 (context :Proxy.Context, depth :Int32) -> (result :List(Int64));
   # Returns [own tid], then, if depth > 1, what `service.callBack(new callback, depth - 1)`

@@ -9,6 +9,11 @@
 //! * `conformance_rust_client_against_cxx_server`: `mpconf-client` spawns the peer with
 //!   `mp::spawn_process` and calls it, while the peer checks what arrives.
 //!
+//! With `MP_ORIGINAL_PREFIX` set to an installed original libmultiprocess, the interop programs
+//! in `tests/interop/` (a client and a server of the same schema, built with CMake against the
+//! original) also run against `mpconf-server` and `mpconf-client`; without it those tests print
+//! `SKIPPED ...` and pass.
+//!
 //! Every check prints one line (`PASS`, `FAIL`, or `GAP` for a documented deviation); each test
 //! ends with `N passed, M failed`. See `tests/conformance/README.md`.
 
@@ -188,4 +193,84 @@ fn conformance_cxx_client_against_rust_server() {
 fn conformance_rust_client_against_cxx_server() {
     let (out, err) = run(Command::new(env!("CARGO_BIN_EXE_mpconf-client")).arg(peer()));
     judge(&out, &err, &["rust client", "c++ server"], 58);
+}
+
+/// The installed original, if `MP_ORIGINAL_PREFIX` names one with its CMake package.
+fn original_prefix(test: &str) -> Option<PathBuf> {
+    let Some(prefix) = std::env::var_os("MP_ORIGINAL_PREFIX").map(PathBuf::from) else {
+        eprintln!(
+            "SKIPPED {test}: set MP_ORIGINAL_PREFIX to an installed original libmultiprocess \
+             (its lib/cmake/Libmultiprocess package is used) to run the interop programs"
+        );
+        return None;
+    };
+    assert!(
+        prefix.join("lib/cmake/Libmultiprocess").is_dir(),
+        "MP_ORIGINAL_PREFIX={} has no lib/cmake/Libmultiprocess: install the original there",
+        prefix.display()
+    );
+    Some(prefix)
+}
+
+/// Stages `tests/interop/` with the shared schema and builds it against the original.
+fn build_interop(prefix: &Path) -> Result<PathBuf, String> {
+    let repo = repo();
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("interop");
+    let src = base.join("src");
+    let build = base.join("build");
+    std::fs::create_dir_all(&src).map_err(|e| format!("create {}: {e}", src.display()))?;
+    let mut files: Vec<PathBuf> = std::fs::read_dir(repo.join("tests/interop"))
+        .map_err(|e| format!("read tests/interop: {e}"))?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.push(repo.join("tests/conformance/conformance.capnp"));
+    for f in files {
+        let to = src.join(f.file_name().expect("file name"));
+        let text = std::fs::read(&f).map_err(|e| format!("read {}: {e}", f.display()))?;
+        // Only rewrite changed files, so that the build stays incremental.
+        if std::fs::read(&to).ok().as_deref() != Some(&text[..]) {
+            std::fs::write(&to, text).map_err(|e| format!("write {}: {e}", to.display()))?;
+        }
+    }
+    run_tool(
+        Command::new("cmake")
+            .arg("-S")
+            .arg(&src)
+            .arg("-B")
+            .arg(&build)
+            .arg(format!("-DCMAKE_PREFIX_PATH={}", prefix.display())),
+    )?;
+    run_tool(Command::new("cmake").arg("--build").arg(&build).arg("-j2"))?;
+    Ok(build)
+}
+
+fn interop(prefix: &Path) -> PathBuf {
+    static BUILD: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    match BUILD.get_or_init(|| build_interop(prefix)) {
+        Ok(p) => p.clone(),
+        Err(e) => panic!("cannot build the interop programs against the original: {e}"),
+    }
+}
+
+#[test]
+fn conformance_interop_original_client_against_rust_server() {
+    let Some(prefix) = original_prefix("conformance_interop_original_client_against_rust_server")
+    else {
+        return;
+    };
+    let (out, err) = run(Command::new(interop(&prefix).join("interop-client"))
+        .arg(env!("CARGO_BIN_EXE_mpconf-server")));
+    judge(&out, &err, &["original client"], 21);
+}
+
+#[test]
+fn conformance_interop_rust_client_against_original_server() {
+    let Some(prefix) = original_prefix("conformance_interop_rust_client_against_original_server")
+    else {
+        return;
+    };
+    let (out, err) = run(Command::new(env!("CARGO_BIN_EXE_mpconf-client"))
+        .arg(interop(&prefix).join("interop-server")));
+    judge(&out, &err, &["rust client"], 23);
 }
