@@ -1,24 +1,21 @@
-//! Generates the test interfaces, with some fields mapped to Rust types of the tests' own.
+//! Generates the test interfaces (some fields mapped to Rust types of the tests' own) and
+//! the conformance suite's interfaces.
 
 fn main() {
     let result = mpgen::Generator::new()
         .src_prefix("schema")
+        .src_prefix("conformance")
         .file("schema/service.capnp")
         .file("schema/types.capnp")
+        .file("conformance/conformance.capnp")
         .rust_type("Types.narrow.value", "i32")
         .rust_type("Types.colors.code", "crate::custom::Shade")
         .rust_type("Types.wait.timeout", "::mp::Millis")
         .rust_type("Types.wait.waited", "::mp::Millis")
         .rust_type("Types.texts.raw", "Vec<u8>")
         .rust_type("Types.lists.set", "::std::collections::BTreeSet<String>")
-        .rust_type(
-            "Types.maps.generic",
-            "::std::collections::BTreeMap<String, String>",
-        )
-        .rust_type(
-            "Types.maps.concrete",
-            "::std::collections::HashMap<String, i32>",
-        )
+        .rust_type("Types.maps.generic", "::std::collections::BTreeMap<String, String>")
+        .rust_type("Types.maps.concrete", "::std::collections::HashMap<String, i32>")
         .rust_type("Record.counts", "::std::collections::BTreeMap<String, i32>")
         .rust_type("Types.counted.pair", "crate::custom::Labeled")
         .rust_type("Types.mirror.point", "crate::custom::Point")

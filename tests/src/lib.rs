@@ -144,3 +144,11 @@ pub fn test_init() -> Arc<dyn TestInit> {
 pub fn current_thread_name() -> String {
     mp::current_thread_name("mptest")
 }
+
+/// The conformance suite's interfaces (`conformance/conformance.capnp`), shared with the C++
+/// peer in `tests/conformance/`.
+pub mod conformance_capnp {
+    include!(concat!(env!("OUT_DIR"), "/conformance_capnp.rs"));
+}
+
+pub mod conformance;

@@ -1,0 +1,281 @@
+//! Rust client of the conformance suite: `mpconf-client <peer>` starts the C++ peer with
+//! `mp::spawn_process` (`<peer> serve <fd> <socket path>`), drives it through our generated
+//! proxies, and prints one line per check. The peer, as the server, checks what arrives on
+//! the wire and prints its own lines when the connection closes.
+//!
+//! The peer relies on this plan: on the spawned connection, Context calls come from exactly
+//! two threads (the main thread and one named `conf-worker`); on the second connection
+//! (through the socket path) only from the main thread.
+
+use std::os::unix::net::UnixStream;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use multiprocess_tests::conformance::Checks;
+use multiprocess_tests::conformance_capnp::{ConfCallback, ConfInit, ConfInitClient, ConfService};
+
+const EXE: &str = "mpconf-client";
+
+/// A callback that records where it runs and recurses through the service.
+struct Callback {
+    service: Arc<dyn ConfService>,
+    dropped: Arc<AtomicU32>,
+}
+
+impl Drop for Callback {
+    fn drop(&mut self) {
+        self.dropped.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+impl ConfCallback for Callback {
+    fn call(&self, depth: i32) -> mp::Result<Vec<i64>> {
+        let mut tids = vec![mp::current_tid()];
+        if depth > 1 {
+            let next = Box::new(Callback {
+                service: self.service.clone(),
+                dropped: self.dropped.clone(),
+            });
+            tids.extend(self.service.call_back(Some(next), depth - 1)?);
+        }
+        Ok(tids)
+    }
+    fn where_am_i(&self) -> mp::Result<(i64, String)> {
+        Ok((mp::current_tid(), mp::current_thread_name(EXE)))
+    }
+}
+
+fn log_options() -> mp::LogOptions {
+    match std::env::var_os("MP_CONF_LOG") {
+        Some(path) => mp::LogOptions::to_file(mp::LogLevel::Trace, path),
+        None => mp::LogOptions::silent(),
+    }
+}
+
+fn exited_ok(status: i32) -> bool {
+    status & 0x7f == 0 && (status >> 8) & 0xff == 0
+}
+
+fn run(c: &mut Checks, peer: &str) -> mp::Result<()> {
+    let dir = std::env::temp_dir().join(format!("mpconf-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("peer.sock");
+    let lp = mp::EventLoop::start(EXE, log_options())?;
+    let path_arg = path.display().to_string();
+    let (pid, stream) =
+        mp::spawn_process(|fd| vec![peer.to_string(), "serve".into(), fd, path_arg])?;
+    let me = mp::current_tid();
+
+    let init = c.ok(
+        "connect_stream: bootstrap and construct with the C++ server",
+        mp::connect_stream_proxy::<dyn ConfInit>(&lp, stream),
+    );
+    let Some(init) = init else {
+        return Err(mp::Error::failed("cannot continue without a connection"));
+    };
+    let init = ConfInitClient { proxy: init };
+    let r = init.loop_tid();
+    c.check(
+        r.is_ok(),
+        "call without Context (loopTid)",
+        format!("{r:?}"),
+    );
+    let service: Option<Arc<dyn ConfService>> = match init.make_service() {
+        Ok(Some(s)) => {
+            c.check(true, "makeService returns a capability", "");
+            Some(Arc::from(s))
+        }
+        other => {
+            let other = other.map(|o| o.is_some());
+            c.check(
+                false,
+                "makeService returns a capability",
+                format!("{other:?}"),
+            );
+            None
+        }
+    };
+    let Some(service) = service else {
+        return Err(mp::Error::failed("cannot continue without a service"));
+    };
+    let r = service.add(2, 3);
+    c.check(
+        r == Ok(5),
+        "Context call with a pipelined makeThread (add)",
+        format!("{r:?}"),
+    );
+    let r = service.add_no_context(4, 5);
+    c.check(
+        r == Ok(9),
+        "call without Context (addNoContext)",
+        format!("{r:?}"),
+    );
+
+    let first = service.where_am_i();
+    let again = service.where_am_i();
+    c.check(
+        matches!((&first, &again), (Ok(a), Ok(b)) if a == b),
+        "calls from one thread run on one server thread",
+        format!("{first:?} then {again:?}"),
+    );
+    let svc = service.clone();
+    let other = std::thread::Builder::new()
+        .name("conf-worker".into())
+        .spawn(move || {
+            let a = svc.where_am_i();
+            let b = svc.add(1, 1).map(|_| ());
+            (a, b)
+        })
+        .map_err(|e| mp::Error::failed(e.to_string()))?
+        .join()
+        .map_err(|_| mp::Error::failed("conf-worker panicked"))?;
+    c.check(
+        matches!((&first, &other.0), (Ok(a), Ok(b)) if a.0 != b.0) && other.1.is_ok(),
+        "another client thread gets another server thread",
+        format!("{first:?} vs {other:?}"),
+    );
+
+    // Callbacks: they must run on this (blocked) thread, at any depth.
+    let dropped = Arc::new(AtomicU32::new(0));
+    let cb = |service: &Arc<dyn ConfService>| -> Box<dyn ConfCallback> {
+        Box::new(Callback {
+            service: service.clone(),
+            dropped: dropped.clone(),
+        })
+    };
+    let r = service.call_back(Some(cb(&service)), 1);
+    c.check(
+        matches!(&r, Ok(v) if v.len() == 2 && v[1] == me),
+        "server callback runs on the calling thread",
+        format!("{r:?}, this thread {me}"),
+    );
+    c.check(
+        dropped.load(Ordering::SeqCst) == 1,
+        "the server's destroy of the callback arrives during the call",
+        format!("{} callbacks dropped", dropped.load(Ordering::SeqCst)),
+    );
+    let r = service.call_back(Some(cb(&service)), 3);
+    let ok = match &r {
+        Ok(v) if v.len() == 6 => {
+            v.iter().skip(1).step_by(2).all(|t| *t == me) && v.iter().step_by(2).all(|t| *t == v[0])
+        }
+        _ => false,
+    };
+    c.check(
+        ok,
+        "recursion 3 deep: callbacks on the calling thread, nested calls on one server thread",
+        format!("{r:?}, this thread {me}"),
+    );
+    c.check(
+        dropped.load(Ordering::SeqCst) == 4,
+        "every nested callback was destroyed by the server",
+        format!("{} callbacks dropped", dropped.load(Ordering::SeqCst)),
+    );
+    let r = service.call_back_fresh(Some(cb(&service)));
+    let prefix = format!("{EXE}-{}/", std::process::id());
+    c.check(
+        matches!(&r, Ok((tid, name)) if *tid != me && name.starts_with(&prefix) && name.contains(" (from ")),
+        "a server call from a fresh thread runs on a worker made by our ThreadMap",
+        format!("{r:?}"),
+    );
+
+    let r = init.make_nothing();
+    c.check(
+        matches!(r, Ok(None)),
+        "a null capability result reads as None",
+        format!("{:?}", r.map(|o| o.is_some())),
+    );
+    let r = service.fail("boom".into());
+    c.check(
+        matches!(&r, Err(e) if e.kind == mp::ErrorKind::RemoteException && e.message == "std::exception: boom"),
+        "a server exception arrives with its text",
+        format!("{r:?}"),
+    );
+    let r = service.add(20, 22);
+    c.check(
+        r == Ok(42),
+        "the connection works after an exception",
+        format!("{r:?}"),
+    );
+    let mut text = String::from("a\0b");
+    let mut data = vec![0xff, 0, b'a'];
+    let r = service.echo(&mut text, &mut data);
+    c.check(
+        r.is_ok() && text == "a\0b" && data == [0xff, 0, b'a'],
+        "Text with NUL and Data bytes round-trip (in/out fields)",
+        format!("{r:?} {text:?} {data:?}"),
+    );
+    let r = init.proxy.make_pool(2);
+    c.check(
+        r.is_ok(),
+        "makePool on the server's ThreadMap",
+        format!("{r:?}"),
+    );
+
+    // A second connection to the same server: a new request thread for this thread.
+    let second = UnixStream::connect(&path)
+        .map_err(mp::Error::from)
+        .and_then(|s| mp::connect_stream_proxy::<dyn ConfInit>(&lp, s));
+    if let Some(init2) = c.ok("a second connection through the socket path", second) {
+        let init2 = ConfInitClient { proxy: init2 };
+        let svc2 = init2.make_service();
+        if let Some(Some(svc2)) = c.ok("makeService on the second connection", svc2) {
+            let r = svc2.where_am_i();
+            c.check(
+                matches!((&r, &first), (Ok(a), Ok(b)) if a.0 != b.0),
+                "the same thread gets its own server thread on each connection",
+                format!("{r:?} vs {first:?}"),
+            );
+            let r = init2.quit();
+            c.check(
+                r.is_ok()
+                    || r.as_ref()
+                        .is_err_and(|e| e.kind == mp::ErrorKind::Disconnected),
+                "quit: the server drops the connection",
+                format!("{r:?}"),
+            );
+            // Wait (bounded) for the runtime to notice; this is not a timing assertion.
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while !init2.proxy.connection().is_disconnected() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            let r = svc2.add(1, 1);
+            c.check(
+                matches!(&r, Err(e) if e.kind == mp::ErrorKind::Disconnected
+                    && e.message == "IPC client method called after disconnect."),
+                "a call after the server dropped the connection fails as disconnected",
+                format!("{r:?}"),
+            );
+        }
+    }
+
+    // destroy on drop, then release, then close: the peer checks the order on the wire.
+    drop(service);
+    drop(init);
+    let status = mp::wait_process(pid);
+    c.check(
+        matches!(status, Ok(s) if exited_ok(s)),
+        "the spawned peer exits with 0 once we close the connection",
+        format!("{status:?}"),
+    );
+    let event_loop = lp.event_loop().clone();
+    drop(lp);
+    event_loop.wait_finished();
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() != 2 {
+        println!("Usage: {EXE} <peer executable>");
+        std::process::exit(1);
+    }
+    let mut c = Checks::new("rust client");
+    if let Err(e) = run(&mut c, &args[1]) {
+        c.check(false, "run the client scenarios", e);
+    }
+    c.summary();
+}
