@@ -14,8 +14,14 @@ fn main() {
         .rust_type("Types.wait.waited", "::mp::Millis")
         .rust_type("Types.texts.raw", "Vec<u8>")
         .rust_type("Types.lists.set", "::std::collections::BTreeSet<String>")
-        .rust_type("Types.maps.generic", "::std::collections::BTreeMap<String, String>")
-        .rust_type("Types.maps.concrete", "::std::collections::HashMap<String, i32>")
+        .rust_type(
+            "Types.maps.generic",
+            "::std::collections::BTreeMap<String, String>",
+        )
+        .rust_type(
+            "Types.maps.concrete",
+            "::std::collections::HashMap<String, i32>",
+        )
         .rust_type("Record.counts", "::std::collections::BTreeMap<String, i32>")
         .rust_type("Types.counted.pair", "crate::custom::Labeled")
         .rust_type("Types.mirror.point", "crate::custom::Point")
