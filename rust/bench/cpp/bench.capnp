@@ -9,12 +9,12 @@ using Proxy = import "/mp/proxy.capnp";
 $Proxy.include("bench.h");
 $Proxy.includeTypes("bench-types.h");
 
-interface BenchInit $Proxy.wrap("BenchInit") {
+interface BenchInit $Proxy.wrap("mpbench::BenchInit") {
   construct @0 (threadMap :Proxy.ThreadMap) -> (threadMap :Proxy.ThreadMap);
   makeBench @1 (context :Proxy.Context) -> (result :Bench);
 }
 
-interface Bench $Proxy.wrap("Bench") {
+interface Bench $Proxy.wrap("mpbench::Bench") {
   destroy @0 (context :Proxy.Context) -> ();
   # Runs on the server's event loop thread (no Context).
   add @1 (a :Int32, b :Int32) -> (result :Int32);
@@ -26,6 +26,6 @@ interface Bench $Proxy.wrap("Bench") {
   echo @4 (context :Proxy.Context, data :Data) -> (result :Data);
 }
 
-interface BenchCallback $Proxy.wrap("BenchCallback") {
+interface BenchCallback $Proxy.wrap("mpbench::BenchCallback") {
   call @0 (context :Proxy.Context, x :Int32) -> (result :Int32);
 }

@@ -98,6 +98,10 @@ pub fn run_all(exe: &str, budget: Budget, progress: &dyn Fn(&str)) -> mp::Result
     let bench = session.bench();
     let mut out = Vec::new();
 
+    // Memory first, on a fresh server, so that memory freed by earlier cases is not reused.
+    progress("memory");
+    out.extend(memory(&session)?);
+
     progress("call");
     let s = time_calls(budget, || bench.add(1, 2).map(drop))?;
     out.push(Measurement::latency("call", Impl::Ours, &s));
@@ -138,9 +142,6 @@ pub fn run_all(exe: &str, budget: Budget, progress: &dyn Fn(&str)) -> mp::Result
     }
     let s = time_calls(budget, || bench.add_ctx(1, 2).map(drop))?;
     out.push(Measurement::latency("after-disconnect", Impl::Ours, &s));
-
-    progress("memory");
-    out.extend(memory(&session)?);
 
     session.finish()?;
     Ok(out)
