@@ -92,32 +92,47 @@ fn make_bench(init: &dyn BenchInit) -> mp::Result<Box<dyn Bench>> {
         .ok_or_else(|| mp::Error::failed("the server made no Bench"))
 }
 
-/// Runs every case against our server; `progress` is told which case starts.
-pub fn run_all(exe: &str, budget: Budget, progress: &dyn Fn(&str)) -> mp::Result<Vec<Measurement>> {
+/// Runs every case (or only the one named `only`) against our server; `progress` is told
+/// which case starts.
+pub fn run_all(
+    exe: &str,
+    budget: Budget,
+    only: Option<&str>,
+    progress: &dyn Fn(&str),
+) -> mp::Result<Vec<Measurement>> {
+    let want = |case: &str| {
+        let on = only.is_none_or(|o| o == case);
+        if on {
+            progress(case);
+        }
+        on
+    };
     let session = Session::start(exe)?;
     let bench = session.bench();
     let mut out = Vec::new();
 
     // Memory first, on a fresh server, so that memory freed by earlier cases is not reused.
-    progress("memory");
-    out.extend(memory(&session)?);
-
-    progress("call");
-    let s = time_calls(budget, || bench.add(1, 2).map(drop))?;
-    out.push(Measurement::latency("call", Impl::Ours, &s));
-
-    progress("ctx-call");
-    let s = time_calls(budget, || bench.add_ctx(1, 2).map(drop))?;
-    out.push(Measurement::latency("ctx-call", Impl::Ours, &s));
-
-    progress("callback");
-    let s = time_calls(budget, || {
-        bench.call_back(Some(Box::new(Callback)), 1).map(drop)
-    })?;
-    out.push(Measurement::latency("callback", Impl::Ours, &s));
-
+    if want("memory") {
+        out.extend(memory(&session)?);
+    }
+    if want("call") {
+        let s = time_calls(budget, || bench.add(1, 2).map(drop))?;
+        out.push(Measurement::latency("call", Impl::Ours, &s));
+    }
+    if want("ctx-call") {
+        let s = time_calls(budget, || bench.add_ctx(1, 2).map(drop))?;
+        out.push(Measurement::latency("ctx-call", Impl::Ours, &s));
+    }
+    if want("callback") {
+        let s = time_calls(budget, || {
+            bench.call_back(Some(Box::new(Callback)), 1).map(drop)
+        })?;
+        out.push(Measurement::latency("callback", Impl::Ours, &s));
+    }
     for (case, size) in [("data-1m", 1usize << 20), ("data-16m", 16 << 20)] {
-        progress(case);
+        if !want(case) {
+            continue;
+        }
         let mut data = Some(vec![0x5a_u8; size]);
         let s = time_calls(budget, || {
             let back = bench.echo(data.take().unwrap_or_default())?;
@@ -129,20 +144,19 @@ pub fn run_all(exe: &str, budget: Budget, progress: &dyn Fn(&str)) -> mp::Result
         })?;
         out.push(Measurement::bandwidth(case, Impl::Ours, &s, size));
     }
-
-    progress("threads-4");
-    let s = threads(bench, budget)?;
-    out.push(Measurement::rate("threads-4", Impl::Ours, &s));
-
-    progress("after-disconnect");
-    for _ in 0..CHURN_CONNECTIONS {
-        let init = session.connect()?;
-        let other = make_bench(&*init)?;
-        other.add_ctx(1, 2)?;
+    if want("threads-4") {
+        let s = threads(bench, budget)?;
+        out.push(Measurement::rate("threads-4", Impl::Ours, &s));
     }
-    let s = time_calls(budget, || bench.add_ctx(1, 2).map(drop))?;
-    out.push(Measurement::latency("after-disconnect", Impl::Ours, &s));
-
+    if want("after-disconnect") {
+        for _ in 0..CHURN_CONNECTIONS {
+            let init = session.connect()?;
+            let other = make_bench(&*init)?;
+            other.add_ctx(1, 2)?;
+        }
+        let s = time_calls(budget, || bench.add_ctx(1, 2).map(drop))?;
+        out.push(Measurement::latency("after-disconnect", Impl::Ours, &s));
+    }
     session.finish()?;
     Ok(out)
 }

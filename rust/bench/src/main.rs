@@ -29,7 +29,8 @@ use std::path::PathBuf;
 
 use stats::Budget;
 
-const USAGE: &str = "usage: mpbench [--quick] [--json] [--original PREFIX]";
+const USAGE: &str =
+    "usage: mpbench [--quick] [--json] [--original PREFIX] [--case NAME (ours only, for profiling)]";
 
 /// What the command line asked for.
 #[derive(Debug, Default)]
@@ -37,6 +38,7 @@ struct Options {
     quick: bool,
     json: bool,
     original: Option<PathBuf>,
+    only: Option<String>,
 }
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
@@ -55,6 +57,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
                 let prefix = it.next().ok_or("--original needs a PREFIX")?;
                 opts.original = Some(PathBuf::from(prefix));
             }
+            "--case" => opts.only = Some(it.next().ok_or("--case needs a NAME")?.clone()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
     }
@@ -77,9 +80,12 @@ fn run(exe: &str, opts: &Options) -> mp::Result<()> {
     let mut all = Vec::new();
     eprintln!("mpbench: floor");
     all.push(floor::measure(exe, budget)?);
-    all.extend(cases::run_all(exe, budget, &|case: &str| {
-        eprintln!("mpbench: {case} (ours)")
-    })?);
+    all.extend(cases::run_all(
+        exe,
+        budget,
+        opts.only.as_deref(),
+        &|case: &str| eprintln!("mpbench: {case} (ours)"),
+    )?);
     if let Some(build) = &build {
         eprintln!("mpbench: running the original's cases");
         all.extend(original::run(build, budget)?);
