@@ -23,6 +23,10 @@ use crate::waiter::Waiter;
 
 static NEXT_CONN_ID: AtomicU64 = AtomicU64::new(1);
 
+/// Size of each connection's read and write buffers. Small messages (most calls) fit; large
+/// ones bypass the buffers. Half the default, because every idle connection keeps both.
+const IO_BUFFER: usize = 4096;
+
 /// The part of a connection other threads may see.
 #[derive(Debug)]
 pub struct ConnShared {
@@ -100,8 +104,8 @@ impl ConnState {
         let stream = tokio::net::UnixStream::from_std(stream)?;
         let (read, write) = stream.into_split();
         let network = twoparty::VatNetwork::new(
-            futures::io::BufReader::new(read.compat()),
-            futures::io::BufWriter::new(write.compat_write()),
+            futures::io::BufReader::with_capacity(IO_BUFFER, read.compat()),
+            futures::io::BufWriter::with_capacity(IO_BUFFER, write.compat_write()),
             side,
             capnp::message::ReaderOptions::new(),
         );

@@ -75,6 +75,7 @@ pub mod proxy_capnp {
 }
 
 mod call_ctx;
+mod cleanup;
 mod client;
 mod connection;
 mod error;

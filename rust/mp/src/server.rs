@@ -161,7 +161,7 @@ impl<T: ?Sized + Send + Sync + 'static> Drop for ImplSlot<T> {
         if let Some(imp) = self.imp.borrow_mut().take() {
             if Arc::strong_count(&imp) == 1 {
                 // User destructors may block or call out; keep them off the loop thread.
-                let _ = std::thread::Builder::new().spawn(move || drop(imp));
+                crate::cleanup::drop_later(Box::new(imp));
             }
         }
     }

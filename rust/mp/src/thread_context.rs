@@ -22,6 +22,8 @@ pub(crate) struct ThreadContext {
     pub(crate) key: ThreadKey,
     pub(crate) waiter: Arc<Waiter>,
     name: RefCell<Option<String>>,
+    /// `ThreadName(exe)` of this thread for the last `exe` asked about: (exe, name).
+    default_name: RefCell<Option<(String, String)>>,
     /// For each connection (by id), the peer thread to call while this thread serves a request
     /// that came from that connection: the request's `callbackThread`.
     request_threads: RefCell<HashMap<u64, Arc<ThreadCap>>>,
@@ -42,6 +44,7 @@ impl ThreadContext {
             key: NEXT_KEY.fetch_add(1, Ordering::Relaxed),
             waiter: Arc::new(Waiter::default()),
             name: RefCell::new(None),
+            default_name: RefCell::new(None),
             request_threads: RefCell::new(HashMap::new()),
             loops: RefCell::new(Vec::new()),
             logged_first_request: RefCell::new(false),
@@ -53,12 +56,21 @@ impl ThreadContext {
         CONTEXT.with(f)
     }
 
-    /// The thread's name: set for worker threads, else `ThreadName(exe_name)`.
+    /// The thread's name: set for worker threads, else `ThreadName(exe_name)`, computed on
+    /// first use and kept (as the original does), so calls make no syscalls for it.
     pub(crate) fn name(&self, exe_name: &str) -> String {
-        self.name
-            .borrow()
-            .clone()
-            .unwrap_or_else(|| thread_name(exe_name))
+        if let Some(name) = self.name.borrow().as_ref() {
+            return name.clone();
+        }
+        let mut cached = self.default_name.borrow_mut();
+        match cached.as_ref() {
+            Some((exe, name)) if exe == exe_name => name.clone(),
+            _ => {
+                let name = thread_name(exe_name);
+                *cached = Some((exe_name.to_string(), name.clone()));
+                name
+            }
+        }
     }
 
     pub(crate) fn set_name(&self, name: String) {

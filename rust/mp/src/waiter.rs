@@ -4,7 +4,19 @@
 //! callbacks that the peer sends to it, which is how callbacks reach the caller's own thread.
 
 use std::collections::VecDeque;
-use std::sync::{Condvar, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// How long a waiting thread polls its queue before it sleeps on the condition variable.
+/// Replies and callbacks usually arrive within a few tens of microseconds; catching them
+/// awake saves the futex wake-up (a syscall on each side and a trip through the scheduler).
+/// Only one thread per process polls at a time, so that polling never crowds out the
+/// threads doing the work (several blocked callers on a small machine).
+const SPIN: Duration = Duration::from_micros(50);
+
+/// Number of threads of this process polling right now.
+static SPINNING: AtomicUsize = AtomicUsize::new(0);
 
 /// A closure posted to a waiting thread.
 pub(crate) type Job = Box<dyn FnOnce() + Send>;
@@ -15,6 +27,8 @@ struct State {
     stopped: bool,
     /// The owning thread is gone: nothing will run jobs any more.
     exited: bool,
+    /// The owning thread sleeps on `cond` (so a post must notify it).
+    sleeping: bool,
 }
 
 /// Mutex + condition variable + queue of closures, owned by one thread.
@@ -22,6 +36,8 @@ struct State {
 pub(crate) struct Waiter {
     state: Mutex<State>,
     cond: Condvar,
+    /// Bumped on every post and stop, so the owner can poll for news without the lock.
+    events: AtomicUsize,
 }
 
 impl Waiter {
@@ -32,8 +48,12 @@ impl Waiter {
             return Err(job);
         }
         st.jobs.push_back(job);
+        self.events.fetch_add(1, Ordering::Release);
+        let sleeping = st.sleeping;
         drop(st);
-        self.cond.notify_all();
+        if sleeping {
+            self.cond.notify_all();
+        }
         Ok(())
     }
 
@@ -41,6 +61,7 @@ impl Waiter {
     pub(crate) fn stop(&self) {
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
         st.stopped = true;
+        self.events.fetch_add(1, Ordering::Release);
         drop(st);
         self.cond.notify_all();
     }
@@ -71,7 +92,7 @@ impl Waiter {
             if done() {
                 return;
             }
-            st = self.cond.wait(st).unwrap_or_else(|e| e.into_inner());
+            st = self.sleep(st, true);
         }
     }
 
@@ -88,7 +109,37 @@ impl Waiter {
             if st.stopped {
                 return;
             }
-            st = self.cond.wait(st).unwrap_or_else(|e| e.into_inner());
+            // Workers sleep at once: their next job is a whole round trip away, and a
+            // polling worker would take the CPU from the loop threads that bring it.
+            st = self.sleep(st, false);
         }
+    }
+
+    /// Waits for the next post or stop with the lock released: if `spin` and no other
+    /// thread of this process is polling, first by polling for up to `SPIN` (yielding the
+    /// CPU between polls), then asleep on the condition variable.
+    fn sleep<'a>(&'a self, st: MutexGuard<'a, State>, spin: bool) -> MutexGuard<'a, State> {
+        let seen = self.events.load(Ordering::Acquire);
+        if spin && SPINNING.fetch_add(1, Ordering::AcqRel) == 0 {
+            drop(st);
+            let deadline = Instant::now() + SPIN;
+            while self.events.load(Ordering::Acquire) == seen && Instant::now() < deadline {
+                std::thread::yield_now();
+            }
+            SPINNING.fetch_sub(1, Ordering::AcqRel);
+            let st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            if self.events.load(Ordering::Acquire) != seen {
+                return st;
+            }
+            return self.sleep(st, false);
+        }
+        if spin {
+            SPINNING.fetch_sub(1, Ordering::AcqRel);
+        }
+        let mut st = st;
+        st.sleeping = true;
+        st = self.cond.wait(st).unwrap_or_else(|e| e.into_inner());
+        st.sleeping = false;
+        st
     }
 }

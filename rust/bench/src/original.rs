@@ -1,0 +1,127 @@
+//! The same cases against the original: a C++ server and client of ours (in `cpp/`), built
+//! at run time with CMake against an installed original libmultiprocess, then run. The C++
+//! client prints one `RESULT` line per case, which is parsed here.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::measurement::{Impl, Measurement};
+use crate::stats::Budget;
+
+/// Where the C++ sources are.
+fn source_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("cpp")
+}
+
+/// The build directory: next to the running executable (inside cargo's target directory).
+fn build_dir() -> mp::Result<PathBuf> {
+    let exe = std::env::current_exe()?;
+    let dir = exe
+        .parent()
+        .ok_or_else(|| mp::Error::failed("executable has no directory"))?;
+    Ok(dir.join("mpbench-cpp"))
+}
+
+fn run_quiet(cmd: &mut Command, what: &str) -> mp::Result<()> {
+    let out = cmd
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| mp::Error::failed(format!("{what}: cannot run: {e}")))?;
+    if !out.status.success() {
+        return Err(mp::Error::failed(format!(
+            "{what} failed ({}):\n{}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )));
+    }
+    Ok(())
+}
+
+/// Configures and builds the C++ programs against the original installed at `prefix`;
+/// returns the build directory.
+pub fn build(prefix: &Path) -> mp::Result<PathBuf> {
+    let build = build_dir()?;
+    let prefix = std::fs::canonicalize(prefix)
+        .map_err(|e| mp::Error::failed(format!("{}: {e}", prefix.display())))?;
+    let mut configure = Command::new("cmake");
+    configure
+        .arg("-S")
+        .arg(source_dir())
+        .arg("-B")
+        .arg(&build)
+        .arg("-DCMAKE_BUILD_TYPE=Release")
+        .arg(format!("-DCMAKE_PREFIX_PATH={}", prefix.display()));
+    if !build.join("CMakeCache.txt").exists() && which("ninja") {
+        configure.arg("-G").arg("Ninja");
+    }
+    run_quiet(&mut configure, "cmake configure")?;
+    run_quiet(
+        Command::new("cmake").arg("--build").arg(&build),
+        "cmake build",
+    )?;
+    Ok(build)
+}
+
+fn which(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+}
+
+/// Runs the C++ client (which spawns the C++ server) and collects its results.
+pub fn run(build: &Path, budget: Budget) -> mp::Result<Vec<Measurement>> {
+    let dir = std::env::temp_dir().join(format!("mpbench-orig-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let out = Command::new(build.join("mpbench-client"))
+        .arg(build.join("mpbench-server"))
+        .arg(format!("{}", budget.run.as_secs_f64()))
+        .arg(dir.join("orig.sock"))
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| mp::Error::failed(format!("cannot run the C++ client: {e}")))?;
+    let _ = std::fs::remove_dir_all(&dir);
+    if !out.status.success() {
+        return Err(mp::Error::failed(format!(
+            "the C++ client failed ({})",
+            out.status
+        )));
+    }
+    Ok(parse(&String::from_utf8_lossy(&out.stdout)))
+}
+
+/// Parses `RESULT <case> <p50_us> <p99_us> <mb_per_s> <calls_per_s> <kib_per_item>` lines,
+/// `-` standing for a number that does not apply.
+pub fn parse(text: &str) -> Vec<Measurement> {
+    text.lines()
+        .filter_map(|line| {
+            let mut words = line.strip_prefix("RESULT ")?.split_whitespace();
+            let case = words.next()?;
+            let mut next = || words.next().and_then(|w| w.parse::<f64>().ok());
+            Some(Measurement {
+                p50_us: next(),
+                p99_us: next(),
+                mb_per_s: next(),
+                calls_per_s: next(),
+                kib_per_item: next(),
+                ..Measurement::new(case, Impl::Original)
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_result_lines() {
+        let all = parse("noise\nRESULT data-1m 10.5 20 99.5 - -\nRESULT memory-conn - - - - 12\n");
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].case, "data-1m");
+        assert_eq!(all[0].p50_us, Some(10.5));
+        assert_eq!(all[0].mb_per_s, Some(99.5));
+        assert_eq!(all[0].calls_per_s, None);
+        assert_eq!(all[1].kib_per_item, Some(12.0));
+    }
+}
