@@ -13,7 +13,21 @@ fn thread_count() -> usize {
 
 #[test]
 fn no_thread_outlives_its_connection() {
-    let baseline = thread_count();
+    // One connection first: the process-wide cleanup thread (which drops released server
+    // objects, as the original's does) starts then and stays, so it is part of the baseline.
+    let warm_up = common::in_process();
+    drop(warm_up.service());
+    warm_up.close();
+    let settle = Instant::now() + Duration::from_secs(10);
+    let mut baseline = thread_count();
+    while Instant::now() < settle {
+        std::thread::sleep(Duration::from_millis(50));
+        let now = thread_count();
+        if now == baseline {
+            break;
+        }
+        baseline = now;
+    }
     let pair = common::in_process();
     let handles: Vec<_> = (0..4)
         .map(|_| {
@@ -30,9 +44,9 @@ fn no_thread_outlives_its_connection() {
     while thread_count() > baseline && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert_eq!(
-        thread_count(),
-        baseline,
-        "threads left behind after the connection closed"
+    let left = thread_count();
+    assert!(
+        left <= baseline,
+        "{left} threads, {baseline} before: threads left behind after the connection closed"
     );
 }
