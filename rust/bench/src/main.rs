@@ -100,6 +100,11 @@ fn run(exe: &str, opts: &Options) -> mp::Result<()> {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    // Our processes (client, server, floor echo) use the runtime's opt-in malloc tuning for
+    // large messages unless MPBENCH_NO_TUNE is set; the report says which.
+    if std::env::var_os("MPBENCH_NO_TUNE").is_none() {
+        mp::tune_allocator_for_large_messages();
+    }
     let exe = std::env::current_exe()
         .map(|p| p.display().to_string())
         .unwrap_or_else(|_| args[0].clone());

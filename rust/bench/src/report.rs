@@ -111,6 +111,12 @@ pub fn table(all: &[Measurement], original: bool) -> String {
          p50 for latency cases (lower is better), MB/s or calls/s for data-* and threads-4\n\
          (higher is better), KiB of server RSS per item for memory-* (lower is better).\n",
     );
+    if std::env::var_os("MPBENCH_NO_TUNE").is_none() {
+        out.push_str(
+            "Our processes ran with mp::tune_allocator_for_large_messages() (set MPBENCH_NO_TUNE=1\n\
+             to measure without it); the original's ran with their default allocator settings.\n",
+        );
+    }
     out
 }
 

@@ -74,6 +74,7 @@ pub mod proxy_capnp {
     include!(concat!(env!("OUT_DIR"), "/proxy_capnp.rs"));
 }
 
+mod alloc_tuning;
 mod call_ctx;
 mod cleanup;
 mod client;
@@ -92,6 +93,7 @@ mod thread_server;
 mod waiter;
 mod wire;
 
+pub use alloc_tuning::tune_allocator_for_large_messages;
 pub use call_ctx::CallCtx;
 pub use client::{DestroyFn, MethodInfo, ProxyClient};
 pub use connection::ConnShared;
