@@ -114,8 +114,16 @@ pub fn table(all: &[Measurement], original: bool) -> String {
     if std::env::var_os("MPBENCH_NO_TUNE").is_none() {
         out.push_str(
             "Our processes ran with mp::tune_allocator_for_large_messages() (set MPBENCH_NO_TUNE=1\n\
-             to measure without it); the original's ran with their default allocator settings.\n",
+             to measure without it).\n",
         );
+    }
+    match std::env::var("GLIBC_TUNABLES") {
+        Ok(t) => out.push_str(&format!(
+            "GLIBC_TUNABLES={t} applied to every process, ours and the original's.\n"
+        )),
+        Err(_) => {
+            out.push_str("The original's processes ran with glibc's default allocator settings.\n")
+        }
     }
     out
 }
