@@ -849,7 +849,13 @@ void checkClientWire(Conn& c, bool expect_destroys)
         }
         std::string why;
         if (!destroy) why = "no destroy call";
-        else if (!release) why = "no Release after destroy";
+        else if (!release) {
+            why = "no Release after destroy (inbound after it:";
+            for (auto& m : in) {
+                if (m.seq > destroy->seq) why += " " + std::to_string(int(m.which)) + "/" + std::to_string(m.id);
+            }
+            why += ")";
+        }
         else if (!destroy_ret || destroy_ret->seq > release->seq) why = "Release before the destroy reply";
         else if (call_after) why = "a call after destroy";
         if (why.empty()) ++good;

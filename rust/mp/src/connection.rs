@@ -81,6 +81,8 @@ pub(crate) struct ConnState {
     loop_ref: RefCell<Option<EventLoopRef>>,
     on_close: RefCell<Vec<Box<dyn FnOnce()>>>,
     closing: Cell<bool>,
+    /// A second handle to the socket, kept so that closing can linger (see `close`).
+    linger: RefCell<Option<UnixStream>>,
     /// Peer threads lent to async calls, idle ones here; and how many were made.
     async_threads: RefCell<Vec<thread::Client>>,
     async_made: Cell<usize>,
@@ -103,6 +105,7 @@ impl ConnState {
     ) -> Result<(Rc<ConnState>, Option<capnp::capability::Client>)> {
         let state = loop_state().ok_or_else(|| Error::failed("not on the event loop thread"))?;
         stream.set_nonblocking(true)?;
+        let linger = stream.try_clone().ok();
         let stream = tokio::net::UnixStream::from_std(stream)?;
         let (read, write) = stream.into_split();
         let network = twoparty::VatNetwork::new(
@@ -130,6 +133,7 @@ impl ConnState {
             loop_ref: RefCell::new(Some(loop_ref)),
             on_close: RefCell::new(Vec::new()),
             closing: Cell::new(false),
+            linger: RefCell::new(linger),
             async_threads: RefCell::new(Vec::new()),
             async_made: Cell::new(0),
             async_callback: RefCell::new(None),
@@ -201,6 +205,10 @@ impl ConnState {
             if let Some(task) = this.task.borrow_mut().take() {
                 task.abort();
             }
+            let linger = this.linger.borrow_mut().take();
+            if let Some(socket) = linger {
+                drain_until_peer_closes(socket).await;
+            }
             this.finish(None);
         });
     }
@@ -227,6 +235,7 @@ impl ConnState {
                 .log(LogLevel::Info, "IPC server: socket disconnected.");
         }
         self.disconnector.borrow_mut().take();
+        self.linger.borrow_mut().take();
         if let Some(state) = loop_state() {
             let removed = state.connections.borrow_mut().remove(&self.id);
             drop(removed);
@@ -355,6 +364,36 @@ impl ConnState {
         drop(removed);
     }
 }
+
+/// After our last message (capnp-rpc's `Abort`) is written: shut our side down for writing
+/// and read until the peer closes its side, for at most `LINGER`. Closing at once would make
+/// the kernel fail the peer's next write, and a peer whose write fails stops reading, so it
+/// could lose the messages we sent last (a `Release` after `destroy`, the `Finish` of the
+/// last call). The original also shuts down writing before it closes.
+async fn drain_until_peer_closes(socket: UnixStream) {
+    let _ = socket.shutdown(std::net::Shutdown::Write);
+    let Ok(socket) = tokio::net::UnixStream::from_std(socket) else {
+        return;
+    };
+    let drain = async {
+        let mut buf = [0u8; 4096];
+        loop {
+            match socket.readable().await {
+                Ok(()) => match socket.try_read(&mut buf) {
+                    Ok(0) => return,
+                    Ok(_) => continue,
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+                    Err(_) => return,
+                },
+                Err(_) => return,
+            }
+        }
+    };
+    let _ = tokio::time::timeout(LINGER, drain).await;
+}
+
+/// How long a closing connection waits for the peer to close its side.
+const LINGER: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Removes thread `key`'s entries from every connection of the current loop.
 pub(crate) fn forget_thread(key: ThreadKey) {

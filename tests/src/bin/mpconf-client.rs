@@ -251,7 +251,14 @@ fn run(c: &mut Checks, peer: &str) -> mp::Result<()> {
         }
     }
 
-    // destroy on drop, then release, then close: the peer checks the order on the wire.
+    // destroy on drop, then release, then close: the peer checks the order on the wire. Our
+    // callbacks hold clones of the service; those the peer released (rather than destroyed)
+    // are dropped on the runtime's cleanup thread, so wait until ours is the last reference,
+    // or that thread's destroy and release could race with the close below.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Arc::strong_count(&service) > 1 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
     drop(service);
     drop(init);
     let status = mp::wait_process(pid);
