@@ -155,3 +155,110 @@ fn interop_with_original_example() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The log lines of one process in a shared `debug.log`, with what cannot match across
+/// implementations taken out (wire-protocol.md 9.2): pids and tids, pointers, request numbers
+/// (`-N`, `0xP`, `#R`), and the C++ object lifetime lines (`Creating`, `Cleaning up`,
+/// `Destroying`, which name C++ types). Sorted, because lines of different threads may
+/// interleave differently from run to run.
+fn normalized_lines(log: &str, keep: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut lines: Vec<String> = log
+        .lines()
+        .filter(|l| keep(l))
+        .filter(|l| {
+            !["Creating ", "Cleaning up ", "Destroying "]
+                .iter()
+                .any(|w| l.contains(w))
+        })
+        .map(normalize_numbers)
+        .collect();
+    lines.sort();
+    lines
+}
+
+fn normalize_numbers(line: &str) -> String {
+    let mut out = String::new();
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        let replacement = match (c, chars.peek()) {
+            ('-' | '#', Some(d)) if d.is_ascii_digit() => Some(if c == '-' { "-N" } else { "#R" }),
+            ('0', Some('x')) => {
+                chars.next();
+                Some("0xP")
+            }
+            _ => None,
+        };
+        match replacement {
+            Some(r) => {
+                out.push_str(r);
+                while chars.peek().is_some_and(|d| d.is_ascii_hexdigit()) {
+                    chars.next();
+                }
+            }
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+#[test]
+fn log_lines_match_the_originals() {
+    let (Some(example), Some(calculator), Some(printer)) = (
+        original("mpexample"),
+        original("mpcalculator"),
+        original("mpprinter"),
+    ) else {
+        eprintln!("SKIPPED log_lines_match_the_originals: set MP_ORIGINAL_PREFIX (see interop_with_original_example)");
+        return;
+    };
+    let run = |name: &str, programs: &[(&str, PathBuf)]| {
+        let dir = stage(name, programs);
+        let (ok, _, stderr) = run_example(&dir);
+        assert!(ok, "{name}: {stderr}");
+        let log = std::fs::read_to_string(dir.join("debug.log")).expect("debug.log");
+        let _ = std::fs::remove_dir_all(dir);
+        log
+    };
+    let all_original = run(
+        "log-orig",
+        &[
+            ("mpexample", example.clone()),
+            ("mpcalculator", calculator.clone()),
+            ("mpprinter", printer.clone()),
+        ],
+    );
+    let our_children = run(
+        "log-our-children",
+        &[
+            ("mpexample", example),
+            ("mpcalculator", ours("mpcalculator")),
+            ("mpprinter", ours("mpprinter")),
+        ],
+    );
+    let our_parent = run(
+        "log-our-parent",
+        &[
+            ("mpexample", ours("mpexample")),
+            ("mpcalculator", calculator),
+            ("mpprinter", printer),
+        ],
+    );
+    for child in ["{mpcalculator-", "{mpprinter-"] {
+        let expected = normalized_lines(&all_original, |l| l.starts_with(child));
+        assert!(!expected.is_empty());
+        assert_eq!(
+            normalized_lines(&our_children, |l| l.starts_with(child)),
+            expected,
+            "{child} lines differ"
+        );
+    }
+    // The parent's own lines, and the data dumps (they have no thread prefix).
+    let parent = |l: &str| {
+        l.starts_with("{mpexample-") || l.starts_with("send data: ") || l.starts_with("recv data: ")
+    };
+    assert_eq!(
+        normalized_lines(&our_parent, parent),
+        normalized_lines(&all_original, parent),
+        "mpexample lines differ"
+    );
+}

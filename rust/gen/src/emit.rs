@@ -448,6 +448,11 @@ fn server_method(m: &Method, module: &str, iface: &str) -> String {
         "        let __r = __params.get()?.get_as::<{}::Reader<'_>>()?;",
         m.params_path
     );
+    let _ = writeln!(
+        s,
+        "        let __number = ::mp::server::begin(__ctx, &{module}::{});",
+        static_name(m)
+    );
     let _ = writeln!(s, "        __ctx.log_data(\"request data\", &__r);");
     match m.params.iter().find(|f| matches!(f.role, Role::Context)) {
         Some(f) => {
@@ -538,7 +543,7 @@ fn server_method(m: &Method, module: &str, iface: &str) -> String {
     };
     let _ = writeln!(
         s,
-        "        let (__ret, {}, {}, __exc) = ::mp::server::run(__ctx, &{module}::{}, __exec, move || {{ {work} }}).await?;",
+        "        let (__ret, {}, {}, __exc) = ::mp::server::run(__ctx, &{module}::{}, __number, __exec, move || {{ {work} }}).await?;",
         tuple(&io_names),
         tuple(&slot_names),
         static_name(m)
@@ -757,13 +762,18 @@ fn interface(model: &Interface) -> String {
     }
     let _ = writeln!(
         s,
-        "            (i, m) => ::mp::server::unimplemented(i, m),\n        }}\n    }}\n}}\n"
+        "            (i, m) => ::mp::server::unimplemented(i, m),\n        }}\n    }}"
+    );
+    let _ = writeln!(
+        s,
+        "    fn interface_name(&self) -> &'static str {{\n        {iface_name:?}\n    }}\n}}\n"
     );
 
     // The link to the runtime.
     let destroy = model.methods.iter().any(Method::is_destroy);
     let construct = model.methods.iter().any(Method::is_construct);
     let _ = writeln!(s, "{ALLOW}\nimpl ::mp::Interface for dyn {name} {{");
+    let _ = writeln!(s, "    const NAME: &'static str = {iface_name:?};");
     if destroy {
         let _ = writeln!(
             s,

@@ -105,7 +105,10 @@ impl CallCtx {
         if !lp.log_enabled(crate::log::LogLevel::Trace) {
             return;
         }
-        let text = crate::log::log_escape(&format!("{value:?}"), lp.log_max_chars());
+        // capnp's C++ text form escapes `'` inside strings (the only place it can occur);
+        // doing the same keeps our dumps identical to the original's.
+        let text = format!("{value:?}").replace('\'', "\\'");
+        let text = crate::log::log_escape(&text, lp.log_max_chars());
         let line = match &self.caller {
             Some(_) => format!("{what}: {text}"),
             None => {
@@ -134,6 +137,12 @@ impl CallCtx {
 
     /// Wraps a capability the peer sent in a client proxy.
     pub fn import<I: Interface + ?Sized>(&self, cap: capnp::capability::Client) -> Box<I> {
-        I::make_client(ProxyClient::new(&self.conn, cap, I::DESTROY, None))
+        I::make_client(ProxyClient::new(
+            &self.conn,
+            cap,
+            Some(I::NAME),
+            I::DESTROY,
+            None,
+        ))
     }
 }

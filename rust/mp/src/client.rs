@@ -32,6 +32,9 @@ pub type DestroyFn = fn(&ProxyClient) -> Result<()>;
 struct ClientInner {
     conn: Arc<ConnShared>,
     cap: TakeBox,
+    /// The interface's schema name, for log lines; `None` for the runtime's own clients
+    /// (and the temporary one that makes the `destroy` call), which log nothing on drop.
+    name: Option<&'static str>,
     destroy: Option<DestroyFn>,
     /// Set on the bootstrap proxy of `connect_stream`, which owns its connection.
     owner: Option<ConnOwner>,
@@ -60,6 +63,7 @@ impl ProxyClient {
     pub(crate) fn new(
         conn: &Rc<ConnState>,
         cap: capnp::capability::Client,
+        name: Option<&'static str>,
         destroy: Option<DestroyFn>,
         owner: Option<ConnOwner>,
     ) -> Self {
@@ -67,6 +71,7 @@ impl ProxyClient {
             inner: Arc::new(ClientInner {
                 conn: conn.shared.clone(),
                 cap: TakeBox(Some(LoopBox::new(&conn.lp, cap))),
+                name,
                 destroy,
                 owner,
             }),
@@ -92,7 +97,7 @@ impl ProxyClient {
         let map = lp.sync(move || {
             let conn = ConnState::get(conn_id)?;
             let map = conn.peer_thread_map.borrow().clone()?;
-            Some(ProxyClient::new(&conn, map.client, None, None))
+            Some(ProxyClient::new(&conn, map.client, None, None, None))
         })?;
         let map = map.ok_or_else(|| {
             Error::failed("the peer sent no ThreadMap (construct was not called)")
@@ -329,7 +334,6 @@ where
         method.method_id,
         None,
     );
-    build(&ctx, request.get())?;
     let lp = &ctx.conn.lp;
     if lp.log_enabled(LogLevel::Debug) {
         lp.log(
@@ -340,6 +344,7 @@ where
             ),
         );
     }
+    build(&ctx, request.get())?;
     let promise = request.send().promise;
     Ok((ctx, promise, name))
 }
@@ -384,47 +389,45 @@ where
 
 impl Drop for ClientInner {
     fn drop(&mut self) {
-        let Some(destroy) = self.destroy else { return };
+        let Some(name) = self.name else { return };
         let lp = self.conn.lp.clone();
+        if lp.on_loop_thread() {
+            // The loop must not block on `destroy`; the cleanup thread makes the call, then
+            // releases the capability (and closes an owned connection).
+            let deferred = ClientInner {
+                conn: self.conn.clone(),
+                cap: self.cap.take(),
+                name: self.name.take(),
+                destroy: self.destroy.take(),
+                owner: self.owner.take(),
+            };
+            crate::cleanup::drop_later(Box::new(deferred));
+            return;
+        }
+        lp.log_here(
+            LogLevel::Debug,
+            format!("IPC client destroy mp::ProxyClient<{name}>"),
+        );
+        let Some(destroy) = self.destroy else { return };
         if self.conn.is_disconnected() {
-            lp.log(
+            lp.log_here(
                 LogLevel::Warning,
                 "Remote destroy call failed during cleanup. Continuing.",
             );
             return;
         }
         let owner = self.owner.take();
-        let cap = self.cap.take();
-        if lp.on_loop_thread() {
-            // The loop must not block on `destroy`; a helper thread makes the call, then
-            // releases the capability (and closes an owned connection).
-            let deferred = ClientInner {
-                conn: self.conn.clone(),
-                cap,
-                destroy: Some(destroy),
-                owner,
-            };
-            if std::thread::Builder::new()
-                .spawn(move || drop(deferred))
-                .is_err()
-            {
-                lp.log(
-                    LogLevel::Warning,
-                    "Remote destroy call failed during cleanup. Continuing.",
-                );
-            }
-            return;
-        }
         let temp = ProxyClient {
             inner: Arc::new(ClientInner {
                 conn: self.conn.clone(),
-                cap,
+                cap: self.cap.take(),
+                name: None,
                 destroy: None,
                 owner: None,
             }),
         };
         if let Err(e) = destroy(&temp) {
-            lp.log(
+            lp.log_here(
                 LogLevel::Warning,
                 format!("Remote destroy call failed during cleanup. Continuing. ({e})"),
             );

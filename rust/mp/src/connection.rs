@@ -138,6 +138,9 @@ impl ConnState {
             async_made: Cell::new(0),
             async_callback: RefCell::new(None),
         });
+        if side == Side::Server {
+            lp.log_here(LogLevel::Info, "IPC server: socket connected.");
+        }
         let bootstrap_cap = bootstrap.map(|make| make(&conn));
         let mut rpc = RpcSystem::new(Box::new(network), bootstrap_cap);
         let peer = match side {
@@ -216,23 +219,19 @@ impl ConnState {
     /// The RPC system stopped (peer gone or our close finished): log, clean up, unregister.
     fn finish(&self, error: Option<capnp::Error>) {
         let unexpected = self.mark_closed();
-        if unexpected {
-            match self.side {
-                Side::Client => self.lp.log(
-                    LogLevel::Warning,
-                    "IPC client: unexpected network disconnect.",
-                ),
-                Side::Server => self
-                    .lp
-                    .log(LogLevel::Info, "IPC server: socket disconnected."),
-            }
-            if let Some(e) = error {
-                self.lp
-                    .log(LogLevel::Info, format!("IPC connection error: {e}"));
-            }
-        } else if self.side == Side::Server {
+        match self.side {
+            Side::Client if unexpected => self.lp.log_here(
+                LogLevel::Warning,
+                "IPC client: unexpected network disconnect.",
+            ),
+            Side::Client => {}
+            Side::Server => self
+                .lp
+                .log_here(LogLevel::Info, "IPC server: socket disconnected."),
+        }
+        if let Some(e) = error.filter(|_| unexpected) {
             self.lp
-                .log(LogLevel::Info, "IPC server: socket disconnected.");
+                .log_here(LogLevel::Info, format!("IPC connection error: {e}"));
         }
         self.disconnector.borrow_mut().take();
         self.linger.borrow_mut().take();

@@ -142,7 +142,7 @@ impl EventLoop {
             }
         });
         drop(local);
-        self.log(
+        self.log_here(
             LogLevel::Info,
             "EventLoop::loop done, cancelling event listeners.",
         );
@@ -150,7 +150,7 @@ impl EventLoop {
         let state = LOOP_STATE.with(|s| s.borrow_mut().take());
         drop(state);
         drop(rt);
-        self.log(LogLevel::Info, "EventLoop::loop bye.");
+        self.log_here(LogLevel::Info, "EventLoop::loop bye.");
         self.mark_finished();
     }
 
@@ -235,6 +235,15 @@ impl EventLoop {
                 level,
                 message: message.into(),
             });
+        }
+    }
+
+    /// Logs `message` prefixed with the calling thread's name, `{name} message`, like the
+    /// original's `MP_LOG`.
+    pub fn log_here(&self, level: LogLevel, message: impl std::fmt::Display) {
+        if self.log_enabled(level) {
+            let name = crate::thread_context::current_thread_name(self.exe_name());
+            self.log(level, format!("{{{name}}} {message}"));
         }
     }
 

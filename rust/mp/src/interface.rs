@@ -8,6 +8,9 @@ use crate::server::Dispatch;
 
 /// Implemented by the generator for `dyn Trait` of each `$Proxy.wrap` interface.
 pub trait Interface: Send + Sync + 'static {
+    /// The interface's schema name (`CalculatorInterface`), for log lines.
+    const NAME: &'static str;
+
     /// Calls the interface's `destroy` method; run when a client proxy is dropped.
     const DESTROY: Option<DestroyFn>;
 

@@ -68,7 +68,9 @@ impl LogOptions {
                 .append(true)
                 .open(&path)
             {
-                let _ = writeln!(f, "{}", m.message);
+                // One write per line: with O_APPEND, processes sharing the file (the example's
+                // three processes do) never interleave inside a line.
+                let _ = f.write_all(format!("{}\n", m.message).as_bytes());
             }
         })
     }

@@ -39,6 +39,9 @@ pub struct IncomingCall {
 pub trait Dispatch: 'static {
     /// Handles one call; unknown methods fail with `unimplemented`.
     fn dispatch(&self, call: IncomingCall) -> Promise<(), capnp::Error>;
+
+    /// The interface's schema name, for log lines.
+    fn interface_name(&self) -> &'static str;
 }
 
 /// Error for a method the dispatch code does not know.
@@ -51,6 +54,24 @@ pub fn unimplemented(interface_id: u64, method_id: u16) -> Promise<(), capnp::Er
 pub(crate) struct ServerInner {
     conn: Weak<ConnState>,
     dispatch: Box<dyn Dispatch>,
+}
+
+impl Drop for ServerInner {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.upgrade() {
+            let lp = &conn.lp;
+            if lp.log_enabled(LogLevel::Debug) {
+                // Posted, so that a disconnect's "socket disconnected" line, logged once the
+                // RPC system has dropped its objects, comes first, as in the original.
+                let line = format!(
+                    "IPC server destroy mp::ProxyServer<{}>",
+                    self.dispatch.interface_name()
+                );
+                let logger = lp.clone();
+                let _ = lp.post(move || logger.log_here(LogLevel::Debug, line));
+            }
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -195,6 +216,24 @@ impl ExecContext {
 
 static REQUEST_NUMBER: AtomicU64 = AtomicU64::new(1);
 
+/// Numbers an incoming request (process-wide, from 1, as the original) and logs its arrival;
+/// generated code calls it before it logs the request's data, then passes the number to [`run`].
+pub fn begin(ctx: &CallCtx, method: &'static MethodInfo) -> u64 {
+    let number = REQUEST_NUMBER.fetch_add(1, Ordering::Relaxed);
+    let lp = &ctx.conn.lp;
+    if lp.log_enabled(LogLevel::Debug) {
+        let name = ThreadContext::with(|tc| tc.name(lp.exe_name()));
+        lp.log(
+            LogLevel::Debug,
+            format!(
+                "{{{name}}} IPC server recv request  #{number} {}.{}$Params",
+                method.interface_name, method.method_name
+            ),
+        );
+    }
+    number
+}
+
 /// Runs `work`, the implementation of one call, where the original would: inline on the loop
 /// thread when the method has no `Context`, else on the thread `context.thread` names (or a
 /// pool thread). While `work` runs there, calls that thread makes back over this connection go
@@ -202,23 +241,12 @@ static REQUEST_NUMBER: AtomicU64 = AtomicU64::new(1);
 pub async fn run<T: Send + 'static>(
     ctx: &CallCtx,
     method: &'static MethodInfo,
+    number: u64,
     exec: Option<ExecContext>,
     work: impl FnOnce() -> Result<T> + Send + 'static,
 ) -> Result<T, capnp::Error> {
     let lp = ctx.conn.lp.clone();
-    let number = REQUEST_NUMBER.fetch_add(1, Ordering::Relaxed);
     let loop_name = || ThreadContext::with(|tc| tc.name(lp.exe_name()));
-    if lp.log_enabled(LogLevel::Debug) {
-        lp.log(
-            LogLevel::Debug,
-            format!(
-                "{{{}}} IPC server recv request  #{number} {}.{}$Params",
-                loop_name(),
-                method.interface_name,
-                method.method_name
-            ),
-        );
-    }
     let result = match exec {
         None => catch_unwind(AssertUnwindSafe(work))
             .unwrap_or_else(|p| Err(panic_error(p)))

@@ -35,7 +35,13 @@ pub fn connect_stream_proxy<I: Interface + ?Sized>(
         let owner = ConnOwner {
             shared: conn.shared.clone(),
         };
-        Ok(ProxyClient::new(&conn, peer, I::DESTROY, Some(owner)))
+        Ok(ProxyClient::new(
+            &conn,
+            peer,
+            Some(I::NAME),
+            I::DESTROY,
+            Some(owner),
+        ))
     })??;
     I::construct(&client)?;
     Ok(client)
@@ -120,7 +126,6 @@ async fn accept_loop<I: Interface + ?Sized>(
                 continue;
             }
         };
-        lp.log(LogLevel::Info, "IPC server: socket connected.");
         match ConnState::open(
             &lp,
             lp.add_ref(),

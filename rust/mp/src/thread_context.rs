@@ -89,6 +89,12 @@ impl ThreadContext {
         first
     }
 
+    /// Marks this thread as having its waiter already (server threads), so that its first
+    /// outgoing call does not log the "constructing waiter" line.
+    pub(crate) fn note_waiter_exists(&self) {
+        *self.logged_first_request.borrow_mut() = true;
+    }
+
     pub(crate) fn request_thread_override(&self, conn_id: u64) -> Option<Arc<ThreadCap>> {
         self.request_threads.borrow().get(&conn_id).cloned()
     }

@@ -40,6 +40,8 @@ impl ThreadServer {
             ThreadContext::with(|tc| {
                 let name = format!("{} {}", thread_name(&exe_name), suffix);
                 tc.set_name(name.clone());
+                // A server thread has its waiter from the start: no "constructing waiter" line.
+                tc.note_waiter_exists();
                 let _ = tx.send((name, tc.waiter.clone()));
                 tc.waiter.run_until_stopped();
             })
