@@ -68,6 +68,7 @@ impl test_init::Server for OldInit {
 
     /// Runs "on" the thread `context.thread` names for a few milliseconds, refusing the call
     /// with v7's `thread busy` if another call is running there.
+    #[allow(clippy::manual_async_fn)] // the generated trait's signature
     fn where_am_i(
         self: Rc<Self>,
         params: test_init::WhereAmIParams,
