@@ -196,6 +196,15 @@ fn event_loop_stops_when_the_last_reference_goes() {
 }
 
 #[test]
+fn a_panic_in_a_sync_closure_is_an_error_and_the_loop_survives() {
+    let lp = mp::EventLoop::start("mptest", common::quiet()).expect("loop");
+    let err = lp.sync(|| -> i32 { panic!("boom") }).expect_err("panicked");
+    assert_eq!(err.kind, mp::ErrorKind::Failed);
+    lp.post(|| panic!("posted boom")).expect("post");
+    assert_eq!(lp.sync(|| 5).expect("the loop still runs"), 5);
+}
+
+#[test]
 fn sync_scoped_lends_the_callers_data() {
     let lp = mp::EventLoop::start("mptest", common::quiet()).expect("loop");
     let mut data = vec![1, 2, 3];

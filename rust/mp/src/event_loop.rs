@@ -132,13 +132,13 @@ impl EventLoop {
         local.block_on(&rt, async move {
             while shared.users.load(Ordering::SeqCst) > 0 {
                 match rx.recv().await {
-                    Some(job) => job(),
+                    Some(job) => run_job(&shared, job),
                     None => break,
                 }
             }
             rx.close();
             while let Ok(job) = rx.try_recv() {
-                job();
+                run_job(&shared, job);
             }
         });
         drop(local);
@@ -203,7 +203,7 @@ impl EventLoop {
         if self.on_loop_thread() {
             return Ok(f());
         }
-        let slot: Arc<(Mutex<Option<Option<R>>>, Condvar)> = Arc::default();
+        let slot: Arc<(Mutex<Option<JobOutcome<R>>>, Condvar)> = Arc::default();
         let job = ScopedJob {
             f: Some(f),
             slot: slot.clone(),
@@ -221,10 +221,13 @@ impl EventLoop {
         while guard.is_none() {
             guard = cond.wait(guard).unwrap_or_else(|e| e.into_inner());
         }
-        match guard.take().flatten() {
-            Some(r) => Ok(r),
-            None if posted => Err(Error::disconnected("event loop stopped")),
-            None => Err(Error::disconnected("event loop stopped")),
+        let _ = posted;
+        match guard.take() {
+            Some(JobOutcome::Done(r)) => Ok(r),
+            Some(JobOutcome::Panicked) => Err(Error::failed(
+                "the closure passed to sync panicked on the event loop thread",
+            )),
+            Some(JobOutcome::Dropped) | None => Err(Error::disconnected("event loop stopped")),
         }
     }
 
@@ -258,17 +261,40 @@ impl EventLoop {
     }
 }
 
+/// Runs a posted closure; a panic is logged and contained, so the loop keeps serving.
+fn run_job(shared: &LoopShared, job: LoopJob) {
+    if std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)).is_err()
+        && LogLevel::Error >= shared.log.level
+    {
+        (shared.log.log_fn)(LogMessage {
+            level: LogLevel::Error,
+            message: "a closure posted to the event loop panicked".into(),
+        });
+    }
+}
+
+/// What became of a `sync` closure.
+enum JobOutcome<R> {
+    Done(R),
+    Panicked,
+    /// Dropped unrun: the loop stopped.
+    Dropped,
+}
+
 struct ScopedJob<F, R> {
     f: Option<F>,
-    slot: Arc<(Mutex<Option<Option<R>>>, Condvar)>,
+    slot: Arc<(Mutex<Option<JobOutcome<R>>>, Condvar)>,
 }
 
 impl<F: FnOnce() -> R, R> ScopedJob<F, R> {
     fn run(mut self) {
         if let Some(f) = self.f.take() {
-            let r = f();
+            let outcome = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+                Ok(r) => JobOutcome::Done(r),
+                Err(_) => JobOutcome::Panicked,
+            };
             let (lock, cond) = &*self.slot;
-            *lock.lock().unwrap_or_else(|e| e.into_inner()) = Some(Some(r));
+            *lock.lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
             cond.notify_all();
         }
     }
@@ -281,7 +307,7 @@ impl<F, R> Drop for ScopedJob<F, R> {
             let (lock, cond) = &*self.slot;
             let mut guard = lock.lock().unwrap_or_else(|e| e.into_inner());
             if guard.is_none() {
-                *guard = Some(None);
+                *guard = Some(JobOutcome::Dropped);
             }
             cond.notify_all();
         }
