@@ -127,3 +127,50 @@ fn messages_over_64_mib_are_refused_locally() {
         pair.close();
     }
 }
+
+#[test]
+fn unknown_methods_and_wrong_param_types_are_errors_not_crashes() {
+    use multiprocess_tests::service_capnp::{__mp_service, ServiceClient};
+    static NO_SUCH_METHOD: mp::MethodInfo = mp::MethodInfo {
+        interface_id: __mp_service::SERVICE_ADD.interface_id,
+        method_id: 999,
+        interface_name: "Service",
+        method_name: "noSuchMethod",
+    };
+    for (kind, pair) in common::both() {
+        let service = pair.service();
+        let client = ServiceClient::from_dyn(&*service).expect("a proxy");
+        let err = client
+            .proxy
+            .call(
+                &NO_SUCH_METHOD,
+                |_, mut p| {
+                    p.clear();
+                    Ok(())
+                },
+                |_, _| Ok(()),
+            )
+            .expect_err("unknown method");
+        assert_eq!(err.kind, mp::ErrorKind::Unimplemented, "{kind}: {err}");
+        // `echo` with a params struct of the wrong shape: a bare Text where a struct belongs.
+        let err = client
+            .proxy
+            .call(
+                &__mp_service::SERVICE_ECHO,
+                |_, mut p| {
+                    p.set_as("not a struct")?;
+                    Ok(())
+                },
+                |_, _| Ok(()),
+            )
+            .expect_err("wrong type");
+        assert_eq!(err.kind, mp::ErrorKind::RemoteException, "{kind}: {err}");
+        assert_eq!(
+            service.add(2, 3).expect("the connection still works"),
+            5,
+            "{kind}"
+        );
+        drop(service);
+        pair.close();
+    }
+}
