@@ -26,6 +26,15 @@ fn main() {
         .rust_type("Types.counted.pair", "crate::custom::Labeled")
         .rust_type("Types.mirror.point", "crate::custom::Point")
         .rust_type("Types.mirror.result", "crate::custom::Point")
+        .rust_type(
+            "ConfTypes.counts.map",
+            "::std::collections::BTreeMap<String, i32>",
+        )
+        .rust_type(
+            "ConfTypes.counts.result",
+            "::std::collections::BTreeMap<String, i32>",
+        )
+        .rust_type("ConfTypes.narrow.value", "i32")
         .run();
     if let Err(e) = result {
         panic!("{e}");

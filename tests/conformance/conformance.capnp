@@ -26,6 +26,38 @@ interface ConfInit $Proxy.wrap("conf::Init") {
   # FD_CLOEXEC was set on it, and any other inherited descriptors above 2.
   quit @6 (context :Proxy.Context) -> ();
   # The server drops the connection (and, for a spawned server, ends its process) soon after.
+  makeTypes @7 (context :Proxy.Context) -> (result :ConfTypes);
+  # Values of the types issue 3 added (used by the opt-in interop client built against the
+  # original, which maps them to std::optional, std::map, structs and exceptions).
+}
+
+struct NamedCount {
+  name @0 :Text;
+  count @1 :Int32;
+}
+
+struct ConfRecord $Proxy.wrap("conf::Record") {
+  name @0 :Text;
+  values @1 :List(Int32);
+  optionalInt @2 :Int32;
+  hasOptionalInt @3 :Bool;
+}
+
+interface ConfTypes $Proxy.wrap("conf::Types") {
+  destroy @0 (context :Proxy.Context) -> ();
+  optional @1 (context :Proxy.Context, value :Int32, hasValue :Bool) -> (result :Int32, hasResult :Bool);
+  # Returns value + 1, or nothing for nothing.
+  counts @2 (context :Proxy.Context, map :List(NamedCount)) -> (result :List(NamedCount));
+  # Returns the map with every count doubled and an entry "server" = 1 added.
+  raise @3 (context :Proxy.Context, code :Int32) -> (error :Text $Proxy.exception("std::exception"), result :Int32);
+  # Returns 7 for code 0; otherwise raises "code <code>" through the exception field.
+  record @4 (context :Proxy.Context, record :ConfRecord) -> (result :ConfRecord);
+  # Returns the record with " seen" appended to the name, the values reversed and
+  # optionalInt (if any) times 10.
+  wanted @5 (context :Proxy.Context, x :Int32, wantDoubled :Bool) -> (doubled :Int32);
+  # Writes 2x into `doubled` only when it is wanted.
+  narrow @6 (context :Proxy.Context, value :Int64) -> (result :Int64);
+  # The Rust server reads `value` as an i32: a wider value is refused.
 }
 
 interface ConfService $Proxy.wrap("conf::Service") {

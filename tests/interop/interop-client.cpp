@@ -171,6 +171,37 @@ int main(int argc, char** argv)
         service->echo(raw, unused);
         Gap(raw != sent, "Text that is not UTF-8 round-trips (wire-protocol.md 7.3)",
             "our generator maps Text to String; got back " + Escape(raw));
+        // Values of the issue-3 types, from the original's native mappings into our server.
+        auto types = init->makeTypes();
+        Check(types != nullptr, "makeTypes returns a capability");
+        if (types) {
+            Check(types->optional(std::optional<int>{0}) == std::optional<int>{1}, "optional: 0 is a value (hasValue), result + 1 (hasResult)");
+            Check(types->optional(std::nullopt) == std::nullopt, "optional: nothing in, nothing out");
+            std::map<std::string, int> expected{{"a", 2}, {"b", 4}, {"server", 1}};
+            Check(types->counts({{"b", 2}, {"a", 1}}) == expected, "std::map <-> List(NamedCount) <-> BTreeMap");
+            Check(types->raise(0) == 7, "an exception field left unset: the result arrives");
+            std::string raised;
+            try {
+                types->raise(5);
+            } catch (const std::runtime_error& e) {
+                raised = e.what();
+            }
+            Check(raised == "code 5", "$Proxy.exception: our server's raised error arrives as the exception field", Escape(raised));
+            conf::Record in{"r", {1, 2, 3}, 4};
+            conf::Record want{"r seen", {3, 2, 1}, 40};
+            Check(types->record(in) == want, "a $Proxy.wrap struct with a hasX member round-trips");
+            conf::Record none{"n", {}, std::nullopt};
+            Check(types->record(none) == conf::Record{"n seen", {}, std::nullopt}, "an unset optional member stays unset");
+            int doubled = 0;
+            types->wanted(21, &doubled);
+            Check(doubled == 42, "wantX: a wanted output is written");
+            types->wanted(21, nullptr);
+            Check(true, "wantX: an unwanted output is skipped");
+            Check(types->narrow(5) == 5, "Int64 that fits the server's i32");
+            err = Error([&] { types->narrow(int64_t{1} << 40); });
+            Check(err.find("out of bound int received") != std::string::npos, "Int64 2^40 into the server's i32 is refused", Escape(err));
+            types.reset();
+        }
         uint32_t before = init->destroyedCount();
         init->makeService().reset();
         Check(init->destroyedCount() == before + 1, "dropping a proxy destroys the server object (destroy, then release)");

@@ -6,7 +6,9 @@
 #define CONF_INTEROP_H
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,25 @@ public:
     virtual void fail(std::string message) = 0;
 };
 
+struct Record {
+    std::string name;
+    std::vector<int> values;
+    std::optional<int> optionalInt;
+    bool operator==(const Record&) const = default;
+};
+
+class Types
+{
+public:
+    virtual ~Types() = default;
+    virtual std::optional<int> optional(std::optional<int> value) = 0;
+    virtual std::map<std::string, int> counts(std::map<std::string, int> map) = 0;
+    virtual int raise(int code) = 0;
+    virtual Record record(Record record) = 0;
+    virtual void wanted(int x, int* doubled) = 0;
+    virtual int64_t narrow(int64_t value) = 0;
+};
+
 class Init
 {
 public:
@@ -43,6 +64,7 @@ public:
     virtual uint32_t destroyedCount() = 0;
     virtual void spawnInfo(int32_t& fd, bool& cloexec, std::vector<int32_t>& other_fds) = 0;
     virtual void quit() = 0;
+    virtual std::unique_ptr<Types> makeTypes() { return nullptr; }
 };
 
 } // namespace conf

@@ -13,7 +13,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use multiprocess_tests::conformance::Checks;
-use multiprocess_tests::conformance_capnp::{ConfCallback, ConfInit, ConfInitClient, ConfService};
+use multiprocess_tests::conformance_capnp::{
+    ConfCallback, ConfInit, ConfInitClient, ConfRecord, ConfService,
+};
 
 const EXE: &str = "mpconf-client";
 
@@ -44,6 +46,101 @@ impl ConfCallback for Callback {
     fn where_am_i(&self) -> mp::Result<(i64, String)> {
         Ok((mp::current_tid(), mp::current_thread_name(EXE)))
     }
+}
+
+/// Values of the issue-3 types against a server that serves `makeTypes` (the original's
+/// interop server does; the hand-written peer does not, and is left alone).
+fn types_checks(c: &mut Checks, init: &ConfInitClient) {
+    let types = match init.make_types() {
+        Ok(Some(t)) => t,
+        Err(e) if e.kind == mp::ErrorKind::Unimplemented => return,
+        other => {
+            c.check(
+                false,
+                "makeTypes returns a capability",
+                format!("{:?}", other.map(|o| o.is_some())),
+            );
+            return;
+        }
+    };
+    let r = types.optional(Some(0));
+    c.check(
+        r == Ok(Some(1)),
+        "optional: 0 is a value (hasValue), result + 1 (hasResult)",
+        format!("{r:?}"),
+    );
+    let r = types.optional(None);
+    c.check(
+        r == Ok(None),
+        "optional: nothing in, nothing out",
+        format!("{r:?}"),
+    );
+    let map: std::collections::BTreeMap<String, i32> =
+        [("b".to_string(), 2), ("a".to_string(), 1)].into();
+    let want: std::collections::BTreeMap<String, i32> = [
+        ("a".to_string(), 2),
+        ("b".to_string(), 4),
+        ("server".to_string(), 1),
+    ]
+    .into();
+    let r = types.counts(map);
+    c.check(
+        r.as_ref() == Ok(&want),
+        "BTreeMap <-> List(NamedCount) <-> std::map",
+        format!("{r:?}"),
+    );
+    let r = types.raise(0);
+    c.check(
+        r == Ok(7),
+        "an exception field left unset: the result arrives",
+        format!("{r:?}"),
+    );
+    let r = types.raise(5);
+    c.check(
+        matches!(&r, Err(e) if e.payload::<String>().as_deref() == Some("code 5")),
+        "$Proxy.exception: the server's std::exception arrives as Err with its text",
+        format!("{r:?}"),
+    );
+    let record = ConfRecord {
+        name: "r".into(),
+        values: vec![1, 2, 3],
+        optional_int: Some(4),
+    };
+    let r = types.record(record);
+    c.check(
+        r.as_ref().is_ok_and(|x| {
+            *x == ConfRecord {
+                name: "r seen".into(),
+                values: vec![3, 2, 1],
+                optional_int: Some(40),
+            }
+        }),
+        "a $Proxy.wrap struct with a hasX member round-trips",
+        format!("{r:?}"),
+    );
+    let r = types.record(ConfRecord {
+        name: "n".into(),
+        values: vec![],
+        optional_int: None,
+    });
+    c.check(
+        r.as_ref().is_ok_and(|x| x.optional_int.is_none()),
+        "an unset optional member stays unset",
+        format!("{r:?}"),
+    );
+    let mut doubled = 0;
+    let r = types.wanted(21, Some(&mut doubled));
+    c.check(
+        r.is_ok() && doubled == 42,
+        "wantX: a wanted output is written",
+        format!("{r:?} {doubled}"),
+    );
+    let r = types.wanted(21, None);
+    c.check(
+        r.is_ok(),
+        "wantX: an unwanted output is skipped",
+        format!("{r:?}"),
+    );
 }
 
 fn log_options() -> mp::LogOptions {
@@ -207,6 +304,7 @@ fn run(c: &mut Checks, peer: &str) -> mp::Result<()> {
         "Text with NUL and Data bytes round-trip (in/out fields)",
         format!("{r:?} {text:?} {data:?}"),
     );
+    types_checks(c, &init);
     let r = init.proxy.make_pool(2);
     c.check(
         r.is_ok(),

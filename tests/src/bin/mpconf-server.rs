@@ -11,7 +11,11 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use multiprocess_tests::conformance::Inherited;
-use multiprocess_tests::conformance_capnp::{ConfCallback, ConfInit, ConfService};
+use std::collections::BTreeMap;
+
+use multiprocess_tests::conformance_capnp::{
+    ConfCallback, ConfInit, ConfRecord, ConfService, ConfTypes,
+};
 
 const EXE: &str = "mpconf-server";
 
@@ -39,6 +43,9 @@ impl ConfInit for Init {
         let i = &self.inherited;
         Ok((i.fd, i.cloexec, i.other_fds.clone()))
     }
+    fn make_types(&self) -> mp::Result<Option<Box<dyn ConfTypes>>> {
+        Ok(Some(Box::new(Types)))
+    }
     fn quit(&self) -> mp::Result<()> {
         // Leave after the reply had a chance to go out; the peer accepts either outcome of
         // this call and checks what happens to the calls after it.
@@ -49,6 +56,42 @@ impl ConfInit for Init {
             })
             .map_err(|e| mp::Error::failed(e.to_string()))?;
         Ok(())
+    }
+}
+
+/// The issue-3 types, as `conformance.capnp` describes them.
+struct Types;
+
+impl ConfTypes for Types {
+    fn optional(&self, value: Option<i32>) -> mp::Result<Option<i32>> {
+        Ok(value.map(|v| v + 1))
+    }
+    fn counts(&self, map: BTreeMap<String, i32>) -> mp::Result<BTreeMap<String, i32>> {
+        let mut out: BTreeMap<String, i32> = map.into_iter().map(|(k, v)| (k, v * 2)).collect();
+        out.insert("server".into(), 1);
+        Ok(out)
+    }
+    fn raise(&self, code: i32) -> mp::Result<i32> {
+        if code == 0 {
+            return Ok(7);
+        }
+        let text = format!("code {code}");
+        Err(mp::Error::raised(text.clone(), text))
+    }
+    fn record(&self, mut record: ConfRecord) -> mp::Result<ConfRecord> {
+        record.name.push_str(" seen");
+        record.values.reverse();
+        record.optional_int = record.optional_int.map(|v| v * 10);
+        Ok(record)
+    }
+    fn wanted(&self, x: i32, doubled: Option<&mut i32>) -> mp::Result<()> {
+        if let Some(d) = doubled {
+            *d = 2 * x;
+        }
+        Ok(())
+    }
+    fn narrow(&self, value: i32) -> mp::Result<i64> {
+        Ok(i64::from(value))
     }
 }
 
