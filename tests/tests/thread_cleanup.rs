@@ -5,6 +5,14 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+/// Awaits two futures concurrently.
+async fn futures_lite_join<A: std::future::Future, B: std::future::Future>(
+    a: A,
+    b: B,
+) -> (A::Output, B::Output) {
+    futures::future::join(a, b).await
+}
+
 fn thread_count() -> usize {
     std::fs::read_dir("/proc/self/task")
         .map(|d| d.count())
@@ -37,6 +45,20 @@ fn no_thread_outlives_its_connection() {
         .collect();
     for h in handles {
         h.join().expect("thread").expect("call");
+    }
+    // Async calls too: they borrow peer threads and use a runtime-owned callback thread.
+    {
+        let service = pair.service();
+        let client =
+            multiprocess_tests::service_capnp::ServiceClient::from_dyn(&*service).expect("a proxy");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let sums = rt.block_on(async {
+            futures_lite_join(client.add_async(1, 2), client.add_async(3, 4)).await
+        });
+        assert_eq!((sums.0.expect("add"), sums.1.expect("add")), (3, 7));
     }
     assert!(thread_count() > baseline);
     pair.close();
