@@ -10,6 +10,7 @@ use capnp_rpc::rpc_twoparty_capnp::Side;
 use capnp_rpc::{twoparty, RpcSystem};
 use mp::__private::capnp;
 use mp::proxy_capnp::{thread, thread_map};
+use multiprocess_tests::service_capnp::__mp_test_init::TEST_INIT_WHERE_AM_I;
 use multiprocess_tests::service_capnp::{test_init, TestInit};
 use tokio_util::compat::{TokioAsyncReadCompatExt, TokioAsyncWriteCompatExt};
 
@@ -136,26 +137,26 @@ fn make_pool_on_a_peer_before_v11_is_unimplemented() {
     peer.join().expect("peer thread");
 }
 
-/// `TestInit.whereAmI` through the raw client core (the old peer serves only that method).
-fn where_am_i(init: &mp::ProxyClient) -> mp::Result<String> {
-    use multiprocess_tests::service_capnp::__mp_test_init::TEST_INIT_WHERE_AM_I;
-    init.call(
-        &TEST_INIT_WHERE_AM_I,
-        |ctx, params| {
-            ctx.fill_context(
-                params
-                    .init_as::<test_init::where_am_i_params::Builder<'_>>()
-                    .init_context(),
-            )
-        },
-        |_, results| {
-            Ok(mp::server::text(
-                results
-                    .get_as::<test_init::where_am_i_results::Reader<'_>>()?
-                    .get_name()?,
-            ))
-        },
+/// Params of `TestInit.whereAmI`, built through the raw client core (the old peer serves
+/// only that method).
+fn where_am_i_params(ctx: &mp::CallCtx, params: capnp::any_pointer::Builder<'_>) -> mp::Result<()> {
+    ctx.fill_context(
+        params
+            .init_as::<test_init::where_am_i_params::Builder<'_>>()
+            .init_context(),
     )
+}
+
+fn where_am_i_name(_: &mp::CallCtx, results: capnp::any_pointer::Reader<'_>) -> mp::Result<String> {
+    Ok(mp::server::text(
+        results
+            .get_as::<test_init::where_am_i_results::Reader<'_>>()?
+            .get_name()?,
+    ))
+}
+
+fn where_am_i(init: &mp::ProxyClient) -> mp::Result<String> {
+    init.call(&TEST_INIT_WHERE_AM_I, where_am_i_params, where_am_i_name)
 }
 
 #[test]
@@ -183,24 +184,7 @@ fn our_client_never_overlaps_calls_on_one_peer_thread() {
         .build()
         .expect("runtime");
     let results = rt.block_on(futures::future::join_all((0..16).map(|_| {
-        use multiprocess_tests::service_capnp::__mp_test_init::TEST_INIT_WHERE_AM_I;
-        init.call_async(
-            &TEST_INIT_WHERE_AM_I,
-            |ctx, params| {
-                ctx.fill_context(
-                    params
-                        .init_as::<test_init::where_am_i_params::Builder<'_>>()
-                        .init_context(),
-                )
-            },
-            |_, results| {
-                Ok(mp::server::text(
-                    results
-                        .get_as::<test_init::where_am_i_results::Reader<'_>>()?
-                        .get_name()?,
-                ))
-            },
-        )
+        init.call_async(&TEST_INIT_WHERE_AM_I, where_am_i_params, where_am_i_name)
     })));
     for r in results {
         assert_eq!(r.expect("served, never `thread busy`"), "old");

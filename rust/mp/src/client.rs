@@ -133,9 +133,7 @@ impl ProxyClient {
         async move {
             let conn = &inner.conn;
             if conn.is_disconnected() {
-                return Err(Error::disconnected(
-                    "IPC client method called after disconnect.",
-                ));
+                return Err(Error::called_after_disconnect());
             }
             let (tx, rx) = tokio::sync::oneshot::channel::<Result<R>>();
             let (cancel_tx, cancel_rx) = tokio::sync::oneshot::channel::<()>();
@@ -145,18 +143,13 @@ impl ProxyClient {
                 .lp
                 .post(move || start_async(conn_id, cap_inner, method, build, read, tx, cancel_rx));
             if posted.is_err() {
-                return Err(Error::disconnected(
-                    "IPC client method called after disconnect.",
-                ));
+                return Err(Error::called_after_disconnect());
             }
             // Dropping this future drops `cancel_tx`, which stops the loop-side task and so
             // drops the capnp promise: capnp-rpc then sends `Finish`, cancelling the call.
             let _cancel_on_drop = cancel_tx;
-            rx.await.unwrap_or_else(|_| {
-                Err(Error::disconnected(
-                    "IPC client method call interrupted by disconnect.",
-                ))
-            })
+            rx.await
+                .unwrap_or_else(|_| Err(Error::interrupted_by_disconnect()))
         }
     }
 
@@ -187,9 +180,7 @@ where
     let conn = &inner.conn;
     let lp = conn.lp.clone();
     if conn.is_disconnected() {
-        return Err(Error::disconnected(
-            "IPC client method called after disconnect.",
-        ));
+        return Err(Error::called_after_disconnect());
     }
     if lp.on_loop_thread() {
         return Err(Error::failed(format!(
@@ -238,9 +229,7 @@ where
             }
         });
         if posted.is_err() {
-            return Err(Error::disconnected(
-                "IPC client method called after disconnect.",
-            ));
+            return Err(Error::called_after_disconnect());
         }
         tc.waiter
             .wait_until(|| slot.lock().unwrap_or_else(|e| e.into_inner()).is_some());
@@ -264,9 +253,7 @@ fn start_async<R, B, D>(
     D: FnOnce(&CallCtx, any_pointer::Reader<'_>) -> Result<R> + 'static,
 {
     let Some(conn) = ConnState::get(conn_id) else {
-        let _ = tx.send(Err(Error::disconnected(
-            "IPC client method called after disconnect.",
-        )));
+        let _ = tx.send(Err(Error::called_after_disconnect()));
         return;
     };
     let (thread, callback) = match conn.take_async_threads() {
@@ -324,7 +311,7 @@ fn start_call<B>(
 where
     B: FnOnce(&CallCtx, any_pointer::Builder<'_>) -> Result<()>,
 {
-    let disconnected = || Error::disconnected("IPC client method called after disconnect.");
+    let disconnected = || Error::called_after_disconnect();
     let conn = ConnState::get(conn_id).ok_or_else(disconnected)?;
     let cap = inner.cap.get().ok_or_else(disconnected)?;
     let name = caller.name().to_string();

@@ -87,6 +87,16 @@ impl Error {
         Self::new(ErrorKind::Disconnected, message)
     }
 
+    /// The original's error for a call on a proxy whose connection is gone.
+    pub(crate) fn called_after_disconnect() -> Self {
+        Self::disconnected("IPC client method called after disconnect.")
+    }
+
+    /// The original's error for a call the connection's loss interrupted.
+    pub(crate) fn interrupted_by_disconnect() -> Self {
+        Self::disconnected("IPC client method call interrupted by disconnect.")
+    }
+
     /// The peer sent a value that does not fit the expected type.
     pub fn invalid_argument(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::InvalidArgument, message)
@@ -96,9 +106,7 @@ impl Error {
     /// original's texts for disconnects.
     pub(crate) fn from_call(e: capnp::Error) -> Self {
         match e.kind {
-            capnp::ErrorKind::Disconnected => {
-                Self::disconnected("IPC client method call interrupted by disconnect.")
-            }
+            capnp::ErrorKind::Disconnected => Self::interrupted_by_disconnect(),
             capnp::ErrorKind::Unimplemented => Self::new(ErrorKind::Unimplemented, e.extra),
             _ => {
                 let text = e.extra;

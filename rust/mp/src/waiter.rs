@@ -81,23 +81,19 @@ impl Waiter {
     /// Runs posted jobs until `done()` holds. `done` is checked after each job and on each
     /// wake-up, so whatever makes it true must be (or be followed by) a posted job.
     pub(crate) fn wait_until(&self, mut done: impl FnMut() -> bool) {
-        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        loop {
-            if let Some(job) = st.jobs.pop_front() {
-                drop(st);
-                job();
-                st = self.state.lock().unwrap_or_else(|e| e.into_inner());
-                continue;
-            }
-            if done() {
-                return;
-            }
-            st = self.sleep(st, true);
-        }
+        self.run_jobs(true, |_| done());
     }
 
     /// Runs posted jobs until `stop` is called and the queue is drained.
     pub(crate) fn run_until_stopped(&self) {
+        // Workers sleep at once: their next job is a whole round trip away, and a
+        // polling worker would take the CPU from the loop threads that bring it.
+        self.run_jobs(false, |st| st.stopped);
+    }
+
+    /// Runs queued jobs, one at a time with the lock released, until the queue is empty and
+    /// `done` holds; sleeps (after polling, with `spin`) while there is nothing to do.
+    fn run_jobs(&self, spin: bool, mut done: impl FnMut(&State) -> bool) {
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
         loop {
             if let Some(job) = st.jobs.pop_front() {
@@ -106,12 +102,10 @@ impl Waiter {
                 st = self.state.lock().unwrap_or_else(|e| e.into_inner());
                 continue;
             }
-            if st.stopped {
+            if done(&st) {
                 return;
             }
-            // Workers sleep at once: their next job is a whole round trip away, and a
-            // polling worker would take the CPU from the loop threads that bring it.
-            st = self.sleep(st, false);
+            st = self.sleep(st, spin);
         }
     }
 
