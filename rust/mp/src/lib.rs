@@ -72,10 +72,10 @@
 pub mod proxy_capnp;
 
 // The runtime's layers, each using only those above it in this list (see doc/design.md).
-mod os;
-mod event_loop;
 mod connection;
 pub mod core;
+mod event_loop;
+mod os;
 mod typed;
 
 pub use crate::core::{call_canceled, Connection, ProxyClient};

@@ -168,7 +168,11 @@ impl ConnState {
             Side::Server => None,
         };
         *conn.disconnector.borrow_mut() = Some(Box::pin(rpc.get_disconnector()));
-        state.slot::<Connections>().0.borrow_mut().insert(id, conn.clone());
+        state
+            .slot::<Connections>()
+            .0
+            .borrow_mut()
+            .insert(id, conn.clone());
         let weak = Rc::downgrade(&conn);
         let task = tokio::task::spawn_local(async move {
             let result = rpc.await;
@@ -182,7 +186,12 @@ impl ConnState {
 
     /// Looks up an open connection of the current loop thread.
     pub(crate) fn get(id: u64) -> Option<Rc<ConnState>> {
-        loop_state()?.slot::<Connections>().0.borrow().get(&id).cloned()
+        loop_state()?
+            .slot::<Connections>()
+            .0
+            .borrow()
+            .get(&id)
+            .cloned()
     }
 
     /// Registers `f` to run once when the connection closes, for any reason.
@@ -335,10 +344,7 @@ impl ConnState {
         }
         let n = self.async_made.get() + 1;
         self.async_made.set(n);
-        let name = format!(
-            "{} (async {n})",
-            os_thread_name(self.lp.exe_name())
-        );
+        let name = format!("{} (async {n})", os_thread_name(self.lp.exe_name()));
         let thread = self.make_remote_thread(&name)?;
         Ok((thread, callback))
     }
@@ -407,7 +413,13 @@ const LINGER: std::time::Duration = std::time::Duration::from_millis(500);
 /// Removes thread `key`'s entries from every connection of the current loop.
 pub(crate) fn forget_thread(key: ThreadKey) {
     let Some(state) = loop_state() else { return };
-    let conns: Vec<Rc<ConnState>> = state.slot::<Connections>().0.borrow().values().cloned().collect();
+    let conns: Vec<Rc<ConnState>> = state
+        .slot::<Connections>()
+        .0
+        .borrow()
+        .values()
+        .cloned()
+        .collect();
     for conn in conns {
         conn.forget(key);
     }

@@ -57,7 +57,10 @@ pub(crate) fn slot_table(table: SlotTable, n: usize) -> capnp::private::layout::
 }
 
 fn not_callable() -> capnp::Error {
-    capnp::Error::failed("a capability in a message off the event loop thread cannot be called; import it first".into())
+    capnp::Error::failed(
+        "a capability in a message off the event loop thread cannot be called; import it first"
+            .into(),
+    )
 }
 
 impl ClientHook for CapSlot {

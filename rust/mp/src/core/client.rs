@@ -10,10 +10,10 @@ use crate::connection::conn_state::{forget_thread, ConnOwner, ConnState, Connect
 use crate::connection::thread_context::ThreadContext;
 use crate::connection::thread_map_server::new_thread_map;
 use crate::core::call_ctx::{CallCtx, Mode};
-use crate::core::cap_slot::{slot_of, SlotTable};
 use crate::core::caller::{Caller, ThreadCaller};
+use crate::core::cap_slot::{slot_of, SlotTable};
 use crate::core::descriptor::{InterfaceDesc, MethodDesc};
-use crate::core::raw_struct::{init_pointers, pointer_field, pointer_field_mut};
+use crate::core::raw_struct::{init_pointers, is_struct, pointer_field, pointer_field_mut};
 use crate::event_loop::loop_box::LoopBox;
 use crate::os::error::{Error, ErrorKind, Result};
 use crate::os::log::LogLevel;
@@ -410,17 +410,23 @@ where
     }
     let ctx = CallCtx::on_loop(conn.clone(), Some(caller));
     build(&ctx, request.get())?;
-    if let Mode::Loop {
-        caller: Some(caller),
-        ..
-    } = &ctx.mode
+    // Params that are no struct have no fields to fill: they go as built, for the peer to
+    // refuse.
+    let fill = is_struct(request.get().into_reader());
+    if let (
+        true,
+        Mode::Loop {
+            caller: Some(caller),
+            ..
+        },
+    ) = (fill, &ctx.mode)
     {
         if let Some(index) = method.context {
             let field = pointer_field_mut(request.get(), index)?;
             caller.fill_context(&conn, field.init_as::<context::Builder<'_>>())?;
         }
     }
-    if let Some(index) = method.thread_map_param {
+    if let (true, Some(index)) = (fill, method.thread_map_param) {
         let mut field = pointer_field_mut(request.get(), index)?;
         field.set_as_capability(new_thread_map(&conn).client.hook);
     }

@@ -46,7 +46,10 @@ impl OwnedMessage {
     }
 
     /// The message's root, read with `table` for its capabilities.
-    pub(crate) fn reader<'a>(&'a self, table: &'a CapTable) -> capnp::Result<any_pointer::Reader<'a>> {
+    pub(crate) fn reader<'a>(
+        &'a self,
+        table: &'a CapTable,
+    ) -> capnp::Result<any_pointer::Reader<'a>> {
         let mut root: any_pointer::Reader<'a> = self.message.get_root_as_reader()?;
         root.imbue(table);
         Ok(root)

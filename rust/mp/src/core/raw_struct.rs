@@ -6,7 +6,9 @@
 //! struct is read or written as "some data words and some pointers".
 
 use capnp::any_pointer;
-use capnp::private::layout::{PointerBuilder, PointerReader, StructBuilder, StructReader, StructSize};
+use capnp::private::layout::{
+    PointerBuilder, PointerReader, StructBuilder, StructReader, StructSize,
+};
 use capnp::traits::{FromPointerBuilder, FromPointerReader};
 
 /// The pointer an `any_pointer` reader stands on.
@@ -35,6 +37,14 @@ impl<'a> FromPointerBuilder<'a> for RawBuilder<'a> {
     ) -> capnp::Result<Self> {
         Ok(RawBuilder(builder))
     }
+}
+
+/// Whether `message` is a struct (or null, which reads as an empty struct).
+pub(crate) fn is_struct(message: any_pointer::Reader<'_>) -> bool {
+    message
+        .get_as::<RawReader<'_>>()
+        .and_then(|raw| raw.0.get_struct(None))
+        .is_ok()
 }
 
 /// Pointer field `index` of the struct `message` points to (a null pointer past its end).

@@ -18,7 +18,10 @@ pub fn export<I: Interface + ?Sized>(
 }
 
 /// Wraps a capability the peer sent (an incoming interface field) in a client proxy.
-pub fn import<I: Interface + ?Sized>(ctx: &CallCtx, cap: capnp::capability::Client) -> Result<Box<I>> {
+pub fn import<I: Interface + ?Sized>(
+    ctx: &CallCtx,
+    cap: capnp::capability::Client,
+) -> Result<Box<I>> {
     Ok(I::make_client(ProxyClient::import(ctx, cap, I::DESC)?))
 }
 
