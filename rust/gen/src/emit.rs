@@ -436,17 +436,14 @@ fn server_method(m: &Method, iface: &str) -> String {
         m.params_path
     );
     for f in &m.params {
-        match &f.role {
-            Role::Value(_) => {
-                let mutable = if m.is_in_out(&f.name) { "mut " } else { "" };
-                let _ = writeln!(
-                    s,
-                    "        let {mutable}{} = {};",
-                    f.rust_name,
-                    decode_field(f, "__r", 0)
-                );
-            }
-            _ => {}
+        if let Role::Value(_) = &f.role {
+            let mutable = if m.is_in_out(&f.name) { "mut " } else { "" };
+            let _ = writeln!(
+                s,
+                "        let {mutable}{} = {};",
+                f.rust_name,
+                decode_field(f, "__r", 0)
+            );
         }
     }
     for f in m.wanted() {

@@ -14,6 +14,9 @@ use crate::proxy_capnp::thread;
 /// A `Thread` capability held on behalf of a thread that is not the loop thread.
 pub(crate) type ThreadCap = LoopBox<thread::Client>;
 
+/// Removes a thread's entries from the tables of the loop it runs on.
+pub(crate) type ForgetFn = fn(ThreadKey);
+
 pub(crate) struct ThreadContext {
     pub(crate) key: ThreadKey,
     pub(crate) waiter: Arc<Waiter>,
@@ -23,7 +26,7 @@ pub(crate) struct ThreadContext {
     /// Loops whose tables hold entries for this thread, with the function that removes them
     /// (run on that loop when the thread exits). The function is handed in by the code that
     /// makes the entries, so that this file needs no knowledge of where they live.
-    loops: RefCell<Vec<(EventLoop, fn(ThreadKey))>>,
+    loops: RefCell<Vec<(EventLoop, ForgetFn)>>,
     logged_first_request: RefCell<bool>,
 }
 
@@ -54,7 +57,7 @@ impl ThreadContext {
 
     /// Records that `lp` holds per-thread entries for this thread; returns true the first time
     /// this thread uses any loop (the original logs "constructing waiter" then).
-    pub(crate) fn note_loop(&self, lp: &EventLoop, forget: fn(ThreadKey)) -> bool {
+    pub(crate) fn note_loop(&self, lp: &EventLoop, forget: ForgetFn) -> bool {
         let mut loops = self.loops.borrow_mut();
         if !loops.iter().any(|(known, _)| known == lp) {
             loops.push((lp.clone(), forget));
