@@ -12,6 +12,9 @@
 //!   original's socketpair and argv conventions;
 //! * thread mapping: a call with a `Context` runs on a server thread dedicated to the calling
 //!   thread, and calls back from the server run on the caller's own, blocked thread.
+//! * [`core`]: the untyped core that all of this stands on, for callers and servers that
+//!   have no generated Rust code (interfaces described by values, raw calls, a dispatch
+//!   object per served interface).
 //!
 //! Client proxies are `Send + Sync`. Each method blocks until the reply; generated clients
 //! also have `*_async` forms whose futures are `Send`. Errors are values of [`Error`], with
@@ -78,7 +81,8 @@ mod event_loop;
 mod os;
 mod typed;
 
-pub use crate::core::{call_canceled, Connection, ProxyClient};
+pub use crate::core::cancel::call_canceled;
+pub use crate::core::{Connection, ProxyClient};
 pub use crate::event_loop::loop_thread::{EventLoop, EventLoopRef};
 pub use crate::os::alloc_tuning::tune_allocator_for_large_messages;
 pub use crate::os::error::{Error, ErrorKind, Result};

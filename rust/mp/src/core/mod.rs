@@ -34,7 +34,7 @@
 
 mod call_ctx;
 mod caller;
-mod cancel;
+pub(crate) mod cancel;
 mod cap_slot;
 mod client;
 mod connect;
@@ -46,7 +46,6 @@ mod raw_struct;
 mod server;
 
 pub use self::call_ctx::CallCtx;
-pub use self::cancel::call_canceled;
 pub use self::client::ProxyClient;
 pub use self::connect::{
     connect, listen, serve, ConnectionEvent, ConnectionHook, DispatchFactory, ListenOptions,
