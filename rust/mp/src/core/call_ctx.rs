@@ -37,8 +37,8 @@ pub(crate) enum Mode {
 /// The loop-side tables behind the slots of a call served off the loop thread.
 pub(crate) struct WorkerCaps {
     pub(crate) conn: Arc<Connection>,
-    /// The capabilities of the params, by cap-table index.
-    pub(crate) params: Arc<LoopBox<CapTable>>,
+    /// The capabilities of the params, by cap-table index (`None`: the params have none).
+    pub(crate) params: Option<Arc<LoopBox<CapTable>>>,
     /// Capabilities exported while the call runs, for its results.
     pub(crate) exported: Arc<LoopBox<RefCell<Vec<capnp::capability::Client>>>>,
 }

@@ -99,7 +99,9 @@ impl ProxyClient {
                         ))
                     }
                 };
-                let params = w.params.clone();
+                let params = w.params.clone().ok_or_else(|| {
+                    Error::failed("only a capability of this call's params can be imported here")
+                })?;
                 let id = w.conn.id;
                 let imported = w.conn.lp.sync(move || {
                     let conn = ConnState::get(id)?;

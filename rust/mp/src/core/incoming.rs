@@ -17,6 +17,7 @@ use crate::connection::pool::{pick, InFlight};
 use crate::connection::thread_context::ThreadContext;
 use crate::connection::thread_map_server::new_thread_map;
 use crate::connection::thread_server::ThreadServer;
+use crate::core::borrowed_params::BorrowedParams;
 use crate::core::call_ctx::{CallCtx, Mode, WorkerCaps};
 use crate::core::cancel::{with_cancel_flag, CancelGuard};
 use crate::core::cap_slot::SlotTable;
@@ -58,11 +59,29 @@ impl ExecContext {
     }
 }
 
+/// Where the thread running a call reads its params from.
+enum ParamsSource {
+    /// capnp-rpc's message, in place.
+    InPlace(BorrowedParams),
+    /// A copy, whose capabilities are slots of a table on the loop thread.
+    Copy(OwnedMessage),
+}
+
+impl ParamsSource {
+    /// Done reading: lets the loop free the message.
+    fn release(self) {
+        match self {
+            ParamsSource::InPlace(borrowed) => borrowed.release(),
+            ParamsSource::Copy(message) => drop(message),
+        }
+    }
+}
+
 /// Results a call served off the loop thread built, and the tables its slots refer to.
 struct Reply {
     message: OwnedMessage,
     slots: Vec<Option<(SlotTable, usize)>>,
-    params: Arc<LoopBox<CapTable>>,
+    params: Option<Arc<LoopBox<CapTable>>>,
     exported: Arc<LoopBox<RefCell<Vec<capnp::capability::Client>>>>,
 }
 
@@ -70,7 +89,7 @@ impl Reply {
     /// Copies the results into capnp-rpc's response, with the real capabilities for the
     /// slots; on the loop thread.
     fn copy_into(self, mut results: any_pointer::Builder<'_>) -> Result<()> {
-        let params = self.params.get();
+        let params = self.params.as_ref().and_then(|p| p.get());
         let exported = self.exported.get();
         let table: CapTable = self
             .slots
@@ -122,7 +141,20 @@ pub(crate) async fn serve(
             ),
         );
     }
-    let reader = params.get()?;
+    // A call that runs on another thread reads its params there, in place: they go into the
+    // loop's table, where they stay until that thread is done with them.
+    let (kept, held, local);
+    let reader = if method.context.is_some() {
+        kept = Some(Arc::new(LoopBox::new(&lp, params)));
+        held = kept.as_ref().and_then(|k| k.get()).ok_or_else(|| {
+            capnp::Error::failed("the params of a call went missing on the loop".into())
+        })?;
+        held.get()?
+    } else {
+        kept = None;
+        local = params;
+        local.get()?
+    };
     let ctx = CallCtx::on_loop(conn.clone(), None);
     if let Some(text) = method.params_text {
         ctx.log_data("request data", || text(reader));
@@ -149,7 +181,10 @@ pub(crate) async fn serve(
         }
         Some(index) => {
             let exec = ExecContext::read(pointer_field(reader, index)?.get_as()?)?;
-            run_on_thread(&conn, number, exec, dispatch, method, reader)
+            let kept = kept.ok_or_else(|| {
+                capnp::Error::failed("the params of a call went missing on the loop".into())
+            })?;
+            run_on_thread(&conn, number, exec, dispatch, method, kept, reader)
                 .await
                 .map(Some)
         }
@@ -238,6 +273,7 @@ async fn run_on_thread(
     exec: ExecContext,
     dispatch: Arc<dyn Dispatch>,
     method: &'static MethodDesc,
+    kept: Arc<LoopBox<Params<any_pointer::Owned>>>,
     params: any_pointer::Reader<'_>,
 ) -> Result<Reply, capnp::Error> {
     let lp = conn.lp.clone();
@@ -256,10 +292,19 @@ async fn run_on_thread(
             ),
         );
     }
-    let (message, caps) = OwnedMessage::copy_from(params)?;
+    // In place when the params have no capabilities; else a copy, whose capabilities stay
+    // here.
+    let (source, params_caps) = match BorrowedParams::lend(kept, params)? {
+        Some(borrowed) => (ParamsSource::InPlace(borrowed), None),
+        None => {
+            let (message, caps) = OwnedMessage::copy_from(params)?;
+            let caps = Arc::new(LoopBox::new(&lp, caps));
+            (ParamsSource::Copy(message), Some(caps))
+        }
+    };
     let caps = WorkerCaps {
         conn: conn.shared.clone(),
-        params: Arc::new(LoopBox::new(&lp, caps)),
+        params: params_caps,
         exported: Arc::new(LoopBox::new(&lp, RefCell::new(Vec::new()))),
     };
     let (params_table, exported) = (caps.params.clone(), caps.exported.clone());
@@ -268,6 +313,7 @@ async fn run_on_thread(
     let job_lp = lp.clone();
     let canceled = Arc::new(AtomicBool::new(false));
     let started = Arc::new(AtomicBool::new(false));
+    let mut out = OwnedMessage::new();
     let mut guard = CancelGuard {
         canceled: canceled.clone(),
         started: started.clone(),
@@ -297,12 +343,17 @@ async fn run_on_thread(
             let ctx = CallCtx {
                 mode: Mode::Worker(caps),
             };
-            let params_slots = message.slots();
-            let mut out = OwnedMessage::new();
             let mut out_table = CapTable::new();
+            let params_slots = match &source {
+                ParamsSource::Copy(message) => message.slots(),
+                ParamsSource::InPlace(_) => CapTable::new(),
+            };
             let result = with_cancel_flag(&canceled, || {
                 catch_unwind(AssertUnwindSafe(|| {
-                    let params = message.reader(&params_slots)?;
+                    let params = match &source {
+                        ParamsSource::Copy(message) => message.reader(&params_slots)?,
+                        ParamsSource::InPlace(borrowed) => borrowed.read(&params_slots),
+                    };
                     dispatch.call(IncomingCall {
                         method,
                         params,
@@ -314,7 +365,7 @@ async fn run_on_thread(
             });
             let result = result.map(|()| slots_of(&out_table));
             drop(ctx);
-            drop(message);
+            source.release();
             if installed {
                 tc.pop_request_thread(conn_id);
             }

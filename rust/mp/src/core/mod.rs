@@ -15,10 +15,11 @@
 //! * Capabilities in messages: [`export`] a local [`Dispatch`], [`ProxyClient::import`] a
 //!   received capability. Both work on whichever thread the message is handled on.
 //!
-//! An incoming call whose method takes a `Context` runs off the loop thread. Its params are
-//! copied for that thread into a message of its own, whose capabilities stay on the loop
-//! thread (they are `Rc`-based) and are reached through [`ProxyClient::import`]; the results
-//! it builds are copied back into the reply on the loop thread.
+//! An incoming call whose method takes a `Context` runs off the loop thread. That thread reads
+//! the params in place when they carry no capabilities; otherwise they are copied for it into
+//! a message of its own, whose capabilities stay on the loop thread (they are `Rc`-based) and
+//! are reached through [`ProxyClient::import`]. The results it builds in a message of its own
+//! are copied into the reply on the loop thread.
 //!
 //! ```
 //! use mp::core::{InterfaceDesc, MethodDesc};
@@ -32,6 +33,7 @@
 //! assert!(!PINGER.has_destroy());
 //! ```
 
+mod borrowed_params;
 mod call_ctx;
 mod caller;
 pub(crate) mod cancel;

@@ -16,12 +16,13 @@ pub(crate) struct OwnedMessage {
 }
 
 impl OwnedMessage {
-    /// An empty message for a worker to build results in.
+    /// An empty message for a worker to build results in. Its first segment is allocated
+    /// here (on the loop thread, whose allocator arena is warm) rather than on the worker,
+    /// where it would cost each worker thread its own touched pages.
     pub(crate) fn new() -> Self {
-        OwnedMessage {
-            message: Builder::new_default(),
-            caps: 0,
-        }
+        let mut message = Builder::new_default();
+        let _: any_pointer::Builder<'_> = message.init_root();
+        OwnedMessage { message, caps: 0 }
     }
 
     /// Copies `source` (on the loop thread); its capabilities go into the returned table,
