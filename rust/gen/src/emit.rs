@@ -167,6 +167,22 @@ fn collect_wrapped(
     }
 }
 
+/// Whether a value of `t` may hold a capability (the runtime then builds the results off the
+/// loop thread in a message of its own; see `MethodDesc::results_caps`). Structs that are not
+/// plain values are counted in, to be safe.
+fn may_hold_caps(t: &Ty) -> bool {
+    match t {
+        Ty::Interface { .. } => true,
+        Ty::Struct { plain, .. } => !plain,
+        Ty::Tuple { fields } => fields
+            .iter()
+            .any(|f| f.value_ty().is_some_and(may_hold_caps)),
+        Ty::List(e) => may_hold_caps(e),
+        Ty::Custom { repr, .. } => may_hold_caps(repr),
+        _ => false,
+    }
+}
+
 fn static_name(m: &Method) -> String {
     format!(
         "{}_{}",
@@ -563,7 +579,7 @@ fn interface(model: &Interface) -> String {
         let _ = writeln!(
             s,
             "    pub static {}: ::mp::private::MethodDesc = ::mp::private::MethodDesc {{ interface_id: {:#x}, interface_name: {:?}, id: {}, name: {:?}, \
-             context: {}, thread_map_param: {}, thread_map_result: {}, \
+             context: {}, thread_map_param: {}, thread_map_result: {}, results_caps: {}, \
              params_text: ::std::option::Option::Some(::mp::private::text_of::<{}::Owned>), results_text: ::std::option::Option::Some(::mp::private::text_of::<{}::Owned>) }};",
             static_name(m),
             m.interface_id,
@@ -573,6 +589,10 @@ fn interface(model: &Interface) -> String {
             pointer(&m.params, |r| matches!(r, Role::Context)),
             pointer(&m.params, |r| matches!(r, Role::ThreadMap)),
             pointer(&m.results, |r| matches!(r, Role::ThreadMap)),
+            m.results.iter().any(|f| match &f.role {
+                Role::Value(t) | Role::Exception(t) => may_hold_caps(t),
+                _ => false,
+            }),
             m.params_path,
             m.results_path
         );

@@ -3,7 +3,7 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use capnp::private::layout::CapTable;
 
@@ -37,6 +37,9 @@ pub(crate) enum Mode {
 /// The loop-side tables behind the slots of a call served off the loop thread.
 pub(crate) struct WorkerCaps {
     pub(crate) conn: Arc<Connection>,
+    /// The capabilities of the params, each in a handle a worker can turn into a proxy without
+    /// a trip to the loop (taken by the first import of each).
+    pub(crate) boxed: Mutex<Vec<Option<LoopBox<capnp::capability::Client>>>>,
     /// The capabilities of the params, by cap-table index (`None`: the params have none).
     pub(crate) params: Option<Arc<LoopBox<CapTable>>>,
     /// Capabilities exported while the call runs, for its results.

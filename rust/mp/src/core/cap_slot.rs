@@ -19,7 +19,7 @@ pub(crate) enum SlotTable {
 // Their addresses tell slots apart from every other hook (capnp-rpc brands its own hooks
 // with the address of its connection state).
 static PARAMS_BRAND: u8 = 0;
-static EXPORTED_BRAND: u8 = 0;
+static EXPORTED_BRAND: u8 = 1;
 
 fn brand(table: SlotTable) -> usize {
     match table {

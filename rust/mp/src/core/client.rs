@@ -80,6 +80,22 @@ impl ProxyClient {
         }
     }
 
+    /// Wraps `cap`, already in a handle, of a connection whose loop may be elsewhere.
+    fn from_box(
+        conn: Arc<Connection>,
+        cap: LoopBox<capnp::capability::Client>,
+        desc: &'static InterfaceDesc,
+    ) -> Self {
+        ProxyClient {
+            inner: Arc::new(ClientInner {
+                conn,
+                cap: TakeBox(Some(cap)),
+                desc: Some(desc),
+                owner: None,
+            }),
+        }
+    }
+
     /// Wraps a capability that arrived in a message of the call `ctx` belongs to (a params
     /// field on the server, a results field on the client) as a proxy of interface `desc`.
     /// Works on any thread the core runs that code on.
@@ -99,6 +115,17 @@ impl ProxyClient {
                         ))
                     }
                 };
+                // Each capability of the params was put in a handle for this thread already.
+                let boxed = w
+                    .boxed
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .get_mut(index)
+                    .and_then(Option::take);
+                if let Some(cap) = boxed {
+                    return Ok(ProxyClient::from_box(w.conn.clone(), cap, desc));
+                }
+                // Imported twice: make another handle on the loop.
                 let params = w.params.clone().ok_or_else(|| {
                     Error::failed("only a capability of this call's params can be imported here")
                 })?;

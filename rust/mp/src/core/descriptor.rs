@@ -30,6 +30,12 @@ pub struct MethodDesc {
     /// Pointer index of a `Proxy.ThreadMap` field in the results struct (`construct`): the
     /// server sends a new local `ThreadMap` there, the client keeps the one it receives.
     pub thread_map_result: Option<u16>,
+    /// Whether the results may carry capabilities. A call that runs off the loop thread builds
+    /// results that cannot in capnp-rpc's reply itself; results that can are built in a
+    /// message of the worker's own and copied into the reply on the loop thread, where the
+    /// stand-ins for their capabilities are swapped for the real ones. Results that carry a
+    /// capability although this says they cannot make the call fail.
+    pub results_caps: bool,
     /// Renders the params for the `send data` / `request data` Trace lines.
     pub params_text: Option<TextFn>,
     /// Renders the results for the `recv data` / `response data` Trace lines.
@@ -37,8 +43,8 @@ pub struct MethodDesc {
 }
 
 impl MethodDesc {
-    /// A method with no fields the runtime fills or reads, and no Trace rendering; set the
-    /// other fields with struct update syntax.
+    /// A method with no fields the runtime fills or reads, results that may carry
+    /// capabilities, and no Trace rendering; set the other fields with struct update syntax.
     pub const fn new(
         interface_id: u64,
         interface_name: &'static str,
@@ -53,6 +59,7 @@ impl MethodDesc {
             context: None,
             thread_map_param: None,
             thread_map_result: None,
+            results_caps: true,
             params_text: None,
             results_text: None,
         }

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use capnp::any_pointer;
 use capnp::capability::{Params, Results};
@@ -17,15 +17,16 @@ use crate::connection::pool::{pick, InFlight};
 use crate::connection::thread_context::ThreadContext;
 use crate::connection::thread_map_server::new_thread_map;
 use crate::connection::thread_server::ThreadServer;
-use crate::core::borrowed_params::BorrowedParams;
 use crate::core::call_ctx::{CallCtx, Mode, WorkerCaps};
 use crate::core::cancel::{with_cancel_flag, CancelGuard};
 use crate::core::cap_slot::SlotTable;
 use crate::core::descriptor::MethodDesc;
 use crate::core::dispatch::{Dispatch, IncomingCall};
+use crate::core::lent_call::{CallMessages, LentCall};
 use crate::core::owned_message::{slots_of, OwnedMessage};
 use crate::core::raw_struct::{pointer_field, pointer_field_mut};
 use crate::event_loop::loop_box::LoopBox;
+use crate::event_loop::loop_thread::EventLoop;
 use crate::os::error::{Error, Result};
 use crate::os::log::LogLevel;
 use crate::os::thread_name::thread_name;
@@ -62,33 +63,29 @@ impl ExecContext {
 /// Where the thread running a call reads its params from.
 enum ParamsSource {
     /// capnp-rpc's message, in place.
-    InPlace(BorrowedParams),
+    InPlace,
     /// A copy, whose capabilities are slots of a table on the loop thread.
     Copy(OwnedMessage),
 }
 
-impl ParamsSource {
-    /// Done reading: lets the loop free the message.
-    fn release(self) {
-        match self {
-            ParamsSource::InPlace(borrowed) => borrowed.release(),
-            ParamsSource::Copy(message) => drop(message),
-        }
-    }
-}
-
-/// Results a call served off the loop thread built, and the tables its slots refer to.
-struct Reply {
-    message: OwnedMessage,
+/// What a call served off the loop thread leaves for the loop: the slots its results refer
+/// to, and the tables behind them.
+struct WorkerOutcome {
+    /// The results, if the worker built them in a message of its own.
+    own: Option<OwnedMessage>,
     slots: Vec<Option<(SlotTable, usize)>>,
     params: Option<Arc<LoopBox<CapTable>>>,
     exported: Arc<LoopBox<RefCell<Vec<capnp::capability::Client>>>>,
 }
 
-impl Reply {
-    /// Copies the results into capnp-rpc's response, with the real capabilities for the
-    /// slots; on the loop thread.
+impl WorkerOutcome {
+    /// Copies results the worker built in a message of its own into the reply, with the
+    /// real capabilities for the slots (on the loop thread). Results built in place are left
+    /// as they are.
     fn copy_into(self, mut results: any_pointer::Builder<'_>) -> Result<()> {
+        let Some(own) = self.own else {
+            return Ok(());
+        };
         let params = self.params.as_ref().and_then(|p| p.get());
         let exported = self.exported.get();
         let table: CapTable = self
@@ -104,8 +101,7 @@ impl Reply {
                 None => None,
             })
             .collect();
-        self.message
-            .read_with(&table, |reader| results.set_as(reader))??;
+        own.read_with(&table, |reader| results.set_as(reader))??;
         Ok(())
     }
 }
@@ -129,33 +125,65 @@ pub(crate) async fn serve(
 ) -> Result<(), capnp::Error> {
     let number = REQUEST_NUMBER.fetch_add(1, Ordering::Relaxed);
     let lp = conn.lp.clone();
-    let loop_name = || thread_name(lp.exe_name());
     if lp.log_enabled(LogLevel::Debug) {
         lp.log(
             LogLevel::Debug,
             format!(
                 "{{{}}} IPC server recv request  #{number} {}.{}$Params",
-                loop_name(),
+                thread_name(lp.exe_name()),
                 method.interface_name,
                 method.name
             ),
         );
     }
-    // A call that runs on another thread reads its params there, in place: they go into the
-    // loop's table, where they stay until that thread is done with them.
-    let (kept, held, local);
-    let reader = if method.context.is_some() {
-        kept = Some(Arc::new(LoopBox::new(&lp, params)));
-        held = kept.as_ref().and_then(|k| k.get()).ok_or_else(|| {
-            capnp::Error::failed("the params of a call went missing on the loop".into())
-        })?;
-        held.get()?
-    } else {
-        kept = None;
-        local = params;
-        local.get()?
-    };
     let ctx = CallCtx::on_loop(conn.clone(), None);
+    let Some(index) = method.context else {
+        // No `Context`: the call runs here, on capnp-rpc's messages.
+        let reader = params.get()?;
+        receive_params(&conn, &ctx, method, reader)?;
+        let call = IncomingCall {
+            method,
+            params: reader,
+            results: results.get(),
+            ctx: &ctx,
+        };
+        let outcome = catch_unwind(AssertUnwindSafe(|| dispatch.call(call)))
+            .unwrap_or_else(|p| Err(panic_error(p)))
+            .map_err(Error::into_server_reply);
+        log_outcome(&lp, number, method, &outcome);
+        outcome?;
+        return send_results(&conn, &ctx, method, results.get());
+    };
+    // The call runs on another thread, which uses the messages where they are: they go into
+    // the loop's table, where they stay until that thread is done with them.
+    let keep = Arc::new(LoopBox::new(
+        &lp,
+        CallMessages {
+            params,
+            results: RefCell::new(results),
+        },
+    ));
+    let held = keep.get().ok_or_else(|| {
+        capnp::Error::failed("the messages of a call went missing on the loop".into())
+    })?;
+    let reader = held.params.get()?;
+    receive_params(&conn, &ctx, method, reader)?;
+    let exec = ExecContext::read(pointer_field(reader, index)?.get_as()?)?;
+    let outcome = run_on_thread(&conn, number, exec, dispatch, method, keep, reader).await;
+    log_outcome(&lp, number, method, &outcome);
+    let outcome = outcome?;
+    let mut results = held.results.borrow_mut();
+    outcome.copy_into(results.get())?;
+    send_results(&conn, &ctx, method, results.get())
+}
+
+/// On the loop thread, before the call runs: the `request data` line and a `ThreadMap` param.
+fn receive_params(
+    conn: &ConnState,
+    ctx: &CallCtx,
+    method: &MethodDesc,
+    reader: any_pointer::Reader<'_>,
+) -> Result<(), capnp::Error> {
     if let Some(text) = method.params_text {
         ctx.log_data("request data", || text(reader));
     }
@@ -166,61 +194,53 @@ pub(crate) async fn serve(
             *conn.peer_thread_map.borrow_mut() = Some(map);
         }
     }
-    let outcome = match method.context {
-        None => {
-            let call = IncomingCall {
-                method,
-                params: reader,
-                results: results.get(),
-                ctx: &ctx,
-            };
-            catch_unwind(AssertUnwindSafe(|| dispatch.call(call)))
-                .unwrap_or_else(|p| Err(panic_error(p)))
-                .map(|()| None)
-                .map_err(Error::into_server_reply)
-        }
-        Some(index) => {
-            let exec = ExecContext::read(pointer_field(reader, index)?.get_as()?)?;
-            let kept = kept.ok_or_else(|| {
-                capnp::Error::failed("the params of a call went missing on the loop".into())
-            })?;
-            run_on_thread(&conn, number, exec, dispatch, method, kept, reader)
-                .await
-                .map(Some)
-        }
-    };
-    if lp.log_enabled(LogLevel::Debug) {
-        match &outcome {
-            Ok(_) => lp.log(
-                LogLevel::Debug,
-                format!(
-                    "{{{}}} IPC server send response #{number} {}.{}$Results",
-                    loop_name(),
-                    method.interface_name,
-                    method.name
-                ),
-            ),
-            Err(e) => lp.log(
-                LogLevel::Error,
-                format!(
-                    "{{{}}} IPC server error request #{number} {}.{}$Results kj::Exception: {e}",
-                    loop_name(),
-                    method.interface_name,
-                    method.name
-                ),
-            ),
-        }
+    Ok(())
+}
+
+/// The `send response` or `error request` line.
+fn log_outcome<T>(
+    lp: &EventLoop,
+    number: u64,
+    method: &MethodDesc,
+    outcome: &Result<T, capnp::Error>,
+) {
+    if !lp.log_enabled(LogLevel::Debug) {
+        return;
     }
-    if let Some(reply) = outcome? {
-        reply.copy_into(results.get())?;
+    let name = thread_name(lp.exe_name());
+    match outcome {
+        Ok(_) => lp.log(
+            LogLevel::Debug,
+            format!(
+                "{{{name}}} IPC server send response #{number} {}.{}$Results",
+                method.interface_name, method.name
+            ),
+        ),
+        Err(e) => lp.log(
+            LogLevel::Error,
+            format!(
+                "{{{name}}} IPC server error request #{number} {}.{}$Results kj::Exception: {e}",
+                method.interface_name, method.name
+            ),
+        ),
     }
+}
+
+/// On the loop thread, after the call ran: a `ThreadMap` result, the size check and the
+/// `response data` line.
+fn send_results(
+    conn: &Rc<ConnState>,
+    ctx: &CallCtx,
+    method: &MethodDesc,
+    mut results: any_pointer::Builder<'_>,
+) -> Result<(), capnp::Error> {
     if let Some(index) = method.thread_map_result {
-        let mut field = pointer_field_mut(results.get(), index)?;
-        field.set_as_capability(new_thread_map(&conn).client.hook);
+        let mut field = pointer_field_mut(results.reborrow(), index)?;
+        field.set_as_capability(new_thread_map(conn).client.hook);
     }
-    CallCtx::check_size(results.get().into_reader().target_size()?)?;
+    CallCtx::check_size(results.reborrow().into_reader().target_size()?)?;
     if let Some(text) = method.results_text {
-        ctx.log_data("response data", || text(results.get().into_reader()));
+        ctx.log_data("response data", || text(results.into_reader()));
     }
     Ok(())
 }
@@ -263,21 +283,20 @@ async fn choose_thread(
     }
 }
 
-/// Runs the call on the thread `exec` names. The params are copied for that thread (their
-/// capabilities stay here, in a table); the results it builds are copied back here. While the
-/// call runs there, calls that thread makes back over this connection go to the caller's
-/// `callbackThread`.
+/// Runs the call on the thread `exec` names, lending it the call's messages (see
+/// `LentCall`); params with capabilities are copied instead, their capabilities staying here.
+/// While the call runs there, calls that thread makes back over this connection go to the
+/// caller's `callbackThread`.
 async fn run_on_thread(
     conn: &Rc<ConnState>,
     number: u64,
     exec: ExecContext,
     dispatch: Arc<dyn Dispatch>,
     method: &'static MethodDesc,
-    kept: Arc<LoopBox<Params<any_pointer::Owned>>>,
+    keep: Arc<LoopBox<CallMessages>>,
     params: any_pointer::Reader<'_>,
-) -> Result<Reply, capnp::Error> {
+) -> Result<WorkerOutcome, capnp::Error> {
     let lp = conn.lp.clone();
-    let loop_name = || thread_name(lp.exe_name());
     let (server, _in_flight) = choose_thread(conn, number, exec.thread).await?;
     let callback = exec
         .callback_thread
@@ -287,24 +306,36 @@ async fn run_on_thread(
             LogLevel::Debug,
             format!(
                 "{{{}}} IPC server post request  #{number} {{{}}}",
-                loop_name(),
+                thread_name(lp.exe_name()),
                 server.name
             ),
         );
     }
-    // In place when the params have no capabilities; else a copy, whose capabilities stay
-    // here.
-    let (source, params_caps) = match BorrowedParams::lend(kept, params)? {
-        Some(borrowed) => (ParamsSource::InPlace(borrowed), None),
-        None => {
-            let (message, caps) = OwnedMessage::copy_from(params)?;
-            let caps = Arc::new(LoopBox::new(&lp, caps));
-            (ParamsSource::Copy(message), Some(caps))
-        }
+    let (source, params_caps) = if params.target_size()?.cap_count == 0 {
+        (ParamsSource::InPlace, None)
+    } else {
+        let (message, caps) = OwnedMessage::copy_from(params)?;
+        (ParamsSource::Copy(message), Some(caps))
     };
+    let mut lent = LentCall::lend(
+        keep,
+        matches!(source, ParamsSource::InPlace),
+        !method.results_caps,
+    )?;
+    let mut own = method.results_caps.then(OwnedMessage::new);
     let caps = WorkerCaps {
         conn: conn.shared.clone(),
-        params: params_caps,
+        boxed: Mutex::new(
+            params_caps
+                .iter()
+                .flatten()
+                .map(|hook| {
+                    hook.as_ref()
+                        .map(|h| LoopBox::new(&lp, capnp::capability::Client::new(h.add_ref())))
+                })
+                .collect(),
+        ),
+        params: params_caps.map(|caps| Arc::new(LoopBox::new(&lp, caps))),
         exported: Arc::new(LoopBox::new(&lp, RefCell::new(Vec::new()))),
     };
     let (params_table, exported) = (caps.params.clone(), caps.exported.clone());
@@ -313,7 +344,6 @@ async fn run_on_thread(
     let job_lp = lp.clone();
     let canceled = Arc::new(AtomicBool::new(false));
     let started = Arc::new(AtomicBool::new(false));
-    let mut out = OwnedMessage::new();
     let mut guard = CancelGuard {
         canceled: canceled.clone(),
         started: started.clone(),
@@ -343,29 +373,54 @@ async fn run_on_thread(
             let ctx = CallCtx {
                 mode: Mode::Worker(caps),
             };
-            let mut out_table = CapTable::new();
             let params_slots = match &source {
                 ParamsSource::Copy(message) => message.slots(),
-                ParamsSource::InPlace(_) => CapTable::new(),
+                ParamsSource::InPlace => CapTable::new(),
             };
+            // Capabilities set in results of the worker's own message, as slots.
+            let mut own_caps = CapTable::new();
+            // Capabilities set in results built in place land here; there must be none.
+            let mut in_place_caps = CapTable::new();
             let result = with_cancel_flag(&canceled, || {
                 catch_unwind(AssertUnwindSafe(|| {
-                    let params = match &source {
-                        ParamsSource::Copy(message) => message.reader(&params_slots)?,
-                        ParamsSource::InPlace(borrowed) => borrowed.read(&params_slots),
+                    let (lent_params, lent_results) =
+                        lent.messages(&params_slots, &mut in_place_caps);
+                    let params = match (&source, lent_params) {
+                        (ParamsSource::Copy(message), _) => message.reader(&params_slots)?,
+                        (ParamsSource::InPlace, Some(params)) => params,
+                        (ParamsSource::InPlace, None) => {
+                            return Err(Error::failed("the params of a call were not lent"))
+                        }
+                    };
+                    let results = match (own.as_mut(), lent_results) {
+                        (Some(own), _) => own.builder(&mut own_caps),
+                        (None, Some(results)) => results,
+                        (None, None) => {
+                            return Err(Error::failed("the results of a call were not lent"))
+                        }
                     };
                     dispatch.call(IncomingCall {
                         method,
                         params,
-                        results: out.builder(&mut out_table),
+                        results,
                         ctx: &ctx,
                     })
                 }))
                 .unwrap_or_else(|p| Err(panic_error(p)))
             });
-            let result = result.map(|()| slots_of(&out_table));
+            let result = result.and_then(|()| {
+                if in_place_caps.is_empty() {
+                    Ok((own, slots_of(&own_caps)))
+                } else {
+                    Err(Error::failed(format!(
+                        "the results of {}.{} carry a capability, which its descriptor rules out",
+                        method.interface_name, method.name
+                    )))
+                }
+            });
             drop(ctx);
-            source.release();
+            drop(source);
+            lent.release();
             if installed {
                 tc.pop_request_thread(conn_id);
             }
@@ -378,7 +433,7 @@ async fn run_on_thread(
                     ),
                 );
             }
-            let _ = tx.send(result.map(|slots| (out, slots)));
+            let _ = tx.send(result);
         })
     });
     if server.waiter.post(job).is_err() {
@@ -390,8 +445,8 @@ async fn run_on_thread(
     let outcome = rx.await;
     guard.finished = true;
     match outcome {
-        Ok(Ok((message, slots))) => Ok(Reply {
-            message,
+        Ok(Ok((own, slots))) => Ok(WorkerOutcome {
+            own,
             slots,
             params: params_table,
             exported,

@@ -16,10 +16,11 @@
 //!   received capability. Both work on whichever thread the message is handled on.
 //!
 //! An incoming call whose method takes a `Context` runs off the loop thread. That thread reads
-//! the params in place when they carry no capabilities; otherwise they are copied for it into
-//! a message of its own, whose capabilities stay on the loop thread (they are `Rc`-based) and
-//! are reached through [`ProxyClient::import`]. The results it builds in a message of its own
-//! are copied into the reply on the loop thread.
+//! the params and builds the results in capnp-rpc's own messages, which the loop leaves alone
+//! meanwhile. Capabilities (`Rc`-based) are only touched on the loop thread: params that carry
+//! some are copied for the worker, with stand-ins for them that [`ProxyClient::import`]
+//! resolves, and capabilities the worker puts in the results are stand-ins that the loop
+//! swaps for the real ones.
 //!
 //! ```
 //! use mp::core::{InterfaceDesc, MethodDesc};
@@ -33,7 +34,6 @@
 //! assert!(!PINGER.has_destroy());
 //! ```
 
-mod borrowed_params;
 mod call_ctx;
 mod caller;
 pub(crate) mod cancel;
@@ -43,6 +43,7 @@ mod connect;
 mod descriptor;
 mod dispatch;
 mod incoming;
+mod lent_call;
 mod owned_message;
 mod raw_struct;
 mod server;

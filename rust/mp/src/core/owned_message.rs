@@ -1,6 +1,6 @@
-//! A message copied out of capnp-rpc's hands so another thread can read or build it: its
-//! segments travel (they are `Send`), its capabilities stay on the loop thread and appear in
-//! the message as [`CapSlot`](super::cap_slot)s.
+//! A message of the core's own that another thread reads or builds: its segments travel
+//! (they are `Send`), its capabilities stay on the loop thread and appear in it as
+//! [`CapSlot`](super::cap_slot)s. Used for params and results that carry capabilities.
 
 use capnp::any_pointer;
 use capnp::message::{Builder, HeapAllocator};
@@ -23,6 +23,14 @@ impl OwnedMessage {
         let mut message = Builder::new_default();
         let _: any_pointer::Builder<'_> = message.init_root();
         OwnedMessage { message, caps: 0 }
+    }
+
+    /// The message's root to build, with `table` collecting the capabilities set in it (which
+    /// must be slots, see [`slots_of`]).
+    pub(crate) fn builder<'a>(&'a mut self, table: &'a mut CapTable) -> any_pointer::Builder<'a> {
+        let mut root: any_pointer::Builder<'a> = self.message.init_root();
+        root.imbue_mut(table);
+        root
     }
 
     /// Copies `source` (on the loop thread); its capabilities go into the returned table,
@@ -54,14 +62,6 @@ impl OwnedMessage {
         let mut root: any_pointer::Reader<'a> = self.message.get_root_as_reader()?;
         root.imbue(table);
         Ok(root)
-    }
-
-    /// The message's root to build, with `table` collecting the capabilities set in it (which
-    /// must be slots, see [`slots_of`]).
-    pub(crate) fn builder<'a>(&'a mut self, table: &'a mut CapTable) -> any_pointer::Builder<'a> {
-        let mut root: any_pointer::Builder<'a> = self.message.init_root();
-        root.imbue_mut(table);
-        root
     }
 
     /// Runs `f` (on the loop thread) with the root read through `caps`, the real capabilities
