@@ -169,7 +169,10 @@ pub(crate) async fn serve(
     let reader = held.params.get()?;
     receive_params(&conn, &ctx, method, reader)?;
     let exec = ExecContext::read(pointer_field(reader, index)?.get_as()?)?;
-    let outcome = run_on_thread(&conn, number, exec, dispatch, method, keep, reader).await;
+    // `keep` stays here too, so that the messages are normally freed here, after the reply,
+    // rather than through a post from the worker.
+    let lent = keep.clone();
+    let outcome = run_on_thread(&conn, number, exec, dispatch, method, lent, reader).await;
     log_outcome(&lp, number, method, &outcome);
     let outcome = outcome?;
     let mut results = held.results.borrow_mut();
