@@ -42,8 +42,9 @@ pub(crate) struct WorkerCaps {
     pub(crate) boxed: Mutex<Vec<Option<LoopBox<capnp::capability::Client>>>>,
     /// The capabilities of the params, by cap-table index (`None`: the params have none).
     pub(crate) params: Option<Arc<LoopBox<CapTable>>>,
-    /// Capabilities exported while the call runs, for its results.
-    pub(crate) exported: Arc<LoopBox<RefCell<Vec<capnp::capability::Client>>>>,
+    /// Capabilities exported while the call runs, for its results (`None`: its descriptor
+    /// says the results carry none).
+    pub(crate) exported: Option<Arc<LoopBox<RefCell<Vec<capnp::capability::Client>>>>>,
 }
 
 impl CallCtx {

@@ -75,7 +75,7 @@ struct WorkerOutcome {
     own: Option<OwnedMessage>,
     slots: Vec<Option<(SlotTable, usize)>>,
     params: Option<Arc<LoopBox<CapTable>>>,
-    exported: Arc<LoopBox<RefCell<Vec<capnp::capability::Client>>>>,
+    exported: Option<Arc<LoopBox<RefCell<Vec<capnp::capability::Client>>>>>,
 }
 
 impl WorkerOutcome {
@@ -87,7 +87,7 @@ impl WorkerOutcome {
             return Ok(());
         };
         let params = self.params.as_ref().and_then(|p| p.get());
-        let exported = self.exported.get();
+        let exported = self.exported.as_ref().and_then(|e| e.get());
         let table: CapTable = self
             .slots
             .iter()
@@ -339,7 +339,9 @@ async fn run_on_thread(
                 .collect(),
         ),
         params: params_caps.map(|caps| Arc::new(LoopBox::new(&lp, caps))),
-        exported: Arc::new(LoopBox::new(&lp, RefCell::new(Vec::new()))),
+        exported: method
+            .results_caps
+            .then(|| Arc::new(LoopBox::new(&lp, RefCell::new(Vec::new())))),
     };
     let (params_table, exported) = (caps.params.clone(), caps.exported.clone());
     let (tx, rx) = tokio::sync::oneshot::channel();

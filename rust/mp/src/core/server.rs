@@ -125,7 +125,9 @@ pub fn export(ctx: &CallCtx, dispatch: Arc<dyn Dispatch>) -> Result<capnp::capab
     match &ctx.mode {
         Mode::Loop { conn, .. } => Ok(new_server_client(conn, dispatch)),
         Mode::Worker(w) => {
-            let exported = w.exported.clone();
+            let exported = w.exported.clone().ok_or_else(|| {
+                Error::failed("the results of this method carry no capabilities (its descriptor)")
+            })?;
             let id = w.conn.id;
             let index = w.conn.lp.sync(move || {
                 let conn = ConnState::get(id)?;
