@@ -78,19 +78,24 @@ impl ThreadContext {
     }
 
     /// Installs `cap` as the thread to call on `conn_id` unless one is installed already (a
-    /// re-entrant request keeps the outer one). Returns whether it was installed.
-    pub(crate) fn push_request_thread(&self, conn_id: u64, cap: Arc<ThreadCap>) -> bool {
+    /// re-entrant request keeps the outer one). Gives `cap` back if it was not installed.
+    pub(crate) fn push_request_thread(
+        &self,
+        conn_id: u64,
+        cap: Arc<ThreadCap>,
+    ) -> Option<Arc<ThreadCap>> {
         let mut map = self.request_threads.borrow_mut();
         if map.contains_key(&conn_id) {
-            return false;
+            return Some(cap);
         }
         map.insert(conn_id, cap);
-        true
+        None
     }
 
-    pub(crate) fn pop_request_thread(&self, conn_id: u64) {
-        let removed = self.request_threads.borrow_mut().remove(&conn_id);
-        drop(removed);
+    /// Removes the thread installed for `conn_id`, handing it back (so that the caller can
+    /// drop it on the loop thread rather than post its release from here).
+    pub(crate) fn pop_request_thread(&self, conn_id: u64) -> Option<Arc<ThreadCap>> {
+        self.request_threads.borrow_mut().remove(&conn_id)
     }
 }
 

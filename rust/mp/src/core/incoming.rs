@@ -14,7 +14,7 @@ use capnp::private::layout::CapTable;
 
 use crate::connection::conn_state::ConnState;
 use crate::connection::pool::{pick, InFlight};
-use crate::connection::thread_context::ThreadContext;
+use crate::connection::thread_context::{ThreadCap, ThreadContext};
 use crate::connection::thread_map_server::new_thread_map;
 use crate::connection::thread_server::ThreadServer;
 use crate::core::call_ctx::{CallCtx, Mode, WorkerCaps};
@@ -58,6 +58,13 @@ impl ExecContext {
             callback_thread,
         })
     }
+}
+
+/// Loop-side handles a worker used, sent back to be dropped on the loop thread.
+#[derive(Default)]
+struct Leftovers {
+    caps: Option<WorkerCaps>,
+    callback: Option<Arc<ThreadCap>>,
 }
 
 /// Where the thread running a call reads its params from.
@@ -314,7 +321,13 @@ async fn run_on_thread(
             ),
         );
     }
-    let (source, params_caps) = if params.target_size()?.cap_count == 0 {
+    // The `Context` holds capabilities too, but the core has read it already: only the
+    // other fields' count.
+    let in_context = match method.context {
+        Some(index) => pointer_field(params, index)?.target_size()?.cap_count,
+        None => 0,
+    };
+    let (source, params_caps) = if params.target_size()?.cap_count == in_context {
         (ParamsSource::InPlace, None)
     } else {
         let (message, caps) = OwnedMessage::copy_from(params)?;
@@ -363,9 +376,16 @@ async fn run_on_thread(
                 // The caller gave up before this request started: do not run it.
                 return;
             }
-            let installed = callback
-                .map(|cb| tc.push_request_thread(conn_id, cb))
-                .unwrap_or(false);
+            // What holds loop-side handles goes back to the loop with the outcome, so that
+            // they are dropped there, not released through posts from here.
+            let mut leftovers = Leftovers::default();
+            let installed = match callback {
+                Some(cb) => {
+                    leftovers.callback = tc.push_request_thread(conn_id, cb);
+                    leftovers.callback.is_none()
+                }
+                None => false,
+            };
             if job_lp.log_enabled(LogLevel::Debug) {
                 job_lp.log(
                     LogLevel::Debug,
@@ -423,11 +443,13 @@ async fn run_on_thread(
                     )))
                 }
             });
-            drop(ctx);
+            if let Mode::Worker(caps) = ctx.mode {
+                leftovers.caps = Some(caps);
+            }
             drop(source);
             lent.release();
             if installed {
-                tc.pop_request_thread(conn_id);
+                leftovers.callback = tc.pop_request_thread(conn_id);
             }
             if canceled.load(Ordering::SeqCst) && job_lp.log_enabled(LogLevel::Debug) {
                 job_lp.log(
@@ -438,7 +460,7 @@ async fn run_on_thread(
                     ),
                 );
             }
-            let _ = tx.send(result);
+            let _ = tx.send((result, leftovers));
         })
     });
     if server.waiter.post(job).is_err() {
@@ -449,7 +471,7 @@ async fn run_on_thread(
     }
     let outcome = rx.await;
     guard.finished = true;
-    match outcome {
+    match outcome.map(|(result, _leftovers)| result) {
         Ok(Ok((own, slots))) => Ok(WorkerOutcome {
             own,
             slots,

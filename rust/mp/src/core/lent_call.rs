@@ -41,9 +41,10 @@ pub(crate) struct LentCall {
 //   its last use, and capnp-rpc has handed both to us), so only one thread uses them at a
 //   time, and the hand-overs go through channels, which order the accesses;
 // * they point at capnp-rpc's tables of `Rc`-based capabilities: params are lent only when
-//   they carry no capabilities, results only when they cannot carry any, and `messages`
-//   swaps those tables for the worker's own before any read or write, so no `Rc` is touched
-//   off the loop thread.
+//   they carry none outside their `Context` (which the core has read on the loop), results
+//   only when they cannot carry any, and `messages` swaps those tables for the worker's own
+//   (empty) before any read or write, so no `Rc` is touched off the loop thread: reading a
+//   capability through the empty table fails instead.
 unsafe impl Send for LentCall {}
 
 impl LentCall {
