@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages the build needs, if they are missing: the Cap'n Proto schema
-# compiler (capnproto) and its headers (libcapnp-dev, used by the C++ conformance peer).
+# compiler (capnproto), its headers (libcapnp-dev: the C++ headers and the conformance peer),
+# and CMake with Ninja for the C++ build.
 set -euo pipefail
 
 missing=()
@@ -8,6 +9,8 @@ command -v capnp >/dev/null 2>&1 || missing+=(capnproto)
 [ -f /usr/include/capnp/rpc.capnp.h ] || missing+=(libcapnp-dev)
 command -v cc >/dev/null 2>&1 || missing+=(build-essential)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+command -v cmake >/dev/null 2>&1 || missing+=(cmake)
+command -v ninja >/dev/null 2>&1 || missing+=(ninja-build)
 
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""

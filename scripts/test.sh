@@ -17,6 +17,8 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 cargo test -q --workspace 2>&1 | tee "$log" || status=$?
+echo "== C++: CMake build, ctest, installed package"
+bash scripts/test-cmake.sh || status=$?
 echo "== mpbench --quick (smoke run; timings are printed, never checked)"
 cargo run --release -q -p multiprocess-bench -- --quick || status=$?
 # One closing line for all suites together.

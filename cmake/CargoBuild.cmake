@@ -1,0 +1,24 @@
+# Builds the Rust parts with cargo in a target directory of this build tree:
+# the bridge static library (multiprocess_bridge).
+find_program(CARGO_EXECUTABLE cargo HINTS "$ENV{HOME}/.cargo/bin" REQUIRED)
+
+set(MP_CARGO_TARGET_DIR "${CMAKE_CURRENT_BINARY_DIR}/cargo")
+set(MP_CARGO_PROFILE release)
+set(MP_BRIDGE_LIBRARY "${MP_CARGO_TARGET_DIR}/${MP_CARGO_PROFILE}/libmultiprocess_cxx.a")
+
+# cargo knows when its outputs are stale, so it runs on every build and is quick when
+# nothing changed.
+add_custom_target(multiprocess_cargo ALL
+  COMMAND "${CMAKE_COMMAND}" -E env "CARGO_TARGET_DIR=${MP_CARGO_TARGET_DIR}"
+          "${CARGO_EXECUTABLE}" build --release --locked -p multiprocess-cxx
+  WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
+  BYPRODUCTS "${MP_BRIDGE_LIBRARY}"
+  COMMENT "Building the Rust runtime and bridge with cargo"
+  USES_TERMINAL)
+
+add_library(multiprocess_bridge STATIC IMPORTED GLOBAL)
+set_target_properties(multiprocess_bridge PROPERTIES IMPORTED_LOCATION "${MP_BRIDGE_LIBRARY}")
+# The system libraries a Rust static library needs (rustc --print native-static-libs).
+set(MP_RUST_SYSTEM_LIBS util rt pthread m dl)
+target_link_libraries(multiprocess_bridge INTERFACE ${MP_RUST_SYSTEM_LIBS})
+add_dependencies(multiprocess_bridge multiprocess_cargo)
