@@ -12,7 +12,7 @@ use crate::schema;
 use crate::values::{decode_field, encode_field, has_value};
 use crate::{GenError, PROXY_FILE_ID};
 
-const CAPNP: &str = "::mp::__private::capnp";
+const CAPNP: &str = "::mp::private::capnp";
 
 /// Generated code is not linted: its shape follows the schema, not a style.
 const ALLOW: &str =
@@ -267,7 +267,7 @@ fn client_body(m: &Method, module: &str, receiver: &str, is_async: bool) -> Stri
         "let __reply = {receiver}.{call}(&{module}::{},",
         static_name(m)
     );
-    let _ = writeln!(s, "    move |__ctx: &::mp::CallCtx, __params: {CAPNP}::any_pointer::Builder<'_>| -> ::mp::Result<()> {{");
+    let _ = writeln!(s, "    move |__ctx: &::mp::private::CallCtx, __params: {CAPNP}::any_pointer::Builder<'_>| -> ::mp::Result<()> {{");
     let _ = writeln!(
         s,
         "        let mut __p = __params.init_as::<{}::Builder<'_>>();",
@@ -275,9 +275,8 @@ fn client_body(m: &Method, module: &str, receiver: &str, is_async: bool) -> Stri
     );
     for f in &m.params {
         let acc = &f.accessor;
+        // The runtime fills `Context` and `ThreadMap` fields itself (`MethodDesc`).
         let line = match &f.role {
-            Role::Context => format!("__ctx.fill_context(__p.reborrow().init_{acc}())?;"),
-            Role::ThreadMap => format!("__p.reborrow().set_{acc}(__ctx.export_thread_map());"),
             Role::Value(_) if m.is_in_out(&f.name) => {
                 encode_field(f, &format!("__in_{acc}"), "__p", 0)
             }
@@ -294,11 +293,7 @@ fn client_body(m: &Method, module: &str, receiver: &str, is_async: bool) -> Stri
             f.accessor
         );
     }
-    let _ = writeln!(
-        s,
-        "        __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;"
-    );
-    let _ = writeln!(s, "        __ctx.log_data(\"send data\", &__p.reborrow_as_reader());\n        Ok(())\n    }},");
+    let _ = writeln!(s, "        Ok(())\n    }},");
     let outputs = m.outputs();
     let out_names: Vec<String> = outputs
         .iter()
@@ -312,13 +307,12 @@ fn client_body(m: &Method, module: &str, receiver: &str, is_async: bool) -> Stri
         .wanted()
         .map(|f| format!("__out_{}", f.accessor))
         .collect();
-    let _ = writeln!(s, "    move |__ctx: &::mp::CallCtx, __results: {CAPNP}::any_pointer::Reader<'_>| -> ::mp::Result<_> {{");
+    let _ = writeln!(s, "    move |__ctx: &::mp::private::CallCtx, __results: {CAPNP}::any_pointer::Reader<'_>| -> ::mp::Result<_> {{");
     let _ = writeln!(
         s,
         "        let __r = __results.get_as::<{}::Reader<'_>>()?;",
         m.results_path
     );
-    let _ = writeln!(s, "        __ctx.log_data(\"recv data\", &__r);");
     if let Some(exc) = m.exception() {
         let _ = writeln!(
             s,
@@ -331,12 +325,6 @@ fn client_body(m: &Method, module: &str, receiver: &str, is_async: bool) -> Stri
     for f in &m.results {
         let acc = &f.accessor;
         match &f.role {
-            Role::ThreadMap => {
-                let _ = writeln!(
-                    s,
-                    "        if __r.has_{acc}() {{ __ctx.import_thread_map(__r.get_{acc}()?); }}"
-                );
-            }
             Role::Value(_) if f.want.is_some() => {
                 let _ = writeln!(
                     s,
@@ -426,65 +414,36 @@ fn async_signature(m: &Method) -> String {
 }
 
 /// The server function for method `m` of interface `iface` (trait name).
-fn server_method(m: &Method, module: &str, iface: &str) -> String {
+fn server_method(m: &Method, iface: &str) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "fn {}(&self, __call: ::mp::server::IncomingCall) -> {CAPNP}::capability::Promise<(), {CAPNP}::Error> {{",
+        "fn {}(&self, __call: ::mp::private::IncomingCall<'_>) -> ::mp::Result<()> {{",
         server_fn_name(m)
     );
+    // The runtime has chosen the thread and handled `Context` and `ThreadMap` fields; this
+    // only decodes, invokes and encodes.
+    let _ = writeln!(s, "    {{");
+    let _ = writeln!(s, "        let ::mp::private::IncomingCall {{ params: __params, results: __results, ctx: __ctx, .. }} = __call;");
     if m.is_destroy() {
-        let _ = writeln!(s, "    let __imp = self.imp.take();");
+        let _ = writeln!(s, "        let __imp = self.imp.take();");
     } else if !m.is_construct() {
-        let _ = writeln!(s, "    let __imp = match self.imp.get() {{ Ok(i) => i, Err(e) => return {CAPNP}::capability::Promise::err(e) }};");
+        let _ = writeln!(s, "        let __imp = self.imp.get()?;");
     }
     let _ = writeln!(
         s,
-        "    {CAPNP}::capability::Promise::from_future(async move {{"
-    );
-    let _ = writeln!(s, "        let ::mp::server::IncomingCall {{ params: __params, results: mut __results, ctx: __ctx_owned, .. }} = __call;\n        let __ctx = &__ctx_owned;");
-    let _ = writeln!(
-        s,
-        "        let __r = __params.get()?.get_as::<{}::Reader<'_>>()?;",
+        "        let __r = __params.get_as::<{}::Reader<'_>>()?;",
         m.params_path
     );
-    let _ = writeln!(
-        s,
-        "        let __number = ::mp::server::begin(__ctx, &{module}::{});",
-        static_name(m)
-    );
-    let _ = writeln!(s, "        __ctx.log_data(\"request data\", &__r);");
-    match m.params.iter().find(|f| matches!(f.role, Role::Context)) {
-        Some(f) => {
+    for f in &m.params {
+        if let Role::Value(_) = &f.role {
+            let mutable = if m.is_in_out(&f.name) { "mut " } else { "" };
             let _ = writeln!(
                 s,
-                "        let __exec = Some(::mp::server::ExecContext::read(__r.get_{}()?)?);",
-                f.accessor
+                "        let {mutable}{} = {};",
+                f.rust_name,
+                decode_field(f, "__r", 0)
             );
-        }
-        None => {
-            let _ = writeln!(s, "        let __exec = None;");
-        }
-    }
-    for f in &m.params {
-        let acc = &f.accessor;
-        match &f.role {
-            Role::ThreadMap => {
-                let _ = writeln!(
-                    s,
-                    "        if __r.has_{acc}() {{ __ctx.import_thread_map(__r.get_{acc}()?); }}"
-                );
-            }
-            Role::Value(_) => {
-                let mutable = if m.is_in_out(&f.name) { "mut " } else { "" };
-                let _ = writeln!(
-                    s,
-                    "        let {mutable}{} = {};",
-                    f.rust_name,
-                    decode_field(f, "__r", 0)
-                );
-            }
-            _ => {}
         }
     }
     for f in m.wanted() {
@@ -543,14 +502,13 @@ fn server_method(m: &Method, module: &str, iface: &str) -> String {
     };
     let _ = writeln!(
         s,
-        "        let (__ret, {}, {}, __exc) = ::mp::server::run(__ctx, &{module}::{}, __number, __exec, move || {{ {work} }}).await?;",
+        "        let (__ret, {}, {}, __exc) = (move || -> ::mp::Result<_> {{ {work} }})()?;",
         tuple(&io_names),
-        tuple(&slot_names),
-        static_name(m)
+        tuple(&slot_names)
     );
     let _ = writeln!(
         s,
-        "        let mut __p = __results.get().init_as::<{}::Builder<'_>>();",
+        "        let mut __p = __results.init_as::<{}::Builder<'_>>();",
         m.results_path
     );
     let out_names: Vec<String> = m
@@ -564,7 +522,7 @@ fn server_method(m: &Method, module: &str, iface: &str) -> String {
             "        if let ::std::option::Option::Some(__e) = __exc {{ {} }} else {{",
             encode_field(f, "__e", "__p", 0)
         );
-        let _ = writeln!(s, "        let __ret = match __ret {{ ::std::option::Option::Some(v) => v, ::std::option::Option::None => return Err({CAPNP}::Error::failed(\"no result\".into())) }};");
+        let _ = writeln!(s, "        let __ret = match __ret {{ ::std::option::Option::Some(v) => v, ::std::option::Option::None => return Err(::mp::Error::failed(\"no result\")) }};");
     } else {
         let _ = writeln!(s, "        {{ let _: () = __exc;");
     }
@@ -572,7 +530,6 @@ fn server_method(m: &Method, module: &str, iface: &str) -> String {
     for f in &m.results {
         let acc = &f.accessor;
         let line = match &f.role {
-            Role::ThreadMap => format!("__p.reborrow().set_{acc}(__ctx.export_thread_map());"),
             Role::Value(_) if m.is_in_out(&f.name) => encode_field(f, &f.rust_name, "__p", 0),
             Role::Value(_) if f.want.is_some() => {
                 format!(
@@ -586,11 +543,7 @@ fn server_method(m: &Method, module: &str, iface: &str) -> String {
         let _ = writeln!(s, "        {line}");
     }
     let _ = writeln!(s, "        }}");
-    let _ = writeln!(
-        s,
-        "        __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;"
-    );
-    let _ = writeln!(s, "        __ctx.log_data(\"response data\", &__p.reborrow_as_reader());\n        Ok(())\n    }})\n}}");
+    let _ = writeln!(s, "        Ok(())\n    }}\n}}");
     s
 }
 
@@ -598,30 +551,50 @@ fn interface(model: &Interface) -> String {
     let name = &model.name;
     let module = format!("__mp_{}", names::snake(name));
     let mut s = String::new();
-    // Method descriptions, and the calls the runtime makes itself.
+    // Method and interface descriptions: all the runtime needs to call and serve them.
     let _ = writeln!(s, "#[doc(hidden)]\n{ALLOW}\npub mod {module} {{");
     for m in &model.methods {
+        let pointer =
+            |fields: &[Field], pick: fn(&Role) -> bool| match fields.iter().find(|f| pick(&f.role))
+            {
+                Some(f) => format!("::std::option::Option::Some({})", f.offset),
+                None => "::std::option::Option::None".to_string(),
+            };
         let _ = writeln!(
             s,
-            "    pub static {}: ::mp::MethodInfo = ::mp::MethodInfo {{ interface_id: {:#x}, method_id: {}, interface_name: {:?}, method_name: {:?} }};",
+            "    pub static {}: ::mp::private::MethodDesc = ::mp::private::MethodDesc {{ interface_id: {:#x}, interface_name: {:?}, id: {}, name: {:?}, \
+             context: {}, thread_map_param: {}, thread_map_result: {}, \
+             params_text: ::std::option::Option::Some(::mp::private::text_of::<{}::Owned>), results_text: ::std::option::Option::Some(::mp::private::text_of::<{}::Owned>) }};",
             static_name(m),
             m.interface_id,
-            m.ordinal,
             m.interface_name,
-            m.name
+            m.ordinal,
+            m.name,
+            pointer(&m.params, |r| matches!(r, Role::Context)),
+            pointer(&m.params, |r| matches!(r, Role::ThreadMap)),
+            pointer(&m.results, |r| matches!(r, Role::ThreadMap)),
+            m.params_path,
+            m.results_path
         );
     }
-    for m in model.methods.iter().filter(|m| m.is_special()) {
-        let _ = writeln!(
-            s,
-            "    pub fn {}(__client: &::mp::ProxyClient) -> ::mp::Result<()> {{",
-            m.rust_name()
-        );
-        for line in client_call(m, "self", "__client").lines() {
-            let _ = writeln!(s, "        {line}");
-        }
-        let _ = writeln!(s, "    }}");
-    }
+    let statics: Vec<String> = model
+        .methods
+        .iter()
+        .map(|m| format!("&{}", static_name(m)))
+        .collect();
+    let special = |pick: fn(&Method) -> bool| match model.methods.iter().find(|m| pick(m)) {
+        Some(m) => format!("::std::option::Option::Some(&{})", static_name(m)),
+        None => "::std::option::Option::None".to_string(),
+    };
+    let _ = writeln!(
+        s,
+        "    pub static DESC: ::mp::private::InterfaceDesc = ::mp::private::InterfaceDesc {{ id: {:#x}, name: {:?}, methods: &[{}], destroy: {}, construct: {} }};",
+        model.id,
+        model.methods.last().map(|m| m.interface_name.as_str()).unwrap_or(name),
+        statics.join(", "),
+        special(Method::is_destroy),
+        special(Method::is_construct)
+    );
     let _ = writeln!(s, "}}\n");
 
     // The trait: its own methods; superinterfaces are supertraits.
@@ -736,21 +709,27 @@ fn interface(model: &Interface) -> String {
     );
     let _ = writeln!(
         s,
-        "pub struct {name}Server {{\n    imp: ::mp::server::ImplSlot<dyn {name}>,\n}}\n"
+        "pub struct {name}Server {{\n    imp: ::mp::private::ImplSlot<dyn {name}>,\n}}\n"
     );
     let _ = writeln!(s, "{ALLOW}\nimpl {name}Server {{");
     for m in &model.methods {
-        for line in server_method(m, &module, name).lines() {
+        for line in server_method(m, name).lines() {
             let _ = writeln!(s, "    {line}");
         }
     }
     let _ = writeln!(s, "}}\n");
     let _ = writeln!(
         s,
-        "{ALLOW}\nimpl ::mp::server::Dispatch for {name}Server {{"
+        "{ALLOW}\nimpl ::mp::private::Dispatch for {name}Server {{"
     );
-    let _ = writeln!(s, "    fn dispatch(&self, call: ::mp::server::IncomingCall) -> {CAPNP}::capability::Promise<(), {CAPNP}::Error> {{");
-    let _ = writeln!(s, "        match (call.interface_id, call.method_id) {{");
+    let _ = writeln!(
+        s,
+        "    fn call(&self, call: ::mp::private::IncomingCall<'_>) -> ::mp::Result<()> {{"
+    );
+    let _ = writeln!(
+        s,
+        "        match (call.method.interface_id, call.method.id) {{"
+    );
     for m in &model.methods {
         let _ = writeln!(
             s,
@@ -762,38 +741,28 @@ fn interface(model: &Interface) -> String {
     }
     let _ = writeln!(
         s,
-        "            (i, m) => ::mp::server::unimplemented(i, m),\n        }}\n    }}"
+        "            _ => ::std::result::Result::Err(::mp::private::unknown_method(call.method)),\n        }}\n    }}"
     );
     let _ = writeln!(
         s,
-        "    fn interface_name(&self) -> &'static str {{\n        {iface_name:?}\n    }}\n}}\n"
+        "    fn interface(&self) -> &'static ::mp::private::InterfaceDesc {{\n        &{module}::DESC\n    }}\n}}\n"
     );
 
     // The link to the runtime.
-    let destroy = model.methods.iter().any(Method::is_destroy);
-    let construct = model.methods.iter().any(Method::is_construct);
     let _ = writeln!(s, "{ALLOW}\nimpl ::mp::Interface for dyn {name} {{");
-    let _ = writeln!(s, "    const NAME: &'static str = {iface_name:?};");
-    if destroy {
-        let _ = writeln!(
-            s,
-            "    const DESTROY: Option<::mp::DestroyFn> = Some({module}::destroy);"
-        );
-    } else {
-        let _ = writeln!(s, "    const DESTROY: Option<::mp::DestroyFn> = None;");
-    }
     let _ = writeln!(
         s,
-        "    fn make_server(imp: ::std::sync::Arc<Self>) -> ::std::boxed::Box<dyn ::mp::server::Dispatch> {{\n        \
-         ::std::boxed::Box::new({name}Server {{ imp: ::mp::server::ImplSlot::new(imp) }})\n    }}"
+        "    const DESC: &'static ::mp::private::InterfaceDesc = &{module}::DESC;"
+    );
+    let _ = writeln!(
+        s,
+        "    fn make_server(imp: ::std::sync::Arc<Self>) -> ::std::sync::Arc<dyn ::mp::private::Dispatch> {{\n        \
+         ::std::sync::Arc::new({name}Server {{ imp: ::mp::private::ImplSlot::new(imp) }})\n    }}"
     );
     let _ = writeln!(
         s,
         "    fn make_client(client: ::mp::ProxyClient) -> ::std::boxed::Box<Self> {{\n        ::std::boxed::Box::new({name}Client {{ proxy: client }})\n    }}"
     );
-    if construct {
-        let _ = writeln!(s, "    fn construct(client: &::mp::ProxyClient) -> ::mp::Result<()> {{\n        {module}::construct(client)\n    }}");
-    }
     let _ = writeln!(s, "}}\n");
     s
 }
@@ -867,13 +836,13 @@ fn structure(model: &Struct) -> String {
     let _ = writeln!(s, "}}\n");
     let names_: Vec<String> = fields.iter().map(|f| f.rust_name.clone()).collect();
     let _ = writeln!(s, "{ALLOW}\nimpl {name} {{");
-    let _ = writeln!(s, "    #[doc(hidden)]\n    pub fn __mp_write(self, mut __p: {capnp}::Builder<'_>, __ctx: &::mp::CallCtx) -> ::mp::Result<()> {{");
+    let _ = writeln!(s, "    #[doc(hidden)]\n    pub fn __mp_write(self, mut __p: {capnp}::Builder<'_>, __ctx: &::mp::private::CallCtx) -> ::mp::Result<()> {{");
     let _ = writeln!(s, "        let Self {{ {} }} = self;", names_.join(", "));
     for f in &fields {
         let _ = writeln!(s, "        {}", encode_field(f, &f.rust_name, "__p", 0));
     }
     let _ = writeln!(s, "        Ok(())\n    }}");
-    let _ = writeln!(s, "    #[doc(hidden)]\n    pub fn __mp_read(__r: {capnp}::Reader<'_>, __ctx: &::mp::CallCtx) -> ::mp::Result<Self> {{");
+    let _ = writeln!(s, "    #[doc(hidden)]\n    pub fn __mp_read(__r: {capnp}::Reader<'_>, __ctx: &::mp::private::CallCtx) -> ::mp::Result<Self> {{");
     let _ = writeln!(s, "        Ok(Self {{");
     for f in &fields {
         let _ = writeln!(

@@ -144,6 +144,8 @@ pub(crate) struct Field {
     pub(crate) want: Option<String>,
     /// The field's schema type is a generic parameter (capnpc uses `initn_` for its lists).
     pub(crate) generic_param: bool,
+    /// The slot's offset: for a pointer field (`Context`, `ThreadMap`), its pointer index.
+    pub(crate) offset: u32,
 }
 
 impl Field {
@@ -239,6 +241,8 @@ impl Method {
 
 #[derive(Debug)]
 pub(crate) struct Interface {
+    /// The interface's ID.
+    pub(crate) id: u64,
     /// Trait name (`CalculatorInterface`).
     pub(crate) name: String,
     /// Paths of the traits of direct superinterfaces.
@@ -381,6 +385,10 @@ impl<'a> Resolver<'a> {
             } else {
                 self.field_role(&floc, &format!("{selector}.{name}"), f, bindings)
             };
+            let offset = match f.which() {
+                Ok(field::Slot(slot)) => slot.get_offset(),
+                _ => 0,
+            };
             out.push(Field {
                 accessor: names::snake(&name),
                 rust_name,
@@ -389,6 +397,7 @@ impl<'a> Resolver<'a> {
                 has: None,
                 want: None,
                 generic_param,
+                offset,
             });
         }
         // `hasX` companions make X optional (same struct).
@@ -654,6 +663,7 @@ impl<'a> Resolver<'a> {
         self.collect_methods(id, &mut methods, &mut seen);
         let own = methods.iter().filter(|m| m.interface_id == id).count();
         Some(Interface {
+            id,
             name,
             supers,
             methods,

@@ -1,7 +1,7 @@
 //! Code that moves one value between a Rust expression and a capnp field or list element.
 //!
 //! Encoding consumes an owned Rust value; decoding yields one. Both may use `?` and refer to
-//! `__ctx: &mp::CallCtx` (capabilities and thread maps go through it).
+//! `__ctx: &mp::private::CallCtx` (capabilities and thread maps go through it).
 
 use crate::model::{Field, Role, Ty};
 
@@ -44,7 +44,7 @@ impl Target<'_> {
     fn set_cap(&self, hook: &str) -> String {
         match self {
             Target::Field { b, acc, .. } => format!(
-                "{b}.reborrow().set_{acc}(::mp::__private::capnp::capability::FromClientHook::new({hook}));"
+                "{b}.reborrow().set_{acc}(::mp::private::capnp::capability::FromClientHook::new({hook}));"
             ),
             Target::Elem { l, i } => format!("{l}.set({i}, {hook});"),
         }
@@ -56,7 +56,7 @@ pub(crate) fn encode(ty: &Ty, value: &str, target: &Target<'_>, d: usize) -> Str
     match ty {
         Ty::Bool | Ty::Num(_) | Ty::Enum { .. } => target.set(value),
         Ty::Text => target.set(&format!("{value}.as_str()")),
-        Ty::TextBytes => target.set(&format!("::mp::__private::capnp::text::Reader::from(&{value}[..])")),
+        Ty::TextBytes => target.set(&format!("::mp::private::capnp::text::Reader::from(&{value}[..])")),
         Ty::Data => target.set(&format!("&{value}[..]")),
         Ty::Struct { .. } => format!("{value}.__mp_write({}, __ctx)?;", target.init_struct()),
         Ty::Tuple { fields } => {
@@ -74,11 +74,11 @@ pub(crate) fn encode(ty: &Ty, value: &str, target: &Target<'_>, d: usize) -> Str
             format!(
                 "{{ let __v{d} = {value}; let mut __l{d} = {}; \
                  for (__i{d}, __e{d}) in ::std::iter::IntoIterator::into_iter(__v{d}).enumerate() {{ let __i{d} = __i{d} as u32; {inner} }} }}",
-                target.init_list(&format!("::mp::server::list_len(__v{d}.len())?"))
+                target.init_list(&format!("::mp::private::list_len(__v{d}.len())?"))
             )
         }
         Ty::Interface { trait_path } => format!(
-            "if let ::std::option::Option::Some(__x{d}) = {value} {{ let __hook{d} = __ctx.export::<dyn {trait_path}>(::std::sync::Arc::from(__x{d})).hook; {} }}",
+            "if let ::std::option::Option::Some(__x{d}) = {value} {{ let __hook{d} = ::mp::private::export::<dyn {trait_path}>(__ctx, ::std::sync::Arc::from(__x{d}))?.hook; {} }}",
             target.set_cap(&format!("__hook{d}"))
         ),
         Ty::Custom { repr, .. } => {
@@ -94,7 +94,7 @@ pub(crate) fn decode(ty: &Ty, raw: &str, elem: bool, d: usize) -> String {
     match ty {
         Ty::Bool | Ty::Num(_) => raw.to_string(),
         Ty::Enum { .. } => format!("{raw}?"),
-        Ty::Text => format!("::mp::server::text({raw}?)"),
+        Ty::Text => format!("::mp::private::text({raw}?)"),
         Ty::TextBytes => format!("{raw}?.as_bytes().to_vec()"),
         Ty::Data => format!("{raw}?.to_vec()"),
         Ty::Struct { rust, .. } => {
@@ -126,12 +126,12 @@ pub(crate) fn decode(ty: &Ty, raw: &str, elem: bool, d: usize) -> String {
         Ty::Interface { trait_path } => {
             if elem {
                 format!(
-                    "::std::option::Option::Some(__ctx.import::<dyn {trait_path}>({raw}?.client))"
+                    "::std::option::Option::Some(::mp::private::import::<dyn {trait_path}>(__ctx, {raw}?.client)?)"
                 )
             } else {
                 // The caller checks `has_x()` first: capnp-rust errors on a null capability.
                 format!(
-                    "::std::option::Option::Some(__ctx.import::<dyn {trait_path}>({raw}?.client))"
+                    "::std::option::Option::Some(::mp::private::import::<dyn {trait_path}>(__ctx, {raw}?.client)?)"
                 )
             }
         }
