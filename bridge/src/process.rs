@@ -53,5 +53,5 @@ pub fn socket_pair() -> Result<[i32; 2], String> {
 
 /// The calling thread's name as log lines print it.
 pub fn long_thread_name(exe_name: &str) -> String {
-    mp::current_thread_name(exe_name)
+    mp::thread_name(exe_name)
 }
