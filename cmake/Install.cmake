@@ -5,6 +5,7 @@ include(CMakePackageConfigHelpers)
 set(MP_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/Libmultiprocess")
 
 install(DIRECTORY include/mp DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+install(FILES "${MP_GENERATED_INCLUDE}/mp/proxy.capnp.h" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/mp")
 install(FILES "${MP_BRIDGE_LIBRARY}" DESTINATION "${CMAKE_INSTALL_LIBDIR}" RENAME libmultiprocess.a)
 
 configure_package_config_file(cmake/LibmultiprocessConfig.cmake.in

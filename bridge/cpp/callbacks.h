@@ -6,11 +6,14 @@
 
 #include <mp/log.h>
 #include <mp/spawn.h>
+#include <mp/transport.h>
 
 #include "rust/cxx.h"
 
 #include <cstdint>
 #include <exception>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -48,6 +51,43 @@ public:
 
 private:
     kj::Function<void()> m_fn;
+};
+
+struct Message;
+struct Local;
+struct Segment;
+
+//! A C++ server object the runtime calls (see mp::ServerBase).
+class CxxServer
+{
+public:
+    explicit CxxServer(std::unique_ptr<ServerBase> server) : m_server(std::move(server)) {}
+    std::unique_ptr<class CxxMessage> call(size_t method, Message& params) const;
+    const ServerBase& server() const { return *m_server; }
+
+private:
+    std::unique_ptr<ServerBase> m_server;
+};
+
+//! The results a C++ server built, handed to Rust to copy into the reply.
+class CxxMessage
+{
+public:
+    // Reading segments does not change the message, but capnp's accessor is not const.
+    mutable OutgoingMessage message;
+    rust::Vec<Segment> segments() const;
+    rust::Vec<rust::Box<Local>> take_caps();
+};
+
+//! Makes the server of each connection a listener accepts.
+class CxxServerFactory
+{
+public:
+    explicit CxxServerFactory(std::function<std::unique_ptr<ServerBase>()> make) : m_make(std::move(make)) {}
+    rust::Box<Local> make() const;
+
+private:
+    std::function<std::unique_ptr<ServerBase>()> m_make;
 };
 
 class ArgsMaker

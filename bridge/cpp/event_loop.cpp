@@ -2,15 +2,11 @@
 #include <mp/event-loop.h>
 
 #include "multiprocess-cxx/cpp/callbacks.h"
-#include "multiprocess-cxx/src/lib.rs.h"
+#include "multiprocess-cxx/cpp/handles.h"
 
 #include <stdexcept>
 
 namespace mp {
-
-struct EventLoop::Impl {
-    rust::Box<bridge::Loop> handle;
-};
 
 EventLoop::EventLoop(const char* exe_name, LogOptions log_opts, void* context)
     : m_exe_name(exe_name), m_log_opts(std::move(log_opts)), m_context(context)

@@ -12,14 +12,28 @@
 //! Rust as an error; no panic crosses (entry points catch panics and return them as errors).
 #![warn(missing_docs)]
 
+mod connect;
+mod errors;
 mod event_loop;
 mod guard;
+mod interface;
+mod local;
+mod message;
 mod process;
+mod remote;
+mod segments;
 
+pub use connect::{connect_stream, listen_connections, serve_stream};
 pub use event_loop::{new_loop, Loop};
+pub use interface::{new_interface, Interface};
+pub use local::{new_local, Local};
+pub use message::Message;
 pub use process::{long_thread_name, socket_pair, spawn_process, start_spawned, wait_process};
+pub use remote::Remote;
 
 /// The declarations cxx turns into C++ (`mp::bridge` namespace) and Rust glue.
+// cxx moves Rust-owned objects across only as Box, also inside Vec.
+#[allow(clippy::vec_box)]
 #[cxx::bridge(namespace = "mp::bridge")]
 pub mod ffi {
     /// A child process started by [`spawn_process`](super::spawn_process).
@@ -30,7 +44,89 @@ pub mod ffi {
         socket: i32,
     }
 
+    /// One method of an interface, as generated C++ code registers it. Pointer indexes are -1
+    /// when the method has no such field.
+    struct MethodSpec {
+        /// ID of the interface that declares the method.
+        interface_id: u64,
+        /// Schema name of that interface.
+        interface_name: String,
+        /// Ordinal of the method.
+        id: u16,
+        /// Schema name of the method.
+        name: String,
+        /// Pointer index of its `Proxy.Context` params field.
+        context: i32,
+        /// Pointer index of a `Proxy.ThreadMap` params field.
+        thread_map_param: i32,
+        /// Pointer index of a `Proxy.ThreadMap` results field.
+        thread_map_result: i32,
+    }
+
+    /// One segment of a message: `size` bytes (whole 8-byte words) at `data`.
+    struct Segment {
+        /// First byte; 8-byte aligned.
+        data: *const u8,
+        /// Length in bytes.
+        size: usize,
+    }
+
     extern "Rust" {
+        /// A registered interface.
+        type Interface;
+        /// Registers an interface: its methods and the positions of `destroy` and `construct`
+        /// among them (-1 when absent).
+        fn new_interface(
+            id: u64,
+            name: &str,
+            methods: Vec<MethodSpec>,
+            destroy: i32,
+            construct: i32,
+        ) -> Result<Box<Interface>>;
+
+        /// A capability of the peer.
+        type Remote;
+        /// Calls method `method` (position in `interface`) with params as segments and the
+        /// C++ servers of their cap table; blocks, running callbacks to this thread meanwhile.
+        unsafe fn call(
+            self: &Remote,
+            interface: &Interface,
+            method: usize,
+            params: &[Segment],
+            caps: Vec<Box<Local>>,
+        ) -> Result<Box<Message>>;
+        /// Another proxy of the same capability.
+        fn clone_remote(self: &Remote) -> Box<Remote>;
+        /// The name of the peer thread serving this thread on this connection.
+        fn remote_thread_name(self: &Remote) -> Result<String>;
+
+        /// A C++ server to serve.
+        type Local;
+        /// Wraps a C++ server of `interface`.
+        fn new_local(interface: &Interface, server: UniquePtr<CxxServer>) -> Box<Local>;
+
+        /// A received message: segments plus imported capabilities.
+        type Message;
+        /// Its segments, valid while it lives.
+        fn segments(self: &Message) -> Vec<Segment>;
+        /// Entries of its cap table.
+        fn cap_count(self: &Message) -> usize;
+        /// Takes capability `index` out as a proxy of `interface`.
+        fn take_cap(self: &mut Message, index: usize, interface: &Interface)
+            -> Result<Box<Remote>>;
+
+        /// Connects over socket `fd` and returns the peer's bootstrap capability.
+        fn connect_stream(lp: &Loop, fd: i32, interface: &Interface) -> Result<Box<Remote>>;
+        /// Serves `server` as the bootstrap capability on socket `fd`.
+        fn serve_stream(lp: &Loop, fd: i32, server: Box<Local>) -> Result<()>;
+        /// Serves a server made by `factory` on each connection accepted on socket `fd`.
+        fn listen_connections(
+            lp: &Loop,
+            fd: i32,
+            factory: UniquePtr<CxxServerFactory>,
+            max_connections: i64,
+        ) -> Result<()>;
+
         /// An event loop: a Rust `mp::EventLoop` driven by the C++ thread that calls `run`.
         type Loop;
         /// A loop named `exe_name` whose log lines at `level` and above go to `sink`, data
@@ -79,6 +175,28 @@ pub mod ffi {
         type Task;
         /// Runs the closure once; never throws.
         fn run(self: Pin<&mut Task>);
+
+        /// A C++ server object (generated `ProxyServer` glue).
+        type CxxServer;
+        /// Serves one call: reads `params`, calls the object, returns the results message.
+        /// Its exception comes back as `Err` and reaches the caller as a remote error.
+        fn call(
+            self: &CxxServer,
+            method: usize,
+            params: &mut Message,
+        ) -> Result<UniquePtr<CxxMessage>>;
+
+        /// A message built by C++ (results of a served call).
+        type CxxMessage;
+        /// Its segments, valid while it lives and is not changed.
+        fn segments(self: &CxxMessage) -> Vec<Segment>;
+        /// The C++ servers of its cap table, in table order.
+        fn take_caps(self: Pin<&mut CxxMessage>) -> Vec<Box<Local>>;
+
+        /// Makes the server of each connection `listen_connections` accepts.
+        type CxxServerFactory;
+        /// A new server.
+        fn make(self: &CxxServerFactory) -> Box<Local>;
 
         /// The `SpawnProcess` callback: connect info to argv.
         type ArgsMaker;
