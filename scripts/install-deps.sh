@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the system packages the build needs, if they are missing: the Cap'n Proto schema
-# compiler (capnproto) and its headers (libcapnp-dev, used by the C++ conformance peer).
+# compiler (capnproto) and its headers and libraries (libcapnp-dev, used by the C++ conformance
+# peer and the C++ header tests), a C++20 compiler (g++ 10 or later) and pkg-config.
 set -euo pipefail
 
 missing=()
 command -v capnp >/dev/null 2>&1 || missing+=(capnproto)
 [ -f /usr/include/capnp/rpc.capnp.h ] || missing+=(libcapnp-dev)
 command -v cc >/dev/null 2>&1 || missing+=(build-essential)
+command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 
 if [ ${#missing[@]} -gt 0 ]; then
