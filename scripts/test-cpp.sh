@@ -11,6 +11,12 @@ cxx=${CXX:-g++}
 flags=(-std=c++20 -Wall -Wextra -Werror -O1)
 
 echo "== C++ headers: tests/cpp"
+# Every public header compiles on its own: users include them in any order.
+for header in include/mp/*.h; do
+  echo "#include <mp/$(basename "$header")>" |
+    "$cxx" "${flags[@]}" -I include $(pkg-config --cflags capnp) -x c++ -fsyntax-only - ||
+    { echo "include/mp/$(basename "$header") does not compile on its own" >&2; exit 1; }
+done
 capnp compile -oc++:"$out/gen" --src-prefix=tests/cpp -I include tests/cpp/types.capnp
 "$cxx" "${flags[@]}" -I "$out/gen" $(pkg-config --cflags capnp) -c "$out/gen/types.capnp.c++" -o "$out/types.capnp.o"
 "$cxx" "${flags[@]}" -I "$out/gen" -I include -I tests/cpp $(pkg-config --cflags capnp) \

@@ -18,8 +18,6 @@ class Connection;
 struct InvokeContext
 {
     InvokeContext() = default;
-    InvokeContext(const InvokeContext&) = delete;
-    InvokeContext& operator=(const InvokeContext&) = delete;
 };
 
 } // namespace mp

@@ -587,6 +587,9 @@ void TestUtil()
     static_assert(std::is_same_v<Traits::Params, mp::TypeList<const std::string&, int32_t*>>);
     static_assert(std::is_same_v<Traits::Fields, mp::TypeList<const std::string&, int32_t*, bool>>);
     static_assert(std::is_same_v<mp::ProxyClientMethodTraits<msg::TypesApi::AddOutParams>::Result, void>);
+    // A Params struct without ProxyMethod glue (construct/destroy) gets the empty fallback traits.
+    static_assert(std::is_same_v<mp::ProxyServerMethodTraits<msg::Box>::Fields, mp::TypeList<>>);
+    static_assert(std::is_same_v<mp::ProxyServerMethodTraits<msg::TypesApi::EchoParams>::Result, Record>);
     auto pair = mp::Make<std::pair>(5, true);
     static_assert(std::is_same_v<decltype(pair), std::pair<int, bool>>);
     CHECK(pair.first == 5 && pair.second);
