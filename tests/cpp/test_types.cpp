@@ -460,14 +460,15 @@ void TestDecayAndVoid()
 void TestUserHooks()
 {
     using F = BoxFields;
-    // A user's CustomBuildField / CustomReadField pair in the user's namespace.
+    // A user's CustomBuildField / CustomReadField pair in the user's namespace, for a wrapped
+    // struct: the user's pair wins over the library's struct conversion.
     const Widget widget{"gear", 12};
     CHECK((RoundTrip<F::WidgetAccessor, Widget>(widget) == widget));
     {
         BoxMessage message;
         message.build<F::WidgetAccessor, Widget>(widget);
         auto wire = message.send().getWidget();
-        CHECK(wire.getName() == "gear" && wire.getSize() == 12);
+        CHECK(wire.getName() == "w:gear" && wire.getSize() == 12);
     }
     // CustomBuildMessage / CustomReadMessage.
     const Money money{250, "EUR"};

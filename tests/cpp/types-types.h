@@ -75,13 +75,16 @@ concept Unserializable = requires(T& t, SpanReader& s) { t.Unserialize(s); };
 template <typename T>
 concept Deserializable = std::is_constructible_v<T, deserialize_type, SpanReader&>;
 
-// A user type with its own hooks, declared in the user's namespace: found by argument-dependent
-// lookup through `TypeList<Widget>`.
+// A wrapped struct with its own hooks anyway, declared in the user's namespace: found by
+// argument-dependent lookup through `TypeList<Widget>`, and chosen over the library's
+// member-by-member conversion (same priority, but more specialised). The "w:" prefix on the
+// wire shows which conversion ran.
 template <typename Output>
 void CustomBuildField(mp::TypeList<Widget>, mp::Priority<1>, mp::InvokeContext&, const Widget& value, Output&& output)
 {
     auto widget = output.init();
-    widget.setName(capnp::Text::Reader(value.name.data(), value.name.size()));
+    const std::string name = "w:" + value.name;
+    widget.setName(capnp::Text::Reader(name.data(), name.size()));
     widget.setSize(value.size);
 }
 
@@ -93,6 +96,7 @@ decltype(auto) CustomReadField(mp::TypeList<Widget>, mp::Priority<1>, mp::Invoke
     return read_dest.update([&](Widget& value) {
         value.name = mp::ReadField(mp::TypeList<std::string>(), invoke_context, mp::Make<mp::ValueField>(widget.getName()),
             mp::ReadDestTemp<std::string>());
+        if (value.name.starts_with("w:")) value.name.erase(0, 2);
         value.size = widget.getSize();
     });
 }

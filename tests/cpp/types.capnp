@@ -60,7 +60,7 @@ struct Failure $Proxy.wrap("mptest::Failure") {
   code @1 :Int32;
 }
 
-struct Widget {
+struct Widget $Proxy.wrap("mptest::Widget") {
   name @0 :Text;
   size @1 :UInt16;
 }

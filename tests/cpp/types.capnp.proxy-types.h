@@ -43,6 +43,15 @@ struct ProxyType<mptest::Record>
 };
 
 template <>
+struct ProxyType<mptest::Widget>
+{
+    using Struct = mptest::messages::Widget;
+    static decltype(auto) get(std::integral_constant<size_t, 0>) { return &mptest::Widget::name; }
+    static decltype(auto) get(std::integral_constant<size_t, 1>) { return &mptest::Widget::size; }
+    static constexpr size_t fields = 2;
+};
+
+template <>
 struct ProxyType<mptest::Failure>
 {
     using Struct = mptest::messages::Failure;
