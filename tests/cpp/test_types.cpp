@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <iostream>
 #include <limits>
 #include <map>
@@ -853,25 +854,41 @@ void TestMethods()
 
 } // namespace
 
+//! Runs one test function; it passes when none of its checks failed.
+void Run(const char* name, void (*test)(), int& passed, int& failed)
+{
+    const int failures_before = g_failures;
+    test();
+    const bool ok = g_failures == failures_before;
+    (ok ? passed : failed) += 1;
+    std::cout << "test " << name << " ... " << (ok ? "ok" : "FAILED") << "\n";
+}
+
 int main()
 {
-    TestNumbers();
-    TestChrono();
-    TestStrings();
-    TestData();
-    TestCharArray();
-    TestContainers();
-    TestOptional();
-    TestPointers();
-    TestStructs();
-    TestDecayAndVoid();
-    TestUserHooks();
-    TestReadDestinations();
-    TestExceptions();
-    TestUtil();
-    TestMethods();
-    // Same closing line as cargo's test harness, so scripts/test.sh counts these checks too.
-    std::cout << "test result: " << (g_failures ? "FAILED" : "ok") << ". " << g_checks - g_failures << " passed; "
-              << g_failures << " failed; 0 ignored (C++ header checks, tests/cpp)\n";
-    return g_failures == 0 ? 0 : 1;
+    int passed = 0;
+    int failed = 0;
+    for (const auto& [name, test] : std::initializer_list<std::pair<const char*, void (*)()>>{
+             {"numbers", TestNumbers},
+             {"chrono", TestChrono},
+             {"strings", TestStrings},
+             {"data", TestData},
+             {"char_array", TestCharArray},
+             {"containers", TestContainers},
+             {"optional", TestOptional},
+             {"pointers", TestPointers},
+             {"structs", TestStructs},
+             {"decay_and_void", TestDecayAndVoid},
+             {"user_hooks", TestUserHooks},
+             {"read_destinations", TestReadDestinations},
+             {"exceptions", TestExceptions},
+             {"util", TestUtil},
+             {"methods", TestMethods},
+         }) {
+        Run(name, test, passed, failed);
+    }
+    // Same closing line as cargo's test harness, so scripts/test.sh counts these tests too.
+    std::cout << "test result: " << (failed ? "FAILED" : "ok") << ". " << passed << " passed; " << failed
+              << " failed; 0 ignored; " << g_checks << " checks (C++ headers, tests/cpp)\n";
+    return failed == 0 ? 0 : 1;
 }
