@@ -208,8 +208,8 @@ void PassField(Priority<0>, TypeList<LocalType>, ServerContext& server_context, 
     std::optional<ArgType> param;
     const auto& params = server_context.call_context.getParams();
     MaybeReadField(std::bool_constant<Accessor::in>(), TypeList<ArgType>(), invoke_context,
-        Make<StructField, Accessor>(params), ReadDestEmplace(TypeList<ArgType>(), [&](auto&&... args) -> auto& {
-            param.emplace(std::forward<decltype(args)>(args)...);
+        Make<StructField, Accessor>(params), ReadDestEmplace(TypeList<ArgType>(), [&](auto&&... ctor_args) -> auto& {
+            param.emplace(std::forward<decltype(ctor_args)>(ctor_args)...);
             return *param;
         }));
     if constexpr (Accessor::in) {
@@ -268,6 +268,8 @@ auto PassField(Priority<2>, Args&&... args) -> decltype(CustomPassField<Accessor
 template <int argc, typename Accessor, typename Parent>
 struct ServerField : Parent
 {
+    static constexpr std::size_t arg_count = static_cast<std::size_t>(argc);
+
     ServerField(Parent parent) : Parent(parent) {}
 
     const Parent& parent() const { return *this; }
@@ -275,8 +277,8 @@ struct ServerField : Parent
     template <typename ServerContext, typename ArgTypes, typename... Args>
     decltype(auto) invoke(ServerContext& server_context, ArgTypes, Args&&... args) const
     {
-        return PassField<Accessor>(Priority<2>(), typename Split<argc, ArgTypes>::First(), server_context,
-            this->parent(), typename Split<argc, ArgTypes>::Second(), std::forward<Args>(args)...);
+        return PassField<Accessor>(Priority<2>(), typename Split<arg_count, ArgTypes>::First(), server_context,
+            this->parent(), typename Split<arg_count, ArgTypes>::Second(), std::forward<Args>(args)...);
     }
 };
 

@@ -24,6 +24,7 @@
 #include <cstddef>
 #include <exception>
 #include <functional>
+#include <limits>
 #include <new>
 #include <stdexcept>
 #include <string>
@@ -31,6 +32,14 @@
 #include <utility>
 
 namespace mp {
+
+//! A C++ size as capnp's 32-bit list and blob size. A larger size cannot be encoded: throwing
+//! beats truncating, which would write fewer elements than a later copy assumes.
+inline ::capnp::uint CapnpSize(std::size_t size)
+{
+    if (size > std::numeric_limits<::capnp::uint>::max()) throw std::length_error("value too large for a capnp list");
+    return static_cast<::capnp::uint>(size);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Field accessors: the `input` / `output` objects conversions work through.
@@ -122,7 +131,7 @@ struct ListOutput<::capnp::List<T, kind>>
 {
     using Builder = typename ::capnp::List<T, kind>::Builder;
 
-    ListOutput(Builder& builder, std::size_t index) : m_builder(builder), m_index(index) {}
+    ListOutput(Builder& builder, std::size_t index) : m_builder(builder), m_index(CapnpSize(index)) {}
 
     decltype(auto) get() const { return m_builder[m_index]; }
     // Struct elements already exist in the list: "initialising" one is looking it up.
@@ -135,14 +144,19 @@ struct ListOutput<::capnp::List<T, kind>>
     template <typename B = Builder, typename Arg>
     decltype(auto) init(Arg&& arg) const
     {
-        return static_cast<B&>(m_builder).init(m_index, std::forward<Arg>(arg));
+        // Hooks pass sizes as size_t (`output.init(bytes.size())`): check them like ours.
+        if constexpr (std::is_integral_v<std::remove_reference_t<Arg>>) {
+            return static_cast<B&>(m_builder).init(m_index, CapnpSize(arg));
+        } else {
+            return static_cast<B&>(m_builder).init(m_index, std::forward<Arg>(arg));
+        }
     }
     // List elements have no hasX / wantX companions.
     void setHas() const {}
     void setWant() const {}
 
     Builder& m_builder;
-    std::size_t m_index;
+    ::capnp::uint m_index;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -284,7 +298,7 @@ void CustomBuildField(TypeList<LocalType>, Priority<0>, InvokeContext& invoke_co
 template <typename LocalType, typename Value, typename Output>
 void BuildList(TypeList<LocalType>, InvokeContext& invoke_context, Output&& output, Value&& value)
 {
-    auto list = output.init(value.size());
+    auto list = output.init(CapnpSize(value.size()));
     std::size_t index = 0;
     for (const auto& element : value) {
         BuildField(TypeList<LocalType>(), invoke_context, ListOutput<typename decltype(list)::Builds>(list, index),

@@ -18,7 +18,7 @@ template <typename Output, std::size_t size>
 void CustomBuildField(TypeList<const unsigned char*>, Priority<3>, InvokeContext&,
     const unsigned char (&value)[size], Output&& output)
 {
-    auto data = output.init(size);
+    auto data = output.init(CapnpSize(size));
     std::ranges::copy(value, data.begin());
 }
 

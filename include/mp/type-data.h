@@ -34,7 +34,7 @@ template <typename LocalType, typename Value, typename Output>
 void CustomBuildField(TypeList<LocalType>, Priority<2>, InvokeContext&, Value&& value, Output&& output)
     requires(std::is_same_v<decltype(output.get()), ::capnp::Data::Builder> && IsByteSpan<LocalType>)
 {
-    auto data = output.init(value.size());
+    auto data = output.init(CapnpSize(value.size()));
     // Bytes are copied as bytes: element types need not be assignable to each other (std::byte).
     if (value.size() != 0) std::memcpy(data.begin(), std::ranges::data(value), value.size());
 }

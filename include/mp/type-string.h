@@ -17,7 +17,7 @@ namespace mp {
 template <typename Value, typename Output>
 void CustomBuildField(TypeList<std::string>, Priority<1>, InvokeContext&, Value&& value, Output&& output)
 {
-    auto text = output.init(value.size());
+    auto text = output.init(CapnpSize(value.size()));
     std::ranges::copy(value, text.begin());
 }
 

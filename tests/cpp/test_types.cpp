@@ -597,6 +597,8 @@ void TestUtil()
     CHECK(pair.first == 5 && pair.second);
     CHECK(std::string(mp::TypeName<msg::Box>()) == "Box");
     CHECK(mp::CxxTypeName(Point{}) == "mptest::Point");
+    CHECK(mp::CapnpSize(4096) == 4096u);
+    CHECK_THROWS(mp::CapnpSize(std::size_t{1} << 33), std::length_error, "value too large for a capnp list");
     int order = 0;
     mp::TryFinally([&] { order = order * 10 + 1; }, [&] { order = order * 10 + 2; });
     CHECK(order == 12);
