@@ -233,6 +233,10 @@ struct ReadDestUpdate
     Value& m_value;
 };
 
+//! Older name of `ReadDestUpdate`, still used by some users' conversions.
+template <typename Value>
+using ReadDestValue = ReadDestUpdate<Value>;
+
 // ---------------------------------------------------------------------------------------------
 // Presence hooks.
 

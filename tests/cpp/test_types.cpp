@@ -513,6 +513,21 @@ void TestUserHooks()
     }
 }
 
+void TestNoValueFields()
+{
+    // A field standing for no C++ value: BuildField / ReadField with an empty TypeList reach
+    // the user's TypeList<> hooks, selected by the field's capnp type.
+    g_settings.network = "regtest";
+    BoxMessage message;
+    mp::BuildField(mp::TypeList<>(), message.m_context, mp::Make<mp::StructField, BoxFields::SettingsAccessor>(message.box()));
+    auto box = message.send();
+    CHECK(box.getSettings().getNetwork() == "regtest");
+    g_settings.network.clear();
+    mp::InvokeContext context;
+    mp::ReadField(mp::TypeList<>(), context, mp::Make<mp::StructField, BoxFields::SettingsAccessor>(box));
+    CHECK(g_settings.network == "regtest");
+}
+
 void TestReadDestinations()
 {
     using F = BoxFields;
@@ -529,6 +544,11 @@ void TestReadDestinations()
     std::string& same = mp::ReadField(mp::TypeList<std::string>(), context,
         mp::Make<mp::StructField, F::TextAccessor>(box), mp::ReadDestUpdate(existing));
     CHECK(&same == &existing && existing == "dest");
+    // The older name of ReadDestUpdate.
+    std::string older;
+    mp::ReadField(mp::TypeList<std::string>(), context, mp::Make<mp::StructField, F::TextAccessor>(box),
+        mp::ReadDestValue(older));
+    CHECK(older == "dest");
     // ReadDestEmplace: the caller decides how the value is made.
     std::vector<std::string> sink;
     mp::ReadField(mp::TypeList<std::string>(), context, mp::Make<mp::StructField, F::TextAccessor>(box),
@@ -882,6 +902,7 @@ int main()
              {"structs", TestStructs},
              {"decay_and_void", TestDecayAndVoid},
              {"user_hooks", TestUserHooks},
+             {"no_value_fields", TestNoValueFields},
              {"read_destinations", TestReadDestinations},
              {"exceptions", TestExceptions},
              {"util", TestUtil},

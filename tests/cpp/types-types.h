@@ -167,6 +167,24 @@ inline void CustomPassMessage(InvokeContext&, const mptest::messages::Money::Rea
     builder.setCurrency(money.currency);
 }
 
+// Hooks for a field that stands for no C++ value (`TypeList<>`), chosen by the field's capnp
+// type: they write and read process-wide state. `TypeList<>` names no user type, so
+// argument-dependent lookup reaches only `mp` (and the capnp struct's namespace): such hooks are
+// declared in `mp`.
+template <typename Output>
+    requires FieldTypeIs<Output, mptest::messages::Settings::Builder>
+void CustomBuildField(TypeList<>, Priority<1>, InvokeContext&, Output&& output)
+{
+    output.init().setNetwork(mptest::g_settings.network);
+}
+
+template <typename Input>
+    requires FieldTypeIs<Input, mptest::messages::Settings::Reader>
+void CustomReadField(TypeList<>, Priority<1>, InvokeContext&, Input&& input)
+{
+    mptest::g_settings.network = input.get().getNetwork();
+}
+
 //! A coin with a negative amount counts as spent and is sent as a null field.
 inline bool CustomHasValue(InvokeContext&, const mptest::Coin& coin)
 {

@@ -70,6 +70,10 @@ struct Money {
   currency @1 :Text;
 }
 
+struct Settings {
+  network @0 :Text;
+}
+
 struct Box {
   i8 @0 :Int8;
   i16 @1 :Int16;
@@ -111,6 +115,7 @@ struct Box {
   nothing @37 :Void;
   failure @38 :Failure;
   message @39 :Text;
+  settings @40 :Settings;
 }
 
 interface TypesApi $Proxy.wrap("mptest::TypesApi") {

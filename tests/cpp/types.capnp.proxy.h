@@ -833,6 +833,28 @@ struct Y
     template <typename S> static bool getHas(S&& s) { return s.getHasY(); }
     template <typename S> static void setHas(S&& s) { s.setHasY(true); }
 };
+struct Network
+{
+    template <typename S> static auto get(S&& s) -> decltype(s.getNetwork()) { return s.getNetwork(); }
+    template <typename S> static bool has(S&& s) { return s.hasNetwork(); }
+    template <typename S, typename A> static void set(S&& s, A&& a) { s.setNetwork(std::forward<A>(a)); }
+    template <typename S, typename... A> static decltype(auto) init(S&& s, A&&... a) { return s.initNetwork(std::forward<A>(a)...); }
+    template <typename S> static bool getWant(S&& s) { return s.getWantNetwork(); }
+    template <typename S> static void setWant(S&& s) { s.setWantNetwork(true); }
+    template <typename S> static bool getHas(S&& s) { return s.getHasNetwork(); }
+    template <typename S> static void setHas(S&& s) { s.setHasNetwork(true); }
+};
+struct Settings
+{
+    template <typename S> static auto get(S&& s) -> decltype(s.getSettings()) { return s.getSettings(); }
+    template <typename S> static bool has(S&& s) { return s.hasSettings(); }
+    template <typename S, typename A> static void set(S&& s, A&& a) { s.setSettings(std::forward<A>(a)); }
+    template <typename S, typename... A> static decltype(auto) init(S&& s, A&&... a) { return s.initSettings(std::forward<A>(a)...); }
+    template <typename S> static bool getWant(S&& s) { return s.getWantSettings(); }
+    template <typename S> static void setWant(S&& s) { s.setWantSettings(true); }
+    template <typename S> static bool getHas(S&& s) { return s.getHasSettings(); }
+    template <typename S> static void setHas(S&& s) { s.setHasSettings(true); }
+};
 } // namespace types_fields
 
 template <typename Key, typename Value>
@@ -932,6 +954,15 @@ struct ProxyStruct<mptest::messages::Money>
 };
 
 template <>
+struct ProxyStruct<mptest::messages::Settings>
+{
+    using Struct = mptest::messages::Settings;
+    using NetworkAccessor = Accessor<types_fields::Network, FIELD_IN | FIELD_OUT | FIELD_BOXED>;
+    using Accessors = std::tuple<NetworkAccessor>;
+    static constexpr size_t fields = 1;
+};
+
+template <>
 struct ProxyStruct<mptest::messages::Box>
 {
     using Struct = mptest::messages::Box;
@@ -975,8 +1006,9 @@ struct ProxyStruct<mptest::messages::Box>
     using NothingAccessor = Accessor<types_fields::Nothing, FIELD_IN | FIELD_OUT>;
     using FailureAccessor = Accessor<types_fields::Failure, FIELD_IN | FIELD_OUT | FIELD_BOXED>;
     using MessageAccessor = Accessor<types_fields::Message, FIELD_IN | FIELD_OUT | FIELD_BOXED>;
-    using Accessors = std::tuple<I8Accessor, I16Accessor, I32Accessor, I64Accessor, U8Accessor, U16Accessor, U32Accessor, U64Accessor, F32Accessor, F64Accessor, FlagAccessor, ColorAccessor, ShadeAccessor, DurationAccessor, InstantAccessor, TextAccessor, DataAccessor, MaybeAccessor, MaybeTextAccessor, IntsAccessor, BoolsAccessor, TextsAccessor, GridAccessor, DatasAccessor, CountsAccessor, PairAccessor, TripleAccessor, PointAccessor, PointsAccessor, PlacedAccessor, EmptyAccessor, RecordAccessor, WidgetAccessor, MoneyAccessor, CoinAccessor, TicketsAccessor, NothingAccessor, FailureAccessor, MessageAccessor>;
-    static constexpr size_t fields = 39;
+    using SettingsAccessor = Accessor<types_fields::Settings, FIELD_IN | FIELD_OUT | FIELD_BOXED>;
+    using Accessors = std::tuple<I8Accessor, I16Accessor, I32Accessor, I64Accessor, U8Accessor, U16Accessor, U32Accessor, U64Accessor, F32Accessor, F64Accessor, FlagAccessor, ColorAccessor, ShadeAccessor, DurationAccessor, InstantAccessor, TextAccessor, DataAccessor, MaybeAccessor, MaybeTextAccessor, IntsAccessor, BoolsAccessor, TextsAccessor, GridAccessor, DatasAccessor, CountsAccessor, PairAccessor, TripleAccessor, PointAccessor, PointsAccessor, PlacedAccessor, EmptyAccessor, RecordAccessor, WidgetAccessor, MoneyAccessor, CoinAccessor, TicketsAccessor, NothingAccessor, FailureAccessor, MessageAccessor, SettingsAccessor>;
+    static constexpr size_t fields = 40;
 };
 
 template <>

@@ -116,6 +116,14 @@ private:
     std::string m_id;
 };
 
+//! Process-wide state that travels in a field standing for no argument (`$Proxy.count(0)`),
+//! like Bitcoin Core's global arguments.
+struct Settings
+{
+    std::string network;
+};
+inline Settings g_settings;
+
 //! The wrapped interface class (`$Proxy.wrap("mptest::TypesApi")`).
 class TypesApi
 {
