@@ -11,10 +11,11 @@
 
 int main()
 {
-    using Fields = mp::ProxyStruct<mptest::messages::Box>;
+    // Unused without a CASE (the control compile).
+    using Fields [[maybe_unused]] = mp::ProxyStruct<mptest::messages::Box>;
     capnp::MallocMessageBuilder builder;
-    auto box = builder.initRoot<mptest::messages::Box>();
-    mp::InvokeContext context;
+    [[maybe_unused]] auto box = builder.initRoot<mptest::messages::Box>();
+    [[maybe_unused]] mp::InvokeContext context;
 #if CASE == 1 // expect: mismatched integral types
     const int64_t value = 1;
     mp::BuildField(mp::TypeList<int64_t>(), context, mp::Make<mp::StructField, Fields::I32Accessor>(box), value);
