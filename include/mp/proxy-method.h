@@ -24,6 +24,7 @@
 #include <mp/proxy.h>
 #include <mp/util.h>
 
+#include <capnp/capability.h>
 #include <capnp/common.h>
 
 #include <cassert>
@@ -333,6 +334,17 @@ struct ServerCall
         using Params = typename Decay<decltype(server_context.call_context.getParams())>::Reads;
         return ProxyServerMethodTraits<Params>::invoke(server_context, std::forward<Args>(args)...);
     }
+};
+
+//! The Params and Results struct types of a capnp request type.
+template <typename Request>
+struct CapRequestTraits;
+
+template <typename Params_, typename Results_>
+struct CapRequestTraits<::capnp::Request<Params_, Results_>>
+{
+    using Params = Params_;
+    using Results = Results_;
 };
 
 //! Calls `fn()`; if it returns void, returns `ret()` instead. Lets generic forwarding code treat

@@ -612,6 +612,8 @@ void TestUtil()
     // A Params struct without ProxyMethod glue (construct/destroy) gets the empty fallback traits.
     static_assert(std::is_same_v<mp::ProxyServerMethodTraits<msg::Box>::Fields, mp::TypeList<>>);
     static_assert(std::is_same_v<mp::ProxyServerMethodTraits<msg::TypesApi::EchoParams>::Result, Record>);
+    using Request = decltype(std::declval<msg::TypesApi::Client&>().lookupRequest());
+    static_assert(std::is_same_v<mp::CapRequestTraits<Request>::Results, msg::TypesApi::LookupResults>);
     auto pair = mp::Make<std::pair>(5, true);
     static_assert(std::is_same_v<decltype(pair), std::pair<int, bool>>);
     CHECK(pair.first == 5 && pair.second);
