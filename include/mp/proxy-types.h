@@ -45,7 +45,8 @@ inline ::capnp::uint CapnpSize(std::size_t size)
 // Field accessors: the `input` / `output` objects conversions work through.
 
 //! A value seen as a field: lets `ReadField` read list elements and values a hook already holds
-//! (`Make<ValueField>(reader.getName())`). Always present.
+//! (`Make<ValueField>(reader.getName())`). Always present. It refers to the value, also to a
+//! temporary one: use it within the expression that made it.
 template <typename Value>
 class ValueField
 {
