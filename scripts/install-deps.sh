@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the system packages the build needs, if they are missing: the Cap'n Proto schema
-# compiler (capnproto), its headers (libcapnp-dev: the C++ headers and the conformance peer),
-# and CMake with Ninja for the C++ build.
+# compiler (capnproto), its headers and libraries (libcapnp-dev: the C++ headers, the C++ tests
+# and the conformance peer), a C++20 compiler (g++ 10 or later), pkg-config, and CMake with
+# Ninja for the C++ build.
 set -euo pipefail
 
 missing=()
 command -v capnp >/dev/null 2>&1 || missing+=(capnproto)
 [ -f /usr/include/capnp/rpc.capnp.h ] || missing+=(libcapnp-dev)
 command -v cc >/dev/null 2>&1 || missing+=(build-essential)
+command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 command -v cmake >/dev/null 2>&1 || missing+=(cmake)
 command -v ninja >/dev/null 2>&1 || missing+=(ninja-build)

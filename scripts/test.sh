@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite: formatting and lint checks, then all Rust tests (runtime, generator,
-# example programs, cross-process suites). Set MP_ORIGINAL_PREFIX to an installed original
-# libmultiprocess to also run the interop tests against its programs.
+# example programs, cross-process suites), then the C++ header tests. Set MP_ORIGINAL_PREFIX to
+# an installed original libmultiprocess to also run the interop tests against its programs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -21,6 +21,8 @@ echo "== C++: CMake build, ctest, installed package"
 bash scripts/test-cmake.sh || status=$?
 echo "== mpbench --quick (smoke run; timings are printed, never checked)"
 cargo run --release -q -p multiprocess-bench -- --quick || status=$?
+echo "== C++ headers (scripts/test-cpp.sh)"
+bash scripts/test-cpp.sh 2>&1 | tee -a "$log" || status=$?
 # One closing line for all suites together.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^ignored/) s += $i } }
      END { printf "summary: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
