@@ -123,6 +123,14 @@ int InterfaceInfo::methodIndex(uint64_t interface_id, uint16_t id) const
     return -1;
 }
 
+size_t InterfaceInfo::methodIndexForParams(uint64_t params_type) const
+{
+    for (size_t i = 0; i < m_methods.size(); ++i) {
+        if (m_methods[i].params_type == params_type) return i;
+    }
+    throw std::logic_error(std::string("interface ") + m_name + " has no method with these params");
+}
+
 // ---- OutgoingMessage
 
 OutgoingMessage::OutgoingMessage() = default;

@@ -5,19 +5,30 @@
 
 namespace mp {
 
-class Connection;
+class EventLoop;
+class IncomingMessage;
+class OutgoingMessage;
 
 //! State of the call a message belongs to, passed by reference to every `BuildField`,
 //! `ReadField` and user hook (`CustomBuildField(..., InvokeContext& invoke_context, ...)`).
 //!
-//! Today it carries nothing: building and reading values needs no connection. The transport
-//! layer extends it (the connection, and the client and server contexts deriving from it) by
-//! adding members and constructors; hooks only ever take it by reference, so they are not
-//! affected. It has a user-declared constructor (it is not an aggregate) so that no code
-//! depends on brace-initialising its members.
+//! Plain values need none of it. Conversions of interfaces use the members: the loop the call
+//! runs through, the message being built (where a C++ object is exported as a capability) and
+//! the message being read (where a received capability is taken out). A member is null where
+//! it does not apply (no message is read while params are built). Hooks take the context by
+//! reference, so members can be added without breaking them. It is not an aggregate, so no
+//! code depends on brace-initialising its members.
 struct InvokeContext
 {
     InvokeContext() = default;
+    InvokeContext(EventLoop* loop_, OutgoingMessage* outgoing_, IncomingMessage* incoming_)
+        : loop(loop_), outgoing(outgoing_), incoming(incoming_)
+    {
+    }
+
+    EventLoop* loop{nullptr};
+    OutgoingMessage* outgoing{nullptr};
+    IncomingMessage* incoming{nullptr};
 };
 
 } // namespace mp

@@ -29,6 +29,9 @@ struct MethodInfo {
     int context{-1};
     int thread_map_param{-1};
     int thread_map_result{-1};
+    //! capnp type ID of the method's Params struct, which is how generated client code names
+    //! the method it calls (0 for methods C++ never calls: construct).
+    uint64_t params_type{0};
 };
 
 //! An interface registered with the runtime. Generated code keeps one per interface for the
@@ -45,6 +48,9 @@ public:
     const char* name() const { return m_name; }
     //! Position of method (interface_id, id) in the registration, or -1.
     int methodIndex(uint64_t interface_id, uint16_t id) const;
+    //! Position of the method whose Params struct has this type ID. Throws std::logic_error
+    //! if there is none (generated code and registration disagree).
+    size_t methodIndexForParams(uint64_t params_type) const;
 
     struct Impl;
     const Impl& impl() const { return *m_impl; }

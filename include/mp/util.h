@@ -8,6 +8,7 @@
 #ifndef MP_UTIL_H
 #define MP_UTIL_H
 
+#include <mp/spawn.h>
 #include <capnp/schema.h>
 
 #include <cstddef>
