@@ -24,6 +24,8 @@ capnp compile -oc++:"$out/gen" --src-prefix=tests/cpp -I include tests/cpp/types
 # The schema declares an interface, whose generated server stubs need capnp-rpc.
 "$cxx" "$out/test_types.o" "$out/types.capnp.o" $(pkg-config --libs capnp-rpc) -o "$out/test_types"
 
+"$out/test_types"
+
 # Schema mistakes are compile errors: every case of compile_fail.cpp must fail with its text
 # (and without a case, the file compiles, so the errors come from the cases).
 "$cxx" "${flags[@]}" -DCASE=0 -I "$out/gen" -I include -I tests/cpp $(pkg-config --cflags capnp) \
