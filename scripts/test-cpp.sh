@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds and runs the C++ header tests (tests/cpp): compiles the test schema with the capnp
-# C++ plugin, builds the test program against include/mp with g++ (C++20, -Wall -Wextra -Werror)
-# and the Cap'n Proto libraries found by pkg-config, and runs it. Output goes to target/cpp-test.
+# Builds and runs the C++ header tests (tests/cpp): checks that every include/mp header compiles
+# on its own, compiles the test schema with the capnp C++ plugin, builds the test program against
+# include/mp with g++ (C++20, -Wall -Wextra -Werror) and the Cap'n Proto libraries found by
+# pkg-config, runs it, and checks that schema mistakes fail to compile (compile_fail.cpp).
+# Output goes to target/cpp-test; CXX selects another compiler.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
