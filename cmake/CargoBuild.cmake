@@ -11,10 +11,10 @@ set(MP_BRIDGE_LIBRARY "${MP_CARGO_TARGET_DIR}/${MP_CARGO_PROFILE}/libmultiproces
 set(MP_GENERATED_INCLUDE "${CMAKE_CURRENT_BINARY_DIR}/include")
 
 # cargo knows when its outputs are stale, so it runs on every build and is quick when
-# nothing changed.
+# nothing changed. The Rust example programs are built too, for the mixed-language tests.
 add_custom_target(multiprocess_cargo ALL
   COMMAND "${CMAKE_COMMAND}" -E env "CARGO_TARGET_DIR=${MP_CARGO_TARGET_DIR}"
-          "${CARGO_EXECUTABLE}" build --release --locked -p multiprocess-cxx
+          "${CARGO_EXECUTABLE}" build --release --locked -p multiprocess-cxx -p multiprocess-examples
   WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
   BYPRODUCTS "${MP_BRIDGE_LIBRARY}"
   COMMENT "Building the Rust runtime and bridge with cargo"

@@ -13,7 +13,15 @@ echo "== cmake configure + build"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build"
 echo "== ctest"
-ctest --test-dir "$build" --output-on-failure
+ctest_log=$(mktemp)
+trap 'rm -f "$ctest_log"' EXIT
+ctest_status=0
+ctest --test-dir "$build" --output-on-failure 2>&1 | tee "$ctest_log" || ctest_status=$?
+# The same closing line as cargo's, so the overall summary counts the C++ tests.
+total=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$ctest_log" | tail -1)
+failed=$(sed -n 's/.* \([0-9]*\) tests failed out of.*/\1/p' "$ctest_log" | tail -1)
+echo "test result: ctest. $(( ${total:-0} - ${failed:-0} )) passed; ${failed:-0} failed; 0 ignored"
+[ "$ctest_status" = 0 ] || exit "$ctest_status"
 echo "== install + consumer project"
 rm -rf "$prefix" "$consumer"
 cmake --install "$build" --prefix "$prefix" >/dev/null
