@@ -21,6 +21,8 @@ interface Adder {
   echo @4 (context :Proxy.Context, data :Data) -> (result :Data);
   # Throws std::runtime_error(message) on the server.
   fail @5 (context :Proxy.Context, message :Text) -> ();
+  # Never returns: the test kills the serving process during this call.
+  hang @6 (context :Proxy.Context) -> ();
 }
 
 interface Callback {
