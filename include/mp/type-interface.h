@@ -74,6 +74,25 @@ decltype(auto) CustomReadField(TypeList<std::shared_ptr<Impl>>, Priority<2>, Inv
     return read_dest.construct(std::shared_ptr<Impl>(ReadInterface<Impl>(invoke_context, input)));
 }
 
+//! An object passed by reference is served without taking ownership: the caller keeps it alive
+//! for the call, during which the callee may call it (a callback argument).
+template <typename Impl, typename Value, typename Output, typename = InterfaceOf<Impl>>
+void CustomBuildField(TypeList<Impl&>, Priority<2>, InvokeContext& invoke_context, Value&& value, Output&& output)
+{
+    BuildInterface<Impl>(invoke_context, std::shared_ptr<Impl>(&value, [](Impl*) {}), output);
+}
+
+//! Server side of a reference parameter: a client proxy that lives for the call.
+template <typename Accessor, typename Impl, typename ServerContext, typename Fn, typename... Args,
+    typename = InterfaceOf<Impl>>
+void PassField(Priority<1>, TypeList<Impl&>, ServerContext& server_context, const Fn& fn, Args&&... args)
+{
+    const auto& params = server_context.call_context.getParams();
+    auto client = ReadInterface<Impl>(server_context, Make<StructField, Accessor>(params));
+    if (!client) throw std::runtime_error("a null capability was passed for a reference parameter");
+    fn.invoke(server_context, std::forward<Args>(args)..., static_cast<Impl&>(*client));
+}
+
 } // namespace mp
 
 #endif // MP_TYPE_INTERFACE_H
