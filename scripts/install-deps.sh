@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Installs the system packages the build needs, if they are missing: the Cap'n Proto schema
-# compiler (capnproto) and its headers (libcapnp-dev, used by the C++ conformance peer).
+# compiler (capnproto), its headers and libraries (libcapnp-dev: the C++ headers, the C++ tests
+# and the conformance peer), a C++20 compiler (g++ 10 or later), pkg-config, and CMake with
+# Ninja for the C++ build.
 set -euo pipefail
 
 missing=()
 command -v capnp >/dev/null 2>&1 || missing+=(capnproto)
 [ -f /usr/include/capnp/rpc.capnp.h ] || missing+=(libcapnp-dev)
 command -v cc >/dev/null 2>&1 || missing+=(build-essential)
+command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+command -v cmake >/dev/null 2>&1 || missing+=(cmake)
+command -v ninja >/dev/null 2>&1 || missing+=(ninja-build)
 
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""

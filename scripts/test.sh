@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite: formatting and lint checks, then all Rust tests (runtime, generator,
-# example programs, cross-process suites). Set MP_ORIGINAL_PREFIX to an installed original
-# libmultiprocess to also run the interop tests against its programs.
+# example programs, cross-process suites), then the C++ header tests. Set MP_ORIGINAL_PREFIX to
+# an installed original libmultiprocess to also run the interop tests against its programs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -17,6 +17,8 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 cargo test -q --workspace 2>&1 | tee "$log" || status=$?
+echo "== C++: CMake build, ctest, installed package"
+bash scripts/test-cmake.sh 2>&1 | tee -a "$log" || status=$?
 echo "== mpbench --quick (smoke run; timings are printed, never checked)"
 cargo run --release -q -p multiprocess-bench -- --quick || status=$?
 # One closing line for all suites together.

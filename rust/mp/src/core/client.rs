@@ -84,13 +84,13 @@ impl ProxyClient {
     fn from_box(
         conn: Arc<Connection>,
         cap: LoopBox<capnp::capability::Client>,
-        desc: &'static InterfaceDesc,
+        desc: Option<&'static InterfaceDesc>,
     ) -> Self {
         ProxyClient {
             inner: Arc::new(ClientInner {
                 conn,
                 cap: TakeBox(Some(cap)),
-                desc: Some(desc),
+                desc,
                 owner: None,
             }),
         }
@@ -104,41 +104,35 @@ impl ProxyClient {
         cap: capnp::capability::Client,
         desc: &'static InterfaceDesc,
     ) -> Result<ProxyClient> {
-        match &ctx.mode {
-            Mode::Loop { conn, .. } => Ok(ProxyClient::new(conn, cap, Some(desc), None)),
-            Mode::Worker(w) => {
-                let index = match slot_of(cap.hook.as_ref()) {
-                    Some((SlotTable::Params, index)) => index,
-                    _ => {
-                        return Err(Error::failed(
-                            "only a capability of this call's params can be imported here",
-                        ))
-                    }
-                };
-                // Each capability of the params was put in a handle for this thread already.
-                let boxed = w
-                    .boxed
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .get_mut(index)
-                    .and_then(Option::take);
-                if let Some(cap) = boxed {
-                    return Ok(ProxyClient::from_box(w.conn.clone(), cap, desc));
-                }
-                // Imported twice: make another handle on the loop.
-                let params = w.params.clone().ok_or_else(|| {
-                    Error::failed("only a capability of this call's params can be imported here")
-                })?;
-                let id = w.conn.id;
-                let imported = w.conn.lp.sync(move || {
-                    let conn = ConnState::get(id)?;
-                    let hook = params.get()?.get(index)?.as_ref()?.add_ref();
-                    let cap = capnp::capability::Client::new(hook);
-                    Some(ProxyClient::new(&conn, cap, Some(desc), None))
-                })?;
-                imported.ok_or_else(Error::called_after_disconnect)
-            }
+        import_with(ctx, cap, Some(desc))
+    }
+
+    /// Like [`import`](Self::import), for code that learns the interface only later (the C++
+    /// bridge imports every capability of a message before C++ code reads the fields and names
+    /// their types): give it one with [`with_interface`](Self::with_interface). Until then it
+    /// calls no `destroy` and logs nothing when dropped.
+    pub fn import_untyped(ctx: &CallCtx, cap: capnp::capability::Client) -> Result<ProxyClient> {
+        import_with(ctx, cap, None)
+    }
+
+    /// Gives a proxy made by [`import_untyped`](Self::import_untyped) its interface. Fails if it
+    /// already has one or has been cloned.
+    pub fn with_interface(self, desc: &'static InterfaceDesc) -> Result<ProxyClient> {
+        let mut inner = Arc::try_unwrap(self.inner)
+            .map_err(|_| Error::failed("with_interface: the proxy has been cloned"))?;
+        if inner.desc.is_some() {
+            return Err(Error::failed(
+                "with_interface: the proxy already has an interface",
+            ));
         }
+        Ok(ProxyClient {
+            inner: Arc::new(ClientInner {
+                conn: inner.conn.clone(),
+                cap: inner.cap.take(),
+                desc: Some(desc),
+                owner: inner.owner.take(),
+            }),
+        })
     }
 
     /// The connection this capability belongs to.
@@ -273,6 +267,48 @@ impl ProxyClient {
         D: FnOnce(&CallCtx, any_pointer::Reader<'_>) -> Result<R> + Send + 'static,
     {
         call_blocking(&self.inner, method, build, read)
+    }
+}
+
+fn import_with(
+    ctx: &CallCtx,
+    cap: capnp::capability::Client,
+    desc: Option<&'static InterfaceDesc>,
+) -> Result<ProxyClient> {
+    match &ctx.mode {
+        Mode::Loop { conn, .. } => Ok(ProxyClient::new(conn, cap, desc, None)),
+        Mode::Worker(w) => {
+            let index = match slot_of(cap.hook.as_ref()) {
+                Some((SlotTable::Params, index)) => index,
+                _ => {
+                    return Err(Error::failed(
+                        "only a capability of this call's params can be imported here",
+                    ))
+                }
+            };
+            // Each capability of the params was put in a handle for this thread already.
+            let boxed = w
+                .boxed
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get_mut(index)
+                .and_then(Option::take);
+            if let Some(cap) = boxed {
+                return Ok(ProxyClient::from_box(w.conn.clone(), cap, desc));
+            }
+            // Imported twice: make another handle on the loop.
+            let params = w.params.clone().ok_or_else(|| {
+                Error::failed("only a capability of this call's params can be imported here")
+            })?;
+            let id = w.conn.id;
+            let imported = w.conn.lp.sync(move || {
+                let conn = ConnState::get(id)?;
+                let hook = params.get()?.get(index)?.as_ref()?.add_ref();
+                let cap = capnp::capability::Client::new(hook);
+                Some(ProxyClient::new(&conn, cap, desc, None))
+            })?;
+            imported.ok_or_else(Error::called_after_disconnect)
+        }
     }
 }
 
