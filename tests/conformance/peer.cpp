@@ -49,6 +49,10 @@
 
 namespace {
 
+// mp/proxy.capnp declares namespace mp, as the original's does.
+using mp::Context;
+using mp::Thread;
+using mp::ThreadMap;
 using capnp::rpc::twoparty::Side;
 using capnp::rpc::twoparty::VatId;
 
