@@ -11,12 +11,13 @@ set(MP_BRIDGE_LIBRARY "${MP_CARGO_TARGET_DIR}/${MP_CARGO_PROFILE}/libmultiproces
 set(MP_GENERATED_INCLUDE "${CMAKE_CURRENT_BINARY_DIR}/include")
 
 # cargo knows when its outputs are stale, so it runs on every build and is quick when
-# nothing changed. The Rust example programs are built too, for the mixed-language tests.
+# nothing changed. It also builds mpgen, and the Rust example programs for the mixed-language
+# tests.
 add_custom_target(multiprocess_cargo ALL
   COMMAND "${CMAKE_COMMAND}" -E env "CARGO_TARGET_DIR=${MP_CARGO_TARGET_DIR}"
-          "${CARGO_EXECUTABLE}" build --release --locked -p multiprocess-cxx -p multiprocess-examples
+          "${CARGO_EXECUTABLE}" build --release --locked -p multiprocess-cxx -p multiprocess-examples -p multiprocess-gen
   WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
-  BYPRODUCTS "${MP_BRIDGE_LIBRARY}"
+  BYPRODUCTS "${MP_BRIDGE_LIBRARY}" "${MP_CARGO_TARGET_DIR}/${MP_CARGO_PROFILE}/mpgen"
   COMMENT "Building the Rust runtime and bridge with cargo"
   USES_TERMINAL)
 
@@ -36,3 +37,10 @@ set_target_properties(multiprocess_bridge PROPERTIES IMPORTED_LOCATION "${MP_BRI
 set(MP_RUST_SYSTEM_LIBS util rt pthread m dl)
 target_link_libraries(multiprocess_bridge INTERFACE ${MP_RUST_SYSTEM_LIBS})
 add_dependencies(multiprocess_bridge multiprocess_cargo multiprocess_proxy_header)
+
+# mpgen, as Libmultiprocess::mpgen (what target_capnp_sources runs).
+set(MP_MPGEN "${MP_CARGO_TARGET_DIR}/${MP_CARGO_PROFILE}/mpgen")
+add_executable(mpgen IMPORTED GLOBAL)
+set_target_properties(mpgen PROPERTIES IMPORTED_LOCATION "${MP_MPGEN}")
+add_dependencies(mpgen multiprocess_cargo)
+add_executable(Libmultiprocess::mpgen ALIAS mpgen)
