@@ -68,8 +68,7 @@ impl Dispatch for CxxDispatch {
             .ok_or_else(|| mp::private::unknown_method(call.method))?;
         let mut table = Vec::new();
         let copied = crate::segments::copy(call.params, &mut table)?;
-        let caps = crate::remote::import_all(call.ctx, table)?;
-        let mut params = Message::new(copied, caps);
+        let mut params = Message::new(copied, crate::remote::import_all(call.ctx, table));
         let mut results = match crate::guard::guard("C++ server", || {
             server
                 .call(index, &mut params)

@@ -12,11 +12,14 @@ use crate::remote::Remote;
 /// Segments plus the capabilities they refer to by cap-table index.
 pub struct Message {
     message: Builder<HeapAllocator>,
-    caps: Vec<Option<ProxyClient>>,
+    caps: Vec<Option<Result<ProxyClient, String>>>,
 }
 
 impl Message {
-    pub(crate) fn new(message: Builder<HeapAllocator>, caps: Vec<Option<ProxyClient>>) -> Self {
+    pub(crate) fn new(
+        message: Builder<HeapAllocator>,
+        caps: Vec<Option<Result<ProxyClient, String>>>,
+    ) -> Self {
         Message { message, caps }
     }
 
@@ -38,7 +41,7 @@ impl Message {
             .ok_or_else(|| format!("capability index {index} out of range"))?;
         let client = slot
             .take()
-            .ok_or_else(|| format!("capability {index} is null or was already taken"))?;
+            .ok_or_else(|| format!("capability {index} is null or was already taken"))??;
         let client = client
             .with_interface(interface.desc)
             .map_err(|e| e.to_string())?;

@@ -24,15 +24,19 @@ pub(crate) fn export_all(
         .collect()
 }
 
-/// Imports every capability of a copied message, untyped, in table order.
+/// Imports every capability of a copied message, untyped, in table order. One that cannot be
+/// imported (the stand-ins for the `Context` of an incoming call, which the core has used
+/// already) keeps its error, which C++ sees only if it reads that field.
 pub(crate) fn import_all(
     ctx: &CallCtx,
     caps: capnp::private::layout::CapTable,
-) -> mp::Result<Vec<Option<ProxyClient>>> {
+) -> Vec<Option<Result<ProxyClient, String>>> {
     caps.into_iter()
         .map(|hook| {
-            hook.map(|hook| ProxyClient::import_untyped(ctx, capnp::capability::Client::new(hook)))
-                .transpose()
+            hook.map(|hook| {
+                ProxyClient::import_untyped(ctx, capnp::capability::Client::new(hook))
+                    .map_err(|e| e.to_string())
+            })
         })
         .collect()
 }
@@ -75,8 +79,7 @@ impl Remote {
                     |ctx, results| {
                         let mut table = Vec::new();
                         let message = crate::segments::copy(results, &mut table)?;
-                        let caps = import_all(ctx, table)?;
-                        Ok(Message::new(message, caps))
+                        Ok(Message::new(message, import_all(ctx, table)))
                     },
                 )
                 .map(Box::new)

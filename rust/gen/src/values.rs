@@ -1,7 +1,8 @@
 //! Code that moves one value between a Rust expression and a capnp field or list element.
 //!
 //! Encoding consumes an owned Rust value; decoding yields one. Both may use `?` and refer to
-//! `__ctx: &mp::private::CallCtx` (capabilities and thread maps go through it).
+//! `__ctx: &mp::private::CallCtx` (capabilities go through it; the runtime fills `Context` and
+//! `ThreadMap` fields itself).
 
 use crate::model::{Field, Role, Ty};
 

@@ -44,9 +44,11 @@ mod descriptor;
 mod dispatch;
 mod incoming;
 mod lent_call;
+mod outgoing;
 mod owned_message;
 mod raw_struct;
 mod server;
+mod worker_call;
 
 pub use self::call_ctx::CallCtx;
 pub use self::client::ProxyClient;

@@ -97,6 +97,16 @@ impl Error {
         Self::disconnected("IPC client method call interrupted by disconnect.")
     }
 
+    /// The error for a panic caught in a server implementation.
+    pub(crate) fn from_panic(payload: Box<dyn Any + Send>) -> Self {
+        let text = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        Error::failed(format!("IPC server method panicked: {text}"))
+    }
+
     /// The peer sent a value that does not fit the expected type.
     pub fn invalid_argument(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::InvalidArgument, message)
