@@ -1,5 +1,5 @@
-# Installs headers, the bridge library (as libmultiprocess.a), the CMake package and a
-# pkg-config file.
+# Installs headers, the bridge library (as libmultiprocess.a), mpgen, the CMake package (with
+# target_capnp_sources) and a pkg-config file.
 include(CMakePackageConfigHelpers)
 
 set(MP_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/Libmultiprocess")
@@ -7,6 +7,8 @@ set(MP_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/Libmultiprocess")
 install(DIRECTORY include/mp DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
 install(FILES "${MP_GENERATED_INCLUDE}/mp/proxy.capnp.h" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/mp")
 install(FILES "${MP_BRIDGE_LIBRARY}" DESTINATION "${CMAKE_INSTALL_LIBDIR}" RENAME libmultiprocess.a)
+install(PROGRAMS "${MP_MPGEN}" DESTINATION "${CMAKE_INSTALL_BINDIR}")
+install(FILES cmake/TargetCapnpSources.cmake DESTINATION "${MP_CMAKE_DIR}")
 
 configure_package_config_file(cmake/LibmultiprocessConfig.cmake.in
   "${CMAKE_CURRENT_BINARY_DIR}/LibmultiprocessConfig.cmake"

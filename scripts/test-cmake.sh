@@ -28,6 +28,10 @@ cmake --install "$build" --prefix "$prefix" >/dev/null
 cmake -S tests/cmake-consumer -B "$consumer" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
 cmake --build "$consumer" >/dev/null
 "$consumer/consumer"
+"$consumer/greeter"
+echo "== the original's example sources against our package (opt-in: MP_ORIGINAL_SOURCE)"
+bash tests/original-example/run.sh "$prefix" "$root/target/cmake/original-example" \
+  "$build/cpp-examples" "$build/cargo/release"
 echo "== pkg-config consumer"
 PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --exists libmultiprocess
 g++ -o "$consumer/consumer-pc" tests/cmake-consumer/consumer.cpp \
