@@ -36,17 +36,17 @@ interface Broken $Proxy.wrap("Broken") {
     assert_eq!(err.problems.len(), 3, "{text}");
     assert!(
         text.contains(
-            "bad.capnp: Broken.usesPlain: field `p`: interface Plain has no $Proxy.wrap annotation"
+            "bad.capnp:5: Broken.usesPlain: field `p`: interface Plain has no $Proxy.wrap annotation"
         ),
         "{text}"
     );
     assert!(
-        text.contains("bad.capnp: Broken.anyPtr: field `x`"),
+        text.contains("bad.capnp:6: Broken.anyPtr: field `x`"),
         "{text}"
     );
     assert!(
         text.contains(
-            "bad.capnp: Broken.ctxResult: field `context`: Proxy.Context is only allowed in params"
+            "bad.capnp:7: Broken.ctxResult: field `context`: Proxy.Context is only allowed in params"
         ),
         "{text}"
     );

@@ -3,7 +3,8 @@
 //! Encoding consumes an owned Rust value; decoding yields one. Both may use `?` and refer to
 //! `__ctx: &mp::CallCtx` (capabilities and thread maps go through it).
 
-use crate::model::{Field, Role, Ty};
+use super::runtime as rt;
+use super::view::{Field, Role, Ty};
 
 /// Where an encoded value goes.
 pub(crate) enum Target<'a> {
@@ -43,9 +44,9 @@ impl Target<'_> {
     }
     fn set_cap(&self, hook: &str) -> String {
         match self {
-            Target::Field { b, acc, .. } => format!(
-                "{b}.reborrow().set_{acc}(::mp::__private::capnp::capability::FromClientHook::new({hook}));"
-            ),
+            Target::Field { b, acc, .. } => {
+                format!("{b}.reborrow().set_{acc}({});", rt::client_from_hook(hook))
+            }
             Target::Elem { l, i } => format!("{l}.set({i}, {hook});"),
         }
     }
@@ -56,8 +57,12 @@ pub(crate) fn encode(ty: &Ty, value: &str, target: &Target<'_>, d: usize) -> Str
     match ty {
         Ty::Bool | Ty::Num(_) | Ty::Enum { .. } => target.set(value),
         Ty::Text => target.set(&format!("{value}.as_str()")),
-        Ty::TextBytes => target.set(&format!("::mp::__private::capnp::text::Reader::from(&{value}[..])")),
+        Ty::TextBytes => target.set(&rt::text_from_bytes(&format!("&{value}[..]"))),
         Ty::Data => target.set(&format!("&{value}[..]")),
+        Ty::Struct { boxed: true, .. } => format!(
+            "if let ::std::option::Option::Some(__b{d}) = {value} {{ (*__b{d}).__mp_write({}, __ctx)?; }}",
+            target.init_struct()
+        ),
         Ty::Struct { .. } => format!("{value}.__mp_write({}, __ctx)?;", target.init_struct()),
         Ty::Tuple { fields } => {
             let vars: Vec<String> = (0..value_fields(fields).count()).map(|k| format!("__t{d}_{k}")).collect();
@@ -74,15 +79,16 @@ pub(crate) fn encode(ty: &Ty, value: &str, target: &Target<'_>, d: usize) -> Str
             format!(
                 "{{ let __v{d} = {value}; let mut __l{d} = {}; \
                  for (__i{d}, __e{d}) in ::std::iter::IntoIterator::into_iter(__v{d}).enumerate() {{ let __i{d} = __i{d} as u32; {inner} }} }}",
-                target.init_list(&format!("::mp::server::list_len(__v{d}.len())?"))
+                target.init_list(&rt::list_len(&format!("__v{d}.len()")))
             )
         }
         Ty::Interface { trait_path } => format!(
-            "if let ::std::option::Option::Some(__x{d}) = {value} {{ let __hook{d} = __ctx.export::<dyn {trait_path}>(::std::sync::Arc::from(__x{d})).hook; {} }}",
+            "if let ::std::option::Option::Some(__x{d}) = {value} {{ let __hook{d} = {}; {} }}",
+            rt::export(trait_path, &format!("__x{d}")),
             target.set_cap(&format!("__hook{d}"))
         ),
         Ty::Custom { repr, .. } => {
-            let converted = format!("<_ as ::mp::Wire<{}>>::to_wire({value})", repr.rust());
+            let converted = format!("<_ as {}>::to_wire({value})", rt::wire(&repr.rust()));
             format!("{{ let __w{d} = {converted}; {} }}", encode(repr, &format!("__w{d}"), target, d + 1))
         }
     }
@@ -94,9 +100,14 @@ pub(crate) fn decode(ty: &Ty, raw: &str, elem: bool, d: usize) -> String {
     match ty {
         Ty::Bool | Ty::Num(_) => raw.to_string(),
         Ty::Enum { .. } => format!("{raw}?"),
-        Ty::Text => format!("::mp::server::text({raw}?)"),
+        Ty::Text => rt::text(&format!("{raw}?")),
         Ty::TextBytes => format!("{raw}?.as_bytes().to_vec()"),
         Ty::Data => format!("{raw}?.to_vec()"),
+        Ty::Struct {
+            rust, boxed: true, ..
+        } => format!(
+            "::std::option::Option::Some(::std::boxed::Box::new(<{rust}>::__mp_read({raw}?, __ctx)?))"
+        ),
         Ty::Struct { rust, .. } => {
             let reader = if elem {
                 raw.to_string()
@@ -123,22 +134,14 @@ pub(crate) fn decode(ty: &Ty, raw: &str, elem: bool, d: usize) -> String {
                  for __e{d} in __l{d}.iter() {{ __v{d}.push({item}); }} __v{d} }}"
             )
         }
-        Ty::Interface { trait_path } => {
-            if elem {
-                format!(
-                    "::std::option::Option::Some(__ctx.import::<dyn {trait_path}>({raw}?.client))"
-                )
-            } else {
-                // The caller checks `has_x()` first: capnp-rust errors on a null capability.
-                format!(
-                    "::std::option::Option::Some(__ctx.import::<dyn {trait_path}>({raw}?.client))"
-                )
-            }
-        }
+        Ty::Interface { trait_path } => format!(
+            "::std::option::Option::Some({})",
+            rt::import(trait_path, &format!("{raw}?.client"))
+        ),
         Ty::Custom { rust, repr } => {
             format!(
-                "<{rust} as ::mp::Wire<{}>>::from_wire({})?",
-                repr.rust(),
+                "<{rust} as {}>::from_wire({})?",
+                rt::wire(&repr.rust()),
                 decode(repr, raw, elem, d + 1)
             )
         }
@@ -146,13 +149,13 @@ pub(crate) fn decode(ty: &Ty, raw: &str, elem: bool, d: usize) -> String {
 }
 
 fn value_fields(fields: &[Field]) -> impl Iterator<Item = &Field> {
-    fields.iter().filter(|f| f.value_ty().is_some())
+    super::view::value_fields(fields)
 }
 
 /// Statement writing a struct member or param/result field (with its `hasX` companion).
 pub(crate) fn encode_field(f: &Field, value: &str, builder: &str, d: usize) -> String {
     let ty = match &f.role {
-        Role::Value(t) | Role::Exception(t) => t,
+        Role::Value(t) | Role::Exception(t) | Role::Implicit { ty: t, .. } => t,
         _ => return String::new(),
     };
     let target = Target::Field {
@@ -161,8 +164,10 @@ pub(crate) fn encode_field(f: &Field, value: &str, builder: &str, d: usize) -> S
         generic: f.generic_param,
     };
     match &f.has {
-        Some(has) => format!(
-            "if let ::std::option::Option::Some(__o{d}) = {value} {{ {builder}.reborrow().set_{has}(true); {} }}",
+        // A numeric `hasX` is written as 1, as the original's `setHasX(true)` does.
+        Some((has, is_bool)) => format!(
+            "if let ::std::option::Option::Some(__o{d}) = {value} {{ {builder}.reborrow().set_{has}({}); {} }}",
+            if *is_bool { "true" } else { "1 as _" },
             encode(ty, &format!("__o{d}"), &target, d + 1)
         ),
         None => encode(ty, value, &target, d),
@@ -177,7 +182,9 @@ pub(crate) fn has_value(f: &Field, r: &str) -> String {
         _ => return "false".into(),
     };
     match &f.has {
-        Some(has) => format!("{r}.get_{has}()"),
+        Some((has, true)) => format!("{r}.get_{has}()"),
+        // Non-zero means present, as the original reads a numeric companion as a bool.
+        Some((has, false)) => format!("({r}.get_{has}() != 0 as _)"),
         None if ty.is_pointer() => format!("{r}.has_{}()", f.accessor),
         None => "true".into(),
     }
@@ -186,7 +193,7 @@ pub(crate) fn has_value(f: &Field, r: &str) -> String {
 /// Expression reading a struct member or param/result field.
 pub(crate) fn decode_field(f: &Field, r: &str, d: usize) -> String {
     let ty = match &f.role {
-        Role::Value(t) | Role::Exception(t) => t,
+        Role::Value(t) | Role::Exception(t) | Role::Implicit { ty: t, .. } => t,
         _ => return "()".into(),
     };
     let value = decode(ty, &format!("{r}.get_{}()", f.accessor), false, d);
@@ -195,7 +202,7 @@ pub(crate) fn decode_field(f: &Field, r: &str, d: usize) -> String {
             "if {} {{ ::std::option::Option::Some({value}) }} else {{ ::std::option::Option::None }}",
             has_value(f, r)
         )
-    } else if matches!(ty, Ty::Interface { .. }) {
+    } else if matches!(ty, Ty::Interface { .. } | Ty::Struct { boxed: true, .. }) {
         format!(
             "if {r}.has_{}() {{ {value} }} else {{ ::std::option::Option::None }}",
             f.accessor

@@ -1,0 +1,247 @@
+//! Client side of a method: the blocking trait method body and the async form.
+
+use super::runtime as rt;
+use super::values::{decode_field, encode_field, has_value};
+use super::view::{Field, Method, Role, Ty};
+use super::writer::Writer;
+
+pub(crate) fn tuple(items: &[String]) -> String {
+    match items.len() {
+        0 => "()".into(),
+        1 => items[0].clone(),
+        _ => format!("({})", items.join(", ")),
+    }
+}
+
+/// The name of a method's static description in the interface's hidden module.
+pub(crate) fn static_name(m: &Method) -> String {
+    format!(
+        "{}_{}",
+        super::names::upper(&m.interface_name.replace('.', "")),
+        super::names::upper(&m.name)
+    )
+}
+
+/// Trait method signature: inputs by value (in/out as `&mut`), wanted outputs as
+/// `Option<&mut T>`, other outputs returned.
+pub(crate) fn signature(m: &Method) -> String {
+    let mut args = vec!["&self".to_string()];
+    for f in m.inputs() {
+        if f.in_out {
+            args.push(format!("{}: &mut {}", f.rust_name, f.rust_ty()));
+        } else {
+            args.push(format!("{}: {}", f.rust_name, f.rust_ty()));
+        }
+    }
+    for f in m.wanted() {
+        args.push(format!(
+            "{}: ::std::option::Option<&mut {}>",
+            f.rust_name,
+            f.rust_ty()
+        ));
+    }
+    let outs: Vec<String> = m.outputs().iter().map(|f| f.rust_ty()).collect();
+    format!(
+        "fn {}({}) -> {}",
+        m.rust_name,
+        args.join(", "),
+        rt::result(&tuple(&outs))
+    )
+}
+
+/// Signature of the async form: in/out values are taken by value and returned after the
+/// outputs, wanted outputs are requested with `want_x: bool` and returned as `Option`s.
+pub(crate) fn async_signature(m: &Method) -> String {
+    let mut args = vec!["&self".to_string()];
+    for f in m.inputs() {
+        args.push(format!("{}: {}", f.rust_name, f.rust_ty()));
+    }
+    for f in m.wanted() {
+        args.push(format!("want_{}: bool", f.accessor));
+    }
+    let mut outs: Vec<String> = m.outputs().iter().map(|f| f.rust_ty()).collect();
+    outs.extend(m.inputs().filter(|f| f.in_out).map(Field::rust_ty));
+    outs.extend(
+        m.wanted()
+            .map(|f| format!("::std::option::Option<{}>", f.rust_ty())),
+    );
+    format!(
+        "pub fn {}({}) -> impl ::std::future::Future<Output = {}> + Send + 'static",
+        m.async_name,
+        args.join(", "),
+        rt::result(&tuple(&outs))
+    )
+}
+
+/// The value carried by a raised exception slot, and the error message it gets.
+fn raise_exception(w: &mut Writer, m: &Method, f: &Field) {
+    let ty = match &f.role {
+        Role::Exception(t) => t,
+        _ => return,
+    };
+    let value = decode_field(f, "__r", 0);
+    let message = match ty {
+        Ty::Text => "::std::clone::Clone::clone(&__exc)".to_string(),
+        t if t.plain() => "::std::format!(\"{:?}\", __exc)".to_string(),
+        _ => format!(
+            "::std::string::String::from(\"{}.{} raised an exception\")",
+            m.interface_name, m.name
+        ),
+    };
+    let payload = match &m.exception_enum {
+        Some(e) => format!("{e}::{}(__exc)", variant(&f.name)),
+        None => "__exc".into(),
+    };
+    w.block(format!("if {}", has_value(f, "__r")), |w| {
+        w.line(format!("let __exc = {value};"));
+        w.line(format!("let __msg = {message};"));
+        w.line(format!("return Err({});", rt::raised(&payload, "__msg")));
+    });
+}
+
+/// The variant of a method's exception enum for slot `name`.
+pub(crate) fn variant(name: &str) -> String {
+    super::names::camel(name)
+}
+
+/// Body of a client function calling method `m` through `receiver` (a `ProxyClient`).
+pub(crate) fn body(w: &mut Writer, m: &Method, module: &str, receiver: &str, is_async: bool) {
+    let in_outs: Vec<&Field> = m.inputs().filter(|f| f.in_out).collect();
+    for f in &in_outs {
+        if is_async {
+            w.line(format!("let __in_{} = {};", f.accessor, f.rust_name));
+        } else {
+            w.line(format!(
+                "let __in_{} = ::std::clone::Clone::clone(&*{});",
+                f.accessor, f.rust_name
+            ));
+        }
+    }
+    for f in m.wanted() {
+        if is_async {
+            w.line(format!("let __want_{} = want_{};", f.accessor, f.accessor));
+        } else {
+            w.line(format!(
+                "let __want_{} = {}.is_some();",
+                f.accessor, f.rust_name
+            ));
+        }
+    }
+    let outputs = m.outputs();
+    let out_names: Vec<String> = outputs
+        .iter()
+        .map(|f| format!("__out_{}", f.accessor))
+        .collect();
+    let io_names: Vec<String> = in_outs
+        .iter()
+        .map(|f| format!("__out_{}", f.accessor))
+        .collect();
+    let want_names: Vec<String> = m
+        .wanted()
+        .map(|f| format!("__out_{}", f.accessor))
+        .collect();
+
+    let mut build = Writer::default();
+    build.block(rt::build_closure_head(), |w| {
+        w.line(format!(
+            "let mut __p = __params.init_as::<{}::Builder<'_>>();",
+            m.params_path
+        ));
+        for f in &m.params {
+            let acc = &f.accessor;
+            match &f.role {
+                Role::Context => w.line(rt::fill_context("__p", acc)),
+                Role::ThreadMap => w.line(rt::export_thread_map("__p", acc)),
+                Role::Value(_) if f.in_out => {
+                    w.line(encode_field(f, &format!("__in_{acc}"), "__p", 0))
+                }
+                Role::Value(_) => w.line(encode_field(f, &f.rust_name, "__p", 0)),
+                Role::Implicit {
+                    hook: Some(hook), ..
+                } => {
+                    w.line(format!("let __implicit_{acc} = {hook}::outgoing()?;"));
+                    w.line(encode_field(f, &format!("__implicit_{acc}"), "__p", 0));
+                }
+                _ => {}
+            }
+        }
+        for f in m.wanted() {
+            w.line(format!(
+                "__p.reborrow().set_{}(__want_{});",
+                f.want.as_deref().unwrap_or_default(),
+                f.accessor
+            ));
+        }
+        w.line(rt::check_and_log("__p", "send data"));
+        w.line("Ok(())");
+    });
+    let mut read = Writer::default();
+    read.block(rt::read_closure_head(), |w| {
+        w.line(format!(
+            "let __r = __results.get_as::<{}::Reader<'_>>()?;",
+            m.results_path
+        ));
+        w.line(rt::log_incoming("__r", "recv data"));
+        for exc in m.exceptions() {
+            raise_exception(w, m, exc);
+        }
+        for f in &m.results {
+            let acc = &f.accessor;
+            match &f.role {
+                Role::ThreadMap => w.line(rt::import_thread_map("__r", acc)),
+                Role::Value(_) if f.want.is_some() => w.line(format!(
+                    "let __out_{acc} = if __want_{acc} {{ ::std::option::Option::Some({}) }} else {{ ::std::option::Option::None }};",
+                    decode_field(f, "__r", 0)
+                )),
+                Role::Value(_) => w.line(format!("let __out_{acc} = {};", decode_field(f, "__r", 0))),
+                _ => {}
+            }
+        }
+        w.line(format!(
+            "Ok(({}, {}, {}))",
+            tuple(&out_names),
+            tuple(&io_names),
+            tuple(&want_names)
+        ));
+    });
+    let call = rt::call_method(is_async);
+    let info = format!("{module}::{}", static_name(m));
+    let (build, read) = (build.finish(), read.finish());
+    if is_async {
+        w.line(format!(
+            "let __reply = {receiver}.{call}(&{info}, {build}, {read});"
+        ));
+        let mut all = out_names.clone();
+        all.extend(io_names.iter().cloned());
+        all.extend(want_names.iter().cloned());
+        w.block("async move", |w| {
+            w.line(format!(
+                "let ({}, {}, {}) = __reply.await?;",
+                tuple(&out_names),
+                tuple(&io_names),
+                tuple(&want_names)
+            ));
+            w.line(format!("Ok({})", tuple(&all)));
+        });
+        return;
+    }
+    w.line(format!(
+        "let __reply = {receiver}.{call}(&{info}, {build}, {read})?;"
+    ));
+    w.line(format!(
+        "let ({}, {}, {}) = __reply;",
+        tuple(&out_names),
+        tuple(&io_names),
+        tuple(&want_names)
+    ));
+    for f in &in_outs {
+        w.line(format!("*{} = __out_{};", f.rust_name, f.accessor));
+    }
+    for f in m.wanted() {
+        w.line(format!(
+            "if let (::std::option::Option::Some(__dst), ::std::option::Option::Some(__v)) = ({}, __out_{}) {{ *__dst = __v; }}",
+            f.rust_name, f.accessor
+        ));
+    }
+    w.line(format!("Ok({})", tuple(&out_names)));
+}
