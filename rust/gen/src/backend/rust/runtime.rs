@@ -67,9 +67,9 @@ pub(crate) fn text(reader: &str) -> String {
     format!("::mp::server::text({reader})")
 }
 
-/// Expression: a capability client from a hook.
-pub(crate) fn client_from_hook(hook: &str) -> String {
-    format!("{CAPNP}::capability::FromClientHook::new({hook})")
+/// Expression: capnpc's client type `client` from a hook.
+pub(crate) fn client_from_hook(client: &str, hook: &str) -> String {
+    format!("<{client} as {CAPNP}::capability::FromClientHook>::new({hook})")
 }
 
 /// Expression: a text reader over raw bytes.

@@ -42,10 +42,13 @@ impl Target<'_> {
             Target::Elem { l, i } => format!("{l}.reborrow().init({i}, {n})"),
         }
     }
-    fn set_cap(&self, hook: &str) -> String {
+    fn set_cap(&self, client: &str, hook: &str) -> String {
         match self {
             Target::Field { b, acc, .. } => {
-                format!("{b}.reborrow().set_{acc}({});", rt::client_from_hook(hook))
+                format!(
+                    "{b}.reborrow().set_{acc}({});",
+                    rt::client_from_hook(client, hook)
+                )
             }
             Target::Elem { l, i } => format!("{l}.set({i}, {hook});"),
         }
@@ -82,10 +85,10 @@ pub(crate) fn encode(ty: &Ty, value: &str, target: &Target<'_>, d: usize) -> Str
                 target.init_list(&rt::list_len(&format!("__v{d}.len()")))
             )
         }
-        Ty::Interface { trait_path } => format!(
+        Ty::Interface { trait_path, client } => format!(
             "if let ::std::option::Option::Some(__x{d}) = {value} {{ let __hook{d} = {}; {} }}",
             rt::export(trait_path, &format!("__x{d}")),
-            target.set_cap(&format!("__hook{d}"))
+            target.set_cap(client, &format!("__hook{d}"))
         ),
         Ty::Custom { repr, .. } => {
             let converted = format!("<_ as {}>::to_wire({value})", rt::wire(&repr.rust()));
@@ -134,7 +137,7 @@ pub(crate) fn decode(ty: &Ty, raw: &str, elem: bool, d: usize) -> String {
                  for __e{d} in __l{d}.iter() {{ __v{d}.push({item}); }} __v{d} }}"
             )
         }
-        Ty::Interface { trait_path } => format!(
+        Ty::Interface { trait_path, .. } => format!(
             "::std::option::Option::Some({})",
             rt::import(trait_path, &format!("{raw}?.client"))
         ),

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::model::{self, Direction, NodeId, Role as MRole, Schema, Type, Value};
+use crate::model::{self, Direction, NodeId, Role as MRole, Schema, Slot, Type, Value};
 
 use super::names;
 use super::Options;
@@ -38,6 +38,7 @@ pub(crate) enum Ty {
     /// A `$Proxy.wrap` interface: the path of its generated trait.
     Interface {
         trait_path: String,
+        client: String,
     },
     /// A user type converted through `mp::Wire<repr>`.
     Custom {
@@ -63,7 +64,7 @@ impl Ty {
                 format!("({},)", parts.join(", "))
             }
             Ty::List(e) => format!("::std::vec::Vec<{}>", e.rust()),
-            Ty::Interface { trait_path } => {
+            Ty::Interface { trait_path, .. } => {
                 format!("::std::option::Option<::std::boxed::Box<dyn {trait_path}>>")
             }
             Ty::Custom { rust, .. } => rust.clone(),
@@ -321,19 +322,25 @@ impl<'a> Resolver<'a> {
         let mut results = Vec::new();
         for f in &m.fields {
             let sel = format!("{selector}.{}", f.name);
-            let role = self.role(iface, &sel, f, &[]);
-            let view = self.field(f, role, &[]);
-            if f.param.is_some() {
-                params.push(view.clone());
-            }
-            if f.result.is_some() {
-                results.push(view);
+            // In/out in Rust (`&mut T`) needs one type both ways; a field whose params and
+            // results types differ is an input by value and a returned output instead.
+            let same = match (&f.param, &f.result) {
+                (Some(p), Some(r)) => p.ty == r.ty,
+                _ => false,
+            };
+            for (slot, out) in [(&f.param, &mut params), (&f.result, &mut results)] {
+                if let Some(slot) = slot {
+                    let role = self.role(iface, &sel, f, slot, &[]);
+                    let mut view = self.field(f, slot, role);
+                    view.in_out = same;
+                    out.push(view);
+                }
             }
         }
         (params, results)
     }
 
-    fn field(&self, f: &model::Field, role: Role, _args: &[Type]) -> Field {
+    fn field(&self, f: &model::Field, slot: &Slot, role: Role) -> Field {
         let has = f.has.as_ref().map(|h| {
             (
                 names::snake(h),
@@ -347,16 +354,23 @@ impl<'a> Resolver<'a> {
             role,
             has,
             want: f.want.as_deref().map(names::snake),
-            generic_param: matches!(f.slot().ty, Type::Param(_)),
-            default: default_literal(&f.slot().ty, f.slot().default),
-            union_member: f.slot().union_member,
+            generic_param: matches!(slot.ty, Type::Param(_)),
+            default: default_literal(&slot.ty, slot.default),
+            union_member: slot.union_member,
             in_out: f.direction() == Direction::InOut,
         }
     }
 
     /// The Rust role of a model field; `args` bind the generic parameters of the struct that
     /// declares it.
-    fn role(&mut self, owner: NodeId, selector: &str, f: &model::Field, args: &[Type]) -> Role {
+    fn role(
+        &mut self,
+        owner: NodeId,
+        selector: &str,
+        f: &model::Field,
+        slot: &Slot,
+        args: &[Type],
+    ) -> Role {
         self.location = match selector.rsplit_once('.') {
             Some((at, name)) => format!("{at}: field `{name}`"),
             None => selector.to_string(),
@@ -366,7 +380,7 @@ impl<'a> Resolver<'a> {
             MRole::ThreadMap => Role::ThreadMap,
             MRole::Skipped | MRole::Companion { .. } => Role::Skip,
             MRole::Implicit => {
-                let ty = f.slot().ty.bind(args);
+                let ty = slot.ty.bind(args);
                 let hook = self
                     .options
                     .implicit_hooks
@@ -380,7 +394,7 @@ impl<'a> Resolver<'a> {
             // A field standing for several native C++ arguments is one Rust value: a Rust
             // user type (`rust_type`) carries the parts.
             MRole::Value { .. } | MRole::Return | MRole::Exception { .. } => {
-                let ty = f.slot().ty.bind(args);
+                let ty = slot.ty.bind(args);
                 let Some(mut rust) = self.ty(owner, f, &ty, false) else {
                     return Role::Skip;
                 };
@@ -464,6 +478,7 @@ impl<'a> Resolver<'a> {
                 }
                 Ty::Interface {
                     trait_path: self.item_path(*id)?,
+                    client: format!("{}::Client", self.paths.get(id)?),
                 }
             }
             Type::Struct { id, args } => {
@@ -501,9 +516,9 @@ impl<'a> Resolver<'a> {
         }
         let sel = self.schema.node(id).name();
         let mut fields = Vec::new();
-        for f in &model.fields.clone() {
-            let role = self.role(id, &format!("{sel}.{}", f.name), f, args);
-            fields.push(self.field(f, role, args));
+        for f in &model.fields {
+            let role = self.role(id, &format!("{sel}.{}", f.name), f, f.slot(), args);
+            fields.push(self.field(f, f.slot(), role));
         }
         Some(Ty::Tuple { fields })
     }
@@ -537,8 +552,8 @@ impl<'a> Resolver<'a> {
         let schema_name = self.schema.node(id).name();
         let mut fields = Vec::new();
         for f in &model.fields {
-            let role = self.role(id, &format!("{schema_name}.{}", f.name), f, &[]);
-            fields.push(self.field(f, role, &[]));
+            let role = self.role(id, &format!("{schema_name}.{}", f.name), f, f.slot(), &[]);
+            fields.push(self.field(f, f.slot(), role));
         }
         let plain = value_fields(&fields).all(|f| f.ty().is_none_or(Ty::plain));
         let default =
