@@ -8,6 +8,10 @@ fn main() {
         .src_prefix("schema")
         .file("schema/store.capnp")
         .file("schema/units/units.capnp")
+        // The snapshot schemas of the generator's own tests: their output must compile too.
+        .src_prefix("../gen/tests/schema")
+        .file("../gen/tests/schema/callable.capnp")
+        .file("../gen/tests/schema/shapes.capnp")
         .map_type("Data", "crate::Hash")
         .map_type("Size", "crate::Bytes")
         .implicit_hook("Env", "crate::env_hook")

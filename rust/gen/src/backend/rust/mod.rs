@@ -335,6 +335,26 @@ fn interface_view(r: &mut Resolver<'_>, id: NodeId, helpers: &Helpers) -> Option
         let declaring = schema.node(m.interface);
         let selector = declaring.name();
         let (params, results) = r.method_fields(m.interface, &format!("{selector}.{}", m.name), m);
+        for f in params.iter().filter(|f| f.in_out) {
+            if f.ty().is_some_and(|t| !t.plain()) {
+                r.problem(
+                    m.interface,
+                    m.line,
+                    format!("{owner}: field `{}`: an in/out field must have a Clone type in Rust (no interfaces)", f.name),
+                );
+            }
+        }
+        for f in results.iter() {
+            if let view::Role::Exception(t) = &f.role {
+                if !t.plain() {
+                    r.problem(
+                        m.interface,
+                        m.line,
+                        format!("{owner}: field `{}`: a $Proxy.exception field must have a Clone type in Rust (no interfaces)", f.name),
+                    );
+                }
+            }
+        }
         // capnpc names anonymous params and results structs `<method>_params` (`_results`)
         // inside the interface's module; named ones keep their own path.
         let iface_path = r.paths.get(&m.interface).cloned().unwrap_or_default();

@@ -187,7 +187,7 @@ pub(crate) fn has_value(f: &Field, r: &str) -> String {
     match &f.has {
         Some((has, true)) => format!("{r}.get_{has}()"),
         // Non-zero means present, as the original reads a numeric companion as a bool.
-        Some((has, false)) => format!("({r}.get_{has}() != 0 as _)"),
+        Some((has, false)) => format!("{r}.get_{has}() != 0 as _"),
         None if ty.is_pointer() => format!("{r}.has_{}()", f.accessor),
         None => "true".into(),
     }

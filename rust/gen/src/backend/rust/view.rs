@@ -528,11 +528,13 @@ impl<'a> Resolver<'a> {
         let rust = self.item_path(id)?;
         self.struct_model(id);
         let model = self.structs.get(&id).and_then(|s| s.as_ref());
-        // A struct still being modelled (recursive) is neither plain nor `Default` here.
+        // A field leading back into a struct still being modelled is taken as plain: the
+        // struct's derive then depends on its other fields only (`Option<Box<T>>` is `Clone`,
+        // `PartialEq` and `Default` exactly when `T` is).
         Some(Ty::Struct {
             rust,
-            plain: model.is_some_and(|s| s.plain),
-            default: model.is_some_and(|s| s.default),
+            plain: model.map_or(boxed, |s| s.plain),
+            default: model.map_or(boxed, |s| s.default),
             boxed,
         })
     }

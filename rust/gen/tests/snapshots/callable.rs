@@ -1,0 +1,1027 @@
+#[doc(hidden)]
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    unused,
+    non_upper_case_globals,
+    non_snake_case,
+    non_camel_case_types
+)]
+pub mod __mp_listener {
+    pub static LISTENER_DESTROY: ::mp::MethodInfo = ::mp::MethodInfo {
+        interface_id: 0xd5ef719d794f3988,
+        method_id: 0,
+        interface_name: "Listener",
+        method_name: "destroy",
+    };
+    pub static LISTENER_CALL: ::mp::MethodInfo = ::mp::MethodInfo {
+        interface_id: 0xd5ef719d794f3988,
+        method_id: 1,
+        interface_name: "Listener",
+        method_name: "call",
+    };
+    pub fn destroy(__client: &::mp::ProxyClient) -> ::mp::Result<()> {
+        let __reply = __client
+            .call(
+                &self::LISTENER_DESTROY,
+                move |
+                    __ctx: &::mp::CallCtx,
+                    __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
+                | -> ::mp::Result<()> {
+                    let mut __p = __params
+                        .init_as::<
+                            crate::callable_capnp::listener::destroy_params::Builder<'_>,
+                        >();
+                    __ctx.fill_context(__p.reborrow().init_context())?;
+                    __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
+                    __ctx.log_data("send data", &__p.reborrow_as_reader());
+                    Ok(())
+                },
+                move |
+                    __ctx: &::mp::CallCtx,
+                    __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
+                | -> ::mp::Result<_> {
+                    let __r = __results
+                        .get_as::<
+                            crate::callable_capnp::listener::destroy_results::Reader<'_>,
+                        >()?;
+                    __ctx.log_data("recv data", &__r);
+                    Ok(((), (), ()))
+                },
+            )?;
+        let ((), (), ()) = __reply;
+        Ok(())
+    }
+}
+/// Rust form of the `Listener` interface. Methods not implemented return an `Unimplemented` error.
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    unused,
+    non_upper_case_globals,
+    non_snake_case,
+    non_camel_case_types
+)]
+pub trait Listener: Send + Sync {
+    #[doc(hidden)]
+    fn __mp_proxy_listener(&self) -> ::std::option::Option<&::mp::ProxyClient> {
+        ::std::option::Option::None
+    }
+    /// `call` (method @1 of `Listener`).
+    fn call(&self, event: ::std::string::String) -> ::mp::Result<bool> {
+        let _ = (event,);
+        Err(
+            ::mp::Error::new(
+                ::mp::ErrorKind::Unimplemented,
+                "Listener.call is not implemented",
+            ),
+        )
+    }
+}
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    unused,
+    non_upper_case_globals,
+    non_snake_case,
+    non_camel_case_types
+)]
+impl<F> Listener for F
+where
+    F: Fn(::std::string::String) -> ::mp::Result<bool> + Send + Sync,
+{
+    fn call(&self, event: ::std::string::String) -> ::mp::Result<bool> {
+        self(event)
+    }
+}
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    unused,
+    non_upper_case_globals,
+    non_snake_case,
+    non_camel_case_types
+)]
+impl Listener for ::std::sync::Arc<dyn Listener> {
+    fn call(&self, event: ::std::string::String) -> ::mp::Result<bool> {
+        (**self).call(event)
+    }
+}
+/// Client proxy for `Listener`: calls the peer. Dropping the last clone calls `destroy` if the interface has it.
+#[derive(Clone, Debug)]
+pub struct ListenerClient {
+    /// The runtime handle to the peer's capability.
+    pub proxy: ::mp::ProxyClient,
+}
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    unused,
+    non_upper_case_globals,
+    non_snake_case,
+    non_camel_case_types
+)]
+impl crate::callable_capnp::Listener for ListenerClient {
+    fn __mp_proxy_listener(&self) -> ::std::option::Option<&::mp::ProxyClient> {
+        ::std::option::Option::Some(&self.proxy)
+    }
+    fn call(&self, event: ::std::string::String) -> ::mp::Result<bool> {
+        let __reply = self
+            .proxy
+            .call(
+                &__mp_listener::LISTENER_CALL,
+                move |
+                    __ctx: &::mp::CallCtx,
+                    __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
+                | -> ::mp::Result<()> {
+                    let mut __p = __params
+                        .init_as::<
+                            crate::callable_capnp::listener::call_params::Builder<'_>,
+                        >();
+                    __ctx.fill_context(__p.reborrow().init_context())?;
+                    __p.reborrow().set_event(event.as_str());
+                    __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
+                    __ctx.log_data("send data", &__p.reborrow_as_reader());
+                    Ok(())
+                },
+                move |
+                    __ctx: &::mp::CallCtx,
+                    __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
+                | -> ::mp::Result<_> {
+                    let __r = __results
+                        .get_as::<
+                            crate::callable_capnp::listener::call_results::Reader<'_>,
+                        >()?;
+                    __ctx.log_data("recv data", &__r);
+                    let __out_result = __r.get_result();
+                    Ok((__out_result, (), ()))
+                },
+            )?;
+        let (__out_result, (), ()) = __reply;
+        Ok(__out_result)
+    }
+}
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    unused,
+    non_upper_case_globals,
+    non_snake_case,
+    non_camel_case_types
+)]
+impl ListenerClient {
+    /// The client behind a trait object, if it is one (a proxy for the peer's object).
+    pub fn from_dyn(object: &dyn Listener) -> ::std::option::Option<Self> {
+        object
+            .__mp_proxy_listener()
+            .map(|p| ListenerClient {
+                proxy: ::std::clone::Clone::clone(p),
+            })
+    }
+    /// `call`, without blocking: the future is `Send` and may be awaited on any runtime; dropping it cancels the call.
+    pub fn call_async(
+        &self,
+        event: ::std::string::String,
+    ) -> impl ::std::future::Future<Output = ::mp::Result<bool>> + Send + 'static {
+        let __reply = self
+            .proxy
+            .call_async(
+                &__mp_listener::LISTENER_CALL,
+                move |
+                    __ctx: &::mp::CallCtx,
+                    __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
+                | -> ::mp::Result<()> {
+                    let mut __p = __params
+                        .init_as::<
+                            crate::callable_capnp::listener::call_params::Builder<'_>,
+                        >();
+                    __ctx.fill_context(__p.reborrow().init_context())?;
+                    __p.reborrow().set_event(event.as_str());
+                    __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
+                    __ctx.log_data("send data", &__p.reborrow_as_reader());
+                    Ok(())
+                },
+                move |
+                    __ctx: &::mp::CallCtx,
+                    __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
+                | -> ::mp::Result<_> {
+                    let __r = __results
+                        .get_as::<
+                            crate::callable_capnp::listener::call_results::Reader<'_>,
+                        >()?;
+                    __ctx.log_data("recv data", &__r);
+                    let __out_result = __r.get_result();
+                    Ok((__out_result, (), ()))
+                },
+            );
+        async move {
+            let (__out_result, (), ()) = __reply.await?;
+            Ok(__out_result)
+        }
+    }
+}
+/// Server glue for `Listener`: dispatches incoming calls to an implementation.
+pub struct ListenerServer {
+    imp: ::mp::server::ImplSlot<dyn Listener>,
+}
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    unused,
+    non_upper_case_globals,
+    non_snake_case,
+    non_camel_case_types
+)]
+impl ListenerServer {
+    fn __listener_destroy(
+        &self,
+        __call: ::mp::server::IncomingCall,
+    ) -> ::mp::__private::capnp::capability::Promise<(), ::mp::__private::capnp::Error> {
+        let __imp = self.imp.take();
+        ::mp::__private::capnp::capability::Promise::from_future(async move {
+            let ::mp::server::IncomingCall {
+                params: __params,
+                results: mut __results,
+                ctx: __ctx_owned,
+                ..
+            } = __call;
+            let __ctx = &__ctx_owned;
+            let __r = __params
+                .get()?
+                .get_as::<
+                    crate::callable_capnp::listener::destroy_params::Reader<'_>,
+                >()?;
+            let __number = ::mp::server::begin(__ctx, &__mp_listener::LISTENER_DESTROY);
+            __ctx.log_data("request data", &__r);
+            let __exec = Some(::mp::server::ExecContext::read(__r.get_context()?)?);
+            let (__ret, (), (), __exc) = ::mp::server::run(
+                    __ctx,
+                    &__mp_listener::LISTENER_DESTROY,
+                    __number,
+                    __exec,
+                    move || {
+                        drop(__imp);
+                        Ok(((), (), (), ()))
+                    },
+                )
+                .await?;
+            let mut __p = __results
+                .get()
+                .init_as::<
+                    crate::callable_capnp::listener::destroy_results::Builder<'_>,
+                >();
+            let _: () = __exc;
+            let () = __ret;
+            __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
+            __ctx.log_data("response data", &__p.reborrow_as_reader());
+            Ok(())
+        })
+    }
+    fn __listener_call(
+        &self,
+        __call: ::mp::server::IncomingCall,
+    ) -> ::mp::__private::capnp::capability::Promise<(), ::mp::__private::capnp::Error> {
+        let __imp = match self.imp.get() {
+            Ok(i) => i,
+            Err(e) => return ::mp::__private::capnp::capability::Promise::err(e),
+        };
+        ::mp::__private::capnp::capability::Promise::from_future(async move {
+            let ::mp::server::IncomingCall {
+                params: __params,
+                results: mut __results,
+                ctx: __ctx_owned,
+                ..
+            } = __call;
+            let __ctx = &__ctx_owned;
+            let __r = __params
+                .get()?
+                .get_as::<crate::callable_capnp::listener::call_params::Reader<'_>>()?;
+            let __number = ::mp::server::begin(__ctx, &__mp_listener::LISTENER_CALL);
+            __ctx.log_data("request data", &__r);
+            let __exec = Some(::mp::server::ExecContext::read(__r.get_context()?)?);
+            let event = ::mp::server::text(__r.get_event()?);
+            let (__ret, (), (), __exc) = ::mp::server::run(
+                    __ctx,
+                    &__mp_listener::LISTENER_CALL,
+                    __number,
+                    __exec,
+                    move || {
+                        let __ret = <dyn Listener as crate::callable_capnp::Listener>::call(
+                            &*__imp,
+                            event,
+                        )?;
+                        Ok((__ret, (), (), ()))
+                    },
+                )
+                .await?;
+            let mut __p = __results
+                .get()
+                .init_as::<crate::callable_capnp::listener::call_results::Builder<'_>>();
+            let _: () = __exc;
+            let __out_result = __ret;
+            __p.reborrow().set_result(__out_result);
+            __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
+            __ctx.log_data("response data", &__p.reborrow_as_reader());
+            Ok(())
+        })
+    }
+}
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    unused,
+    non_upper_case_globals,
+    non_snake_case,
+    non_camel_case_types
+)]
+impl ::mp::server::Dispatch for ListenerServer {
+    fn dispatch(
+        &self,
+        call: ::mp::server::IncomingCall,
+    ) -> ::mp::__private::capnp::capability::Promise<(), ::mp::__private::capnp::Error> {
+        match (call.interface_id, call.method_id) {
+            (0xd5ef719d794f3988, 0) => self.__listener_destroy(call),
+            (0xd5ef719d794f3988, 1) => self.__listener_call(call),
+            (i, m) => ::mp::server::unimplemented(i, m),
+        }
+    }
+    fn interface_name(&self) -> &'static str {
+        "Listener"
+    }
+}
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    unused,
+    non_upper_case_globals,
+    non_snake_case,
+    non_camel_case_types
+)]
+impl ::mp::Interface for dyn Listener {
+    const NAME: &'static str = "Listener";
+    const DESTROY: Option<::mp::DestroyFn> = Some(__mp_listener::destroy);
+    fn make_server(
+        imp: ::std::sync::Arc<Self>,
+    ) -> ::std::boxed::Box<dyn ::mp::server::Dispatch> {
+        ::std::boxed::Box::new(ListenerServer {
+            imp: ::mp::server::ImplSlot::new(imp),
+        })
+    }
+    fn make_client(client: ::mp::ProxyClient) -> ::std::boxed::Box<Self> {
+        ::std::boxed::Box::new(ListenerClient { proxy: client })
+    }
+}
+#[doc(hidden)]
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    unused,
+    non_upper_case_globals,
+    non_snake_case,
+    non_camel_case_types
+)]
+pub mod __mp_recorder {
+    pub static LISTENER_DESTROY: ::mp::MethodInfo = ::mp::MethodInfo {
+        interface_id: 0xd5ef719d794f3988,
+        method_id: 0,
+        interface_name: "Listener",
+        method_name: "destroy",
+    };
+    pub static LISTENER_CALL: ::mp::MethodInfo = ::mp::MethodInfo {
+        interface_id: 0xd5ef719d794f3988,
+        method_id: 1,
+        interface_name: "Listener",
+        method_name: "call",
+    };
+    pub static RECORDER_FLUSH: ::mp::MethodInfo = ::mp::MethodInfo {
+        interface_id: 0xa1b96b0c31b1a6c5,
+        method_id: 0,
+        interface_name: "Recorder",
+        method_name: "flush",
+    };
+    pub static RECORDER_FLUSH_ASYNC: ::mp::MethodInfo = ::mp::MethodInfo {
+        interface_id: 0xa1b96b0c31b1a6c5,
+        method_id: 1,
+        interface_name: "Recorder",
+        method_name: "flushAsync",
+    };
+    pub fn destroy(__client: &::mp::ProxyClient) -> ::mp::Result<()> {
+        let __reply = __client
+            .call(
+                &self::LISTENER_DESTROY,
+                move |
+                    __ctx: &::mp::CallCtx,
+                    __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
+                | -> ::mp::Result<()> {
+                    let mut __p = __params
+                        .init_as::<
+                            crate::callable_capnp::listener::destroy_params::Builder<'_>,
+                        >();
+                    __ctx.fill_context(__p.reborrow().init_context())?;
+                    __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
+                    __ctx.log_data("send data", &__p.reborrow_as_reader());
+                    Ok(())
+                },
+                move |
+                    __ctx: &::mp::CallCtx,
+                    __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
+                | -> ::mp::Result<_> {
+                    let __r = __results
+                        .get_as::<
+                            crate::callable_capnp::listener::destroy_results::Reader<'_>,
+                        >()?;
+                    __ctx.log_data("recv data", &__r);
+                    Ok(((), (), ()))
+                },
+            )?;
+        let ((), (), ()) = __reply;
+        Ok(())
+    }
+}
+/// Rust form of the `Recorder` interface. Methods not implemented return an `Unimplemented` error.
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    unused,
+    non_upper_case_globals,
+    non_snake_case,
+    non_camel_case_types
+)]
+pub trait Recorder: crate::callable_capnp::Listener + Send + Sync {
+    #[doc(hidden)]
+    fn __mp_proxy_recorder(&self) -> ::std::option::Option<&::mp::ProxyClient> {
+        ::std::option::Option::None
+    }
+    /// `flush` (method @0 of `Recorder`).
+    fn flush(&self) -> ::mp::Result<()> {
+        Err(
+            ::mp::Error::new(
+                ::mp::ErrorKind::Unimplemented,
+                "Recorder.flush is not implemented",
+            ),
+        )
+    }
+    /// `flushAsync` (method @1 of `Recorder`).
+    fn flush_async(&self) -> ::mp::Result<()> {
+        Err(
+            ::mp::Error::new(
+                ::mp::ErrorKind::Unimplemented,
+                "Recorder.flushAsync is not implemented",
+            ),
+        )
+    }
+}
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    unused,
+    non_upper_case_globals,
+    non_snake_case,
+    non_camel_case_types
+)]
+impl Recorder for ::std::sync::Arc<dyn Recorder> {
+    fn flush(&self) -> ::mp::Result<()> {
+        (**self).flush()
+    }
+    fn flush_async(&self) -> ::mp::Result<()> {
+        (**self).flush_async()
+    }
+}
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    unused,
+    non_upper_case_globals,
+    non_snake_case,
+    non_camel_case_types
+)]
+impl crate::callable_capnp::Listener for ::std::sync::Arc<dyn Recorder> {
+    fn call(&self, event: ::std::string::String) -> ::mp::Result<bool> {
+        (**self).call(event)
+    }
+}
+/// Client proxy for `Recorder`: calls the peer. Dropping the last clone calls `destroy` if the interface has it.
+#[derive(Clone, Debug)]
+pub struct RecorderClient {
+    /// The runtime handle to the peer's capability.
+    pub proxy: ::mp::ProxyClient,
+}
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    unused,
+    non_upper_case_globals,
+    non_snake_case,
+    non_camel_case_types
+)]
+impl crate::callable_capnp::Recorder for RecorderClient {
+    fn __mp_proxy_recorder(&self) -> ::std::option::Option<&::mp::ProxyClient> {
+        ::std::option::Option::Some(&self.proxy)
+    }
+    fn flush(&self) -> ::mp::Result<()> {
+        let __reply = self
+            .proxy
+            .call(
+                &__mp_recorder::RECORDER_FLUSH,
+                move |
+                    __ctx: &::mp::CallCtx,
+                    __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
+                | -> ::mp::Result<()> {
+                    let mut __p = __params
+                        .init_as::<
+                            crate::callable_capnp::recorder::flush_params::Builder<'_>,
+                        >();
+                    __ctx.fill_context(__p.reborrow().init_context())?;
+                    __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
+                    __ctx.log_data("send data", &__p.reborrow_as_reader());
+                    Ok(())
+                },
+                move |
+                    __ctx: &::mp::CallCtx,
+                    __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
+                | -> ::mp::Result<_> {
+                    let __r = __results
+                        .get_as::<
+                            crate::callable_capnp::recorder::flush_results::Reader<'_>,
+                        >()?;
+                    __ctx.log_data("recv data", &__r);
+                    Ok(((), (), ()))
+                },
+            )?;
+        let ((), (), ()) = __reply;
+        Ok(())
+    }
+    fn flush_async(&self) -> ::mp::Result<()> {
+        let __reply = self
+            .proxy
+            .call(
+                &__mp_recorder::RECORDER_FLUSH_ASYNC,
+                move |
+                    __ctx: &::mp::CallCtx,
+                    __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
+                | -> ::mp::Result<()> {
+                    let mut __p = __params
+                        .init_as::<
+                            crate::callable_capnp::recorder::flush_async_params::Builder<
+                                '_,
+                            >,
+                        >();
+                    __ctx.fill_context(__p.reborrow().init_context())?;
+                    __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
+                    __ctx.log_data("send data", &__p.reborrow_as_reader());
+                    Ok(())
+                },
+                move |
+                    __ctx: &::mp::CallCtx,
+                    __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
+                | -> ::mp::Result<_> {
+                    let __r = __results
+                        .get_as::<
+                            crate::callable_capnp::recorder::flush_async_results::Reader<
+                                '_,
+                            >,
+                        >()?;
+                    __ctx.log_data("recv data", &__r);
+                    Ok(((), (), ()))
+                },
+            )?;
+        let ((), (), ()) = __reply;
+        Ok(())
+    }
+}
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    unused,
+    non_upper_case_globals,
+    non_snake_case,
+    non_camel_case_types
+)]
+impl crate::callable_capnp::Listener for RecorderClient {
+    fn call(&self, event: ::std::string::String) -> ::mp::Result<bool> {
+        let __reply = self
+            .proxy
+            .call(
+                &__mp_recorder::LISTENER_CALL,
+                move |
+                    __ctx: &::mp::CallCtx,
+                    __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
+                | -> ::mp::Result<()> {
+                    let mut __p = __params
+                        .init_as::<
+                            crate::callable_capnp::listener::call_params::Builder<'_>,
+                        >();
+                    __ctx.fill_context(__p.reborrow().init_context())?;
+                    __p.reborrow().set_event(event.as_str());
+                    __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
+                    __ctx.log_data("send data", &__p.reborrow_as_reader());
+                    Ok(())
+                },
+                move |
+                    __ctx: &::mp::CallCtx,
+                    __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
+                | -> ::mp::Result<_> {
+                    let __r = __results
+                        .get_as::<
+                            crate::callable_capnp::listener::call_results::Reader<'_>,
+                        >()?;
+                    __ctx.log_data("recv data", &__r);
+                    let __out_result = __r.get_result();
+                    Ok((__out_result, (), ()))
+                },
+            )?;
+        let (__out_result, (), ()) = __reply;
+        Ok(__out_result)
+    }
+}
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    unused,
+    non_upper_case_globals,
+    non_snake_case,
+    non_camel_case_types
+)]
+impl RecorderClient {
+    /// The client behind a trait object, if it is one (a proxy for the peer's object).
+    pub fn from_dyn(object: &dyn Recorder) -> ::std::option::Option<Self> {
+        object
+            .__mp_proxy_recorder()
+            .map(|p| RecorderClient {
+                proxy: ::std::clone::Clone::clone(p),
+            })
+    }
+    /// `call`, without blocking: the future is `Send` and may be awaited on any runtime; dropping it cancels the call.
+    pub fn call_async(
+        &self,
+        event: ::std::string::String,
+    ) -> impl ::std::future::Future<Output = ::mp::Result<bool>> + Send + 'static {
+        let __reply = self
+            .proxy
+            .call_async(
+                &__mp_recorder::LISTENER_CALL,
+                move |
+                    __ctx: &::mp::CallCtx,
+                    __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
+                | -> ::mp::Result<()> {
+                    let mut __p = __params
+                        .init_as::<
+                            crate::callable_capnp::listener::call_params::Builder<'_>,
+                        >();
+                    __ctx.fill_context(__p.reborrow().init_context())?;
+                    __p.reborrow().set_event(event.as_str());
+                    __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
+                    __ctx.log_data("send data", &__p.reborrow_as_reader());
+                    Ok(())
+                },
+                move |
+                    __ctx: &::mp::CallCtx,
+                    __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
+                | -> ::mp::Result<_> {
+                    let __r = __results
+                        .get_as::<
+                            crate::callable_capnp::listener::call_results::Reader<'_>,
+                        >()?;
+                    __ctx.log_data("recv data", &__r);
+                    let __out_result = __r.get_result();
+                    Ok((__out_result, (), ()))
+                },
+            );
+        async move {
+            let (__out_result, (), ()) = __reply.await?;
+            Ok(__out_result)
+        }
+    }
+    /// `flush`, without blocking: the future is `Send` and may be awaited on any runtime; dropping it cancels the call.
+    pub fn flush_proxy_async(
+        &self,
+    ) -> impl ::std::future::Future<Output = ::mp::Result<()>> + Send + 'static {
+        let __reply = self
+            .proxy
+            .call_async(
+                &__mp_recorder::RECORDER_FLUSH,
+                move |
+                    __ctx: &::mp::CallCtx,
+                    __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
+                | -> ::mp::Result<()> {
+                    let mut __p = __params
+                        .init_as::<
+                            crate::callable_capnp::recorder::flush_params::Builder<'_>,
+                        >();
+                    __ctx.fill_context(__p.reborrow().init_context())?;
+                    __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
+                    __ctx.log_data("send data", &__p.reborrow_as_reader());
+                    Ok(())
+                },
+                move |
+                    __ctx: &::mp::CallCtx,
+                    __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
+                | -> ::mp::Result<_> {
+                    let __r = __results
+                        .get_as::<
+                            crate::callable_capnp::recorder::flush_results::Reader<'_>,
+                        >()?;
+                    __ctx.log_data("recv data", &__r);
+                    Ok(((), (), ()))
+                },
+            );
+        async move {
+            let ((), (), ()) = __reply.await?;
+            Ok(())
+        }
+    }
+    /// `flushAsync`, without blocking: the future is `Send` and may be awaited on any runtime; dropping it cancels the call.
+    pub fn flush_async_async(
+        &self,
+    ) -> impl ::std::future::Future<Output = ::mp::Result<()>> + Send + 'static {
+        let __reply = self
+            .proxy
+            .call_async(
+                &__mp_recorder::RECORDER_FLUSH_ASYNC,
+                move |
+                    __ctx: &::mp::CallCtx,
+                    __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
+                | -> ::mp::Result<()> {
+                    let mut __p = __params
+                        .init_as::<
+                            crate::callable_capnp::recorder::flush_async_params::Builder<
+                                '_,
+                            >,
+                        >();
+                    __ctx.fill_context(__p.reborrow().init_context())?;
+                    __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
+                    __ctx.log_data("send data", &__p.reborrow_as_reader());
+                    Ok(())
+                },
+                move |
+                    __ctx: &::mp::CallCtx,
+                    __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
+                | -> ::mp::Result<_> {
+                    let __r = __results
+                        .get_as::<
+                            crate::callable_capnp::recorder::flush_async_results::Reader<
+                                '_,
+                            >,
+                        >()?;
+                    __ctx.log_data("recv data", &__r);
+                    Ok(((), (), ()))
+                },
+            );
+        async move {
+            let ((), (), ()) = __reply.await?;
+            Ok(())
+        }
+    }
+}
+/// Server glue for `Recorder`: dispatches incoming calls to an implementation.
+pub struct RecorderServer {
+    imp: ::mp::server::ImplSlot<dyn Recorder>,
+}
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    unused,
+    non_upper_case_globals,
+    non_snake_case,
+    non_camel_case_types
+)]
+impl RecorderServer {
+    fn __listener_destroy(
+        &self,
+        __call: ::mp::server::IncomingCall,
+    ) -> ::mp::__private::capnp::capability::Promise<(), ::mp::__private::capnp::Error> {
+        let __imp = self.imp.take();
+        ::mp::__private::capnp::capability::Promise::from_future(async move {
+            let ::mp::server::IncomingCall {
+                params: __params,
+                results: mut __results,
+                ctx: __ctx_owned,
+                ..
+            } = __call;
+            let __ctx = &__ctx_owned;
+            let __r = __params
+                .get()?
+                .get_as::<
+                    crate::callable_capnp::listener::destroy_params::Reader<'_>,
+                >()?;
+            let __number = ::mp::server::begin(__ctx, &__mp_recorder::LISTENER_DESTROY);
+            __ctx.log_data("request data", &__r);
+            let __exec = Some(::mp::server::ExecContext::read(__r.get_context()?)?);
+            let (__ret, (), (), __exc) = ::mp::server::run(
+                    __ctx,
+                    &__mp_recorder::LISTENER_DESTROY,
+                    __number,
+                    __exec,
+                    move || {
+                        drop(__imp);
+                        Ok(((), (), (), ()))
+                    },
+                )
+                .await?;
+            let mut __p = __results
+                .get()
+                .init_as::<
+                    crate::callable_capnp::listener::destroy_results::Builder<'_>,
+                >();
+            let _: () = __exc;
+            let () = __ret;
+            __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
+            __ctx.log_data("response data", &__p.reborrow_as_reader());
+            Ok(())
+        })
+    }
+    fn __listener_call(
+        &self,
+        __call: ::mp::server::IncomingCall,
+    ) -> ::mp::__private::capnp::capability::Promise<(), ::mp::__private::capnp::Error> {
+        let __imp = match self.imp.get() {
+            Ok(i) => i,
+            Err(e) => return ::mp::__private::capnp::capability::Promise::err(e),
+        };
+        ::mp::__private::capnp::capability::Promise::from_future(async move {
+            let ::mp::server::IncomingCall {
+                params: __params,
+                results: mut __results,
+                ctx: __ctx_owned,
+                ..
+            } = __call;
+            let __ctx = &__ctx_owned;
+            let __r = __params
+                .get()?
+                .get_as::<crate::callable_capnp::listener::call_params::Reader<'_>>()?;
+            let __number = ::mp::server::begin(__ctx, &__mp_recorder::LISTENER_CALL);
+            __ctx.log_data("request data", &__r);
+            let __exec = Some(::mp::server::ExecContext::read(__r.get_context()?)?);
+            let event = ::mp::server::text(__r.get_event()?);
+            let (__ret, (), (), __exc) = ::mp::server::run(
+                    __ctx,
+                    &__mp_recorder::LISTENER_CALL,
+                    __number,
+                    __exec,
+                    move || {
+                        let __ret = <dyn Recorder as crate::callable_capnp::Listener>::call(
+                            &*__imp,
+                            event,
+                        )?;
+                        Ok((__ret, (), (), ()))
+                    },
+                )
+                .await?;
+            let mut __p = __results
+                .get()
+                .init_as::<crate::callable_capnp::listener::call_results::Builder<'_>>();
+            let _: () = __exc;
+            let __out_result = __ret;
+            __p.reborrow().set_result(__out_result);
+            __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
+            __ctx.log_data("response data", &__p.reborrow_as_reader());
+            Ok(())
+        })
+    }
+    fn __recorder_flush(
+        &self,
+        __call: ::mp::server::IncomingCall,
+    ) -> ::mp::__private::capnp::capability::Promise<(), ::mp::__private::capnp::Error> {
+        let __imp = match self.imp.get() {
+            Ok(i) => i,
+            Err(e) => return ::mp::__private::capnp::capability::Promise::err(e),
+        };
+        ::mp::__private::capnp::capability::Promise::from_future(async move {
+            let ::mp::server::IncomingCall {
+                params: __params,
+                results: mut __results,
+                ctx: __ctx_owned,
+                ..
+            } = __call;
+            let __ctx = &__ctx_owned;
+            let __r = __params
+                .get()?
+                .get_as::<crate::callable_capnp::recorder::flush_params::Reader<'_>>()?;
+            let __number = ::mp::server::begin(__ctx, &__mp_recorder::RECORDER_FLUSH);
+            __ctx.log_data("request data", &__r);
+            let __exec = Some(::mp::server::ExecContext::read(__r.get_context()?)?);
+            let (__ret, (), (), __exc) = ::mp::server::run(
+                    __ctx,
+                    &__mp_recorder::RECORDER_FLUSH,
+                    __number,
+                    __exec,
+                    move || {
+                        let __ret = <dyn Recorder as crate::callable_capnp::Recorder>::flush(
+                            &*__imp,
+                        )?;
+                        Ok((__ret, (), (), ()))
+                    },
+                )
+                .await?;
+            let mut __p = __results
+                .get()
+                .init_as::<
+                    crate::callable_capnp::recorder::flush_results::Builder<'_>,
+                >();
+            let _: () = __exc;
+            let () = __ret;
+            __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
+            __ctx.log_data("response data", &__p.reborrow_as_reader());
+            Ok(())
+        })
+    }
+    fn __recorder_flush_async(
+        &self,
+        __call: ::mp::server::IncomingCall,
+    ) -> ::mp::__private::capnp::capability::Promise<(), ::mp::__private::capnp::Error> {
+        let __imp = match self.imp.get() {
+            Ok(i) => i,
+            Err(e) => return ::mp::__private::capnp::capability::Promise::err(e),
+        };
+        ::mp::__private::capnp::capability::Promise::from_future(async move {
+            let ::mp::server::IncomingCall {
+                params: __params,
+                results: mut __results,
+                ctx: __ctx_owned,
+                ..
+            } = __call;
+            let __ctx = &__ctx_owned;
+            let __r = __params
+                .get()?
+                .get_as::<
+                    crate::callable_capnp::recorder::flush_async_params::Reader<'_>,
+                >()?;
+            let __number = ::mp::server::begin(
+                __ctx,
+                &__mp_recorder::RECORDER_FLUSH_ASYNC,
+            );
+            __ctx.log_data("request data", &__r);
+            let __exec = Some(::mp::server::ExecContext::read(__r.get_context()?)?);
+            let (__ret, (), (), __exc) = ::mp::server::run(
+                    __ctx,
+                    &__mp_recorder::RECORDER_FLUSH_ASYNC,
+                    __number,
+                    __exec,
+                    move || {
+                        let __ret = <dyn Recorder as crate::callable_capnp::Recorder>::flush_async(
+                            &*__imp,
+                        )?;
+                        Ok((__ret, (), (), ()))
+                    },
+                )
+                .await?;
+            let mut __p = __results
+                .get()
+                .init_as::<
+                    crate::callable_capnp::recorder::flush_async_results::Builder<'_>,
+                >();
+            let _: () = __exc;
+            let () = __ret;
+            __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
+            __ctx.log_data("response data", &__p.reborrow_as_reader());
+            Ok(())
+        })
+    }
+}
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    unused,
+    non_upper_case_globals,
+    non_snake_case,
+    non_camel_case_types
+)]
+impl ::mp::server::Dispatch for RecorderServer {
+    fn dispatch(
+        &self,
+        call: ::mp::server::IncomingCall,
+    ) -> ::mp::__private::capnp::capability::Promise<(), ::mp::__private::capnp::Error> {
+        match (call.interface_id, call.method_id) {
+            (0xd5ef719d794f3988, 0) => self.__listener_destroy(call),
+            (0xd5ef719d794f3988, 1) => self.__listener_call(call),
+            (0xa1b96b0c31b1a6c5, 0) => self.__recorder_flush(call),
+            (0xa1b96b0c31b1a6c5, 1) => self.__recorder_flush_async(call),
+            (i, m) => ::mp::server::unimplemented(i, m),
+        }
+    }
+    fn interface_name(&self) -> &'static str {
+        "Recorder"
+    }
+}
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    unused,
+    non_upper_case_globals,
+    non_snake_case,
+    non_camel_case_types
+)]
+impl ::mp::Interface for dyn Recorder {
+    const NAME: &'static str = "Recorder";
+    const DESTROY: Option<::mp::DestroyFn> = Some(__mp_recorder::destroy);
+    fn make_server(
+        imp: ::std::sync::Arc<Self>,
+    ) -> ::std::boxed::Box<dyn ::mp::server::Dispatch> {
+        ::std::boxed::Box::new(RecorderServer {
+            imp: ::mp::server::ImplSlot::new(imp),
+        })
+    }
+    fn make_client(client: ::mp::ProxyClient) -> ::std::boxed::Box<Self> {
+        ::std::boxed::Box::new(RecorderClient { proxy: client })
+    }
+}
