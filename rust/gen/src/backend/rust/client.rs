@@ -141,99 +141,96 @@ pub(crate) fn body(w: &mut Writer, m: &Method, module: &str, receiver: &str, is_
         .map(|f| format!("__out_{}", f.accessor))
         .collect();
 
+    let out_tys: Vec<String> = outputs.iter().map(|f| f.rust_ty()).collect();
+    let io_tys: Vec<String> = in_outs.iter().map(|f| f.rust_ty()).collect();
+    let want_tys: Vec<String> = m
+        .wanted()
+        .map(|f| format!("::std::option::Option<{}>", f.rust_ty()))
+        .collect();
+    let reply_ty = format!(
+        "({}, {}, {})",
+        tuple(&out_tys),
+        tuple(&io_tys),
+        tuple(&want_tys)
+    );
+    let reply_pattern = format!(
+        "({}, {}, {})",
+        tuple(&out_names),
+        tuple(&io_names),
+        tuple(&want_names)
+    );
+
     let mut build = Writer::default();
-    build.block(rt::build_closure_head(), |w| {
-        w.line(format!(
-            "let mut __p = __params.init_as::<{}::Builder<'_>>();",
-            m.params_path
-        ));
-        for f in &m.params {
-            let acc = &f.accessor;
-            match &f.role {
-                Role::Context => w.line(rt::fill_context("__p", acc)),
-                Role::ThreadMap => w.line(rt::export_thread_map("__p", acc)),
-                Role::Value(_) if f.in_out => {
-                    w.line(encode_field(f, &format!("__in_{acc}"), "__p", 0))
-                }
-                Role::Value(_) => w.line(encode_field(f, &f.rust_name, "__p", 0)),
-                Role::Implicit {
-                    hook: Some(hook), ..
-                } => {
-                    w.line(format!("let __implicit_{acc} = {hook}::outgoing()?;"));
-                    w.line(encode_field(f, &format!("__implicit_{acc}"), "__p", 0));
-                }
-                _ => {}
+    build.line(format!(
+        "let mut __p = __params.init_as::<{}::Builder<'_>>();",
+        m.params_path
+    ));
+    for f in &m.params {
+        let acc = &f.accessor;
+        match &f.role {
+            Role::Context => build.line(rt::fill_context("__p", acc)),
+            Role::ThreadMap => build.line(rt::export_thread_map("__p", acc)),
+            Role::Value(_) if f.in_out => {
+                build.line(encode_field(f, &format!("__in_{acc}"), "__p", 0))
             }
+            Role::Value(_) => build.line(encode_field(f, &f.rust_name, "__p", 0)),
+            Role::Implicit {
+                hook: Some(hook), ..
+            } => {
+                build.line(format!("let __implicit_{acc} = {hook}::outgoing()?;"));
+                build.line(encode_field(f, &format!("__implicit_{acc}"), "__p", 0));
+            }
+            _ => {}
         }
-        for f in m.wanted() {
-            w.line(format!(
-                "__p.reborrow().set_{}(__want_{});",
-                f.want.as_deref().unwrap_or_default(),
-                f.accessor
-            ));
-        }
-        w.line(rt::check_and_log("__p", "send data"));
-        w.line("Ok(())");
-    });
+    }
+    for f in m.wanted() {
+        build.line(format!(
+            "__p.reborrow().set_{}(__want_{});",
+            f.want.as_deref().unwrap_or_default(),
+            f.accessor
+        ));
+    }
+    build.line(rt::check_and_log("__p", "send data"));
+    build.line("Ok(())");
+
     let mut read = Writer::default();
-    read.block(rt::read_closure_head(), |w| {
-        w.line(format!(
-            "let __r = __results.get_as::<{}::Reader<'_>>()?;",
-            m.results_path
-        ));
-        w.line(rt::log_incoming("__r", "recv data"));
-        for exc in m.exceptions() {
-            raise_exception(w, m, exc);
+    read.line(format!(
+        "let __r = __results.get_as::<{}::Reader<'_>>()?;",
+        m.results_path
+    ));
+    read.line(rt::log_incoming("__r", "recv data"));
+    for exc in m.exceptions() {
+        raise_exception(&mut read, m, exc);
+    }
+    for f in &m.results {
+        let acc = &f.accessor;
+        match &f.role {
+            Role::ThreadMap => read.line(rt::import_thread_map("__r", acc)),
+            Role::Value(_) if f.want.is_some() => read.line(format!(
+                "let __out_{acc} = if __want_{acc} {{ ::std::option::Option::Some({}) }} else {{ ::std::option::Option::None }};",
+                decode_field(f, "__r", 0)
+            )),
+            Role::Value(_) => read.line(format!("let __out_{acc} = {};", decode_field(f, "__r", 0))),
+            _ => {}
         }
-        for f in &m.results {
-            let acc = &f.accessor;
-            match &f.role {
-                Role::ThreadMap => w.line(rt::import_thread_map("__r", acc)),
-                Role::Value(_) if f.want.is_some() => w.line(format!(
-                    "let __out_{acc} = if __want_{acc} {{ ::std::option::Option::Some({}) }} else {{ ::std::option::Option::None }};",
-                    decode_field(f, "__r", 0)
-                )),
-                Role::Value(_) => w.line(format!("let __out_{acc} = {};", decode_field(f, "__r", 0))),
-                _ => {}
-            }
-        }
-        w.line(format!(
-            "Ok(({}, {}, {}))",
-            tuple(&out_names),
-            tuple(&io_names),
-            tuple(&want_names)
-        ));
-    });
-    let call = rt::call_method(is_async);
+    }
+    read.line(rt::erase(&reply_pattern, &reply_ty));
+
     let info = format!("{module}::{}", static_name(m));
-    let (build, read) = (build.finish(), read.finish());
+    w.line(rt::build_closure(&build.finish()));
+    w.line(rt::read_closure(&read.finish()));
+    w.line(rt::client_call(receiver, &info, is_async));
     if is_async {
-        w.line(format!(
-            "let __reply = {receiver}.{call}(&{info}, {build}, {read});"
-        ));
         let mut all = out_names.clone();
         all.extend(io_names.iter().cloned());
         all.extend(want_names.iter().cloned());
         w.block("async move", |w| {
-            w.line(format!(
-                "let ({}, {}, {}) = __reply.await?;",
-                tuple(&out_names),
-                tuple(&io_names),
-                tuple(&want_names)
-            ));
+            w.line(rt::client_reply(&reply_pattern, &reply_ty, true));
             w.line(format!("Ok({})", tuple(&all)));
         });
         return;
     }
-    w.line(format!(
-        "let __reply = {receiver}.{call}(&{info}, {build}, {read})?;"
-    ));
-    w.line(format!(
-        "let ({}, {}, {}) = __reply;",
-        tuple(&out_names),
-        tuple(&io_names),
-        tuple(&want_names)
-    ));
+    w.line(rt::client_reply(&reply_pattern, &reply_ty, false));
     for f in &in_outs {
         w.line(format!("*{} = __out_{};", f.rust_name, f.accessor));
     }

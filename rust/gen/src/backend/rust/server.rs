@@ -32,8 +32,8 @@ pub(crate) fn handler(w: &mut Writer, m: &Method, module: &str, iface: &str) {
             .map(|f| f.accessor.as_str());
         w.line(rt::server_exec(context));
         decode_params(w, m);
-        let (work, pattern) = work(m, iface);
-        w.line(rt::server_run(&pattern, &info, &work));
+        let (work, pattern, ty) = work(m, iface);
+        w.line(rt::server_run(&pattern, &info, &work, &ty));
         w.line(rt::server_results(&m.results_path));
         encode_results(w, m);
         w.line(rt::check_and_log("__p", "response data"));
@@ -87,16 +87,30 @@ fn slot_names(m: &Method) -> Vec<String> {
         .collect()
 }
 
-/// The closure run by the runtime, and the pattern its outcome is bound to.
-fn work(m: &Method, iface: &str) -> (String, String) {
+/// The closure run by the runtime, the pattern its outcome is bound to, and its type.
+fn work(m: &Method, iface: &str) -> (String, String, String) {
     let io = io_names(m);
     let slots = slot_names(m);
     let pattern = format!("(__ret, {}, {}, __exc)", tuple(&io), tuple(&slots));
+    let io_tys: Vec<String> = m.inputs().filter(|f| f.in_out).map(Field::rust_ty).collect();
+    let slot_tys: Vec<String> = m
+        .wanted()
+        .map(|f| format!("::std::option::Option<{}>", f.rust_ty()))
+        .collect();
+    let outs: Vec<String> = m.outputs().iter().map(|f| f.rust_ty()).collect();
+    let (ret_ty, exc_ty) = match exception_type(m) {
+        Some(t) => (
+            format!("::std::option::Option<{}>", tuple(&outs)),
+            format!("::std::option::Option<{t}>"),
+        ),
+        None => (tuple(&outs), "()".to_string()),
+    };
+    let ty = format!("({ret_ty}, {}, {}, {exc_ty})", tuple(&io_tys), tuple(&slot_tys));
     if m.is_destroy() {
-        return ("drop(__imp); Ok(((), (), (), ()))".into(), pattern);
+        return ("drop(__imp); Ok(((), (), (), ()))".into(), pattern, ty);
     }
     if m.is_construct() {
-        return ("Ok(((), (), (), ()))".into(), pattern);
+        return ("Ok(((), (), (), ()))".into(), pattern, ty);
     }
     let mut args: Vec<String> = m
         .inputs()
@@ -126,7 +140,7 @@ fn work(m: &Method, iface: &str) -> (String, String) {
         ),
         None => format!("let __ret = {call}?; Ok((__ret, {rest}, ()))"),
     };
-    (work, pattern)
+    (work, pattern, ty)
 }
 
 /// The payload type a raised exception carries: the slot's type, or the method's enum.
