@@ -20,36 +20,114 @@ pub mod __mp_listener {
         interface_name: "Listener",
         method_name: "call",
     };
+    pub fn __request_destroy() -> (
+        ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::CallCtx,
+                ::mp::__private::capnp::any_pointer::Builder<'_>,
+            ) -> ::mp::Result<()> + Send,
+        >,
+        ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::CallCtx,
+                ::mp::__private::capnp::any_pointer::Reader<'_>,
+            ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
+        >,
+    ) {
+        let __build: ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::CallCtx,
+                ::mp::__private::capnp::any_pointer::Builder<'_>,
+            ) -> ::mp::Result<()> + Send,
+        > = ::std::boxed::Box::new(move |
+            __ctx: &::mp::CallCtx,
+            __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
+        | -> ::mp::Result<()> {
+            let mut __p = __params
+                .init_as::<
+                    crate::callable_capnp::listener::destroy_params::Builder<'_>,
+                >();
+            __ctx.fill_context(__p.reborrow().init_context())?;
+            __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
+            __ctx.log_data("send data", &__p.reborrow_as_reader());
+            Ok(())
+        });
+        let __read: ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::CallCtx,
+                ::mp::__private::capnp::any_pointer::Reader<'_>,
+            ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
+        > = ::std::boxed::Box::new(move |
+            __ctx: &::mp::CallCtx,
+            __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
+        | -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> {
+            let __r = __results
+                .get_as::<
+                    crate::callable_capnp::listener::destroy_results::Reader<'_>,
+                >()?;
+            __ctx.log_data("recv data", &__r);
+            let __value: ((), (), ()) = ((), (), ());
+            Ok(::std::boxed::Box::new(__value))
+        });
+        (__build, __read)
+    }
+    pub fn __request_call(
+        event: ::std::string::String,
+    ) -> (
+        ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::CallCtx,
+                ::mp::__private::capnp::any_pointer::Builder<'_>,
+            ) -> ::mp::Result<()> + Send,
+        >,
+        ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::CallCtx,
+                ::mp::__private::capnp::any_pointer::Reader<'_>,
+            ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
+        >,
+    ) {
+        let __build: ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::CallCtx,
+                ::mp::__private::capnp::any_pointer::Builder<'_>,
+            ) -> ::mp::Result<()> + Send,
+        > = ::std::boxed::Box::new(move |
+            __ctx: &::mp::CallCtx,
+            __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
+        | -> ::mp::Result<()> {
+            let mut __p = __params
+                .init_as::<crate::callable_capnp::listener::call_params::Builder<'_>>();
+            __ctx.fill_context(__p.reborrow().init_context())?;
+            __p.reborrow().set_event(event.as_str());
+            __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
+            __ctx.log_data("send data", &__p.reborrow_as_reader());
+            Ok(())
+        });
+        let __read: ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::CallCtx,
+                ::mp::__private::capnp::any_pointer::Reader<'_>,
+            ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
+        > = ::std::boxed::Box::new(move |
+            __ctx: &::mp::CallCtx,
+            __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
+        | -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> {
+            let __r = __results
+                .get_as::<crate::callable_capnp::listener::call_results::Reader<'_>>()?;
+            __ctx.log_data("recv data", &__r);
+            let __out_result = __r.get_result();
+            let __value: (bool, (), ()) = (__out_result, (), ());
+            Ok(::std::boxed::Box::new(__value))
+        });
+        (__build, __read)
+    }
     pub fn destroy(__client: &::mp::ProxyClient) -> ::mp::Result<()> {
-        let __reply = __client
-            .call(
-                &self::LISTENER_DESTROY,
-                move |
-                    __ctx: &::mp::CallCtx,
-                    __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
-                | -> ::mp::Result<()> {
-                    let mut __p = __params
-                        .init_as::<
-                            crate::callable_capnp::listener::destroy_params::Builder<'_>,
-                        >();
-                    __ctx.fill_context(__p.reborrow().init_context())?;
-                    __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
-                    __ctx.log_data("send data", &__p.reborrow_as_reader());
-                    Ok(())
-                },
-                move |
-                    __ctx: &::mp::CallCtx,
-                    __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
-                | -> ::mp::Result<_> {
-                    let __r = __results
-                        .get_as::<
-                            crate::callable_capnp::listener::destroy_results::Reader<'_>,
-                        >()?;
-                    __ctx.log_data("recv data", &__r);
-                    Ok(((), (), ()))
-                },
-            )?;
-        let ((), (), ()) = __reply;
+        let (__build, __read) = self::__request_destroy();
+        let __reply = __client.call(&self::LISTENER_DESTROY, __build, __read)?;
+        let ((), (), ()) = *__reply
+            .downcast::<((), (), ())>()
+            .expect("the reply has the type its reader built");
         Ok(())
     }
 }
@@ -126,38 +204,11 @@ impl crate::callable_capnp::Listener for ListenerClient {
         ::std::option::Option::Some(&self.proxy)
     }
     fn call(&self, event: ::std::string::String) -> ::mp::Result<bool> {
-        let __reply = self
-            .proxy
-            .call(
-                &__mp_listener::LISTENER_CALL,
-                move |
-                    __ctx: &::mp::CallCtx,
-                    __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
-                | -> ::mp::Result<()> {
-                    let mut __p = __params
-                        .init_as::<
-                            crate::callable_capnp::listener::call_params::Builder<'_>,
-                        >();
-                    __ctx.fill_context(__p.reborrow().init_context())?;
-                    __p.reborrow().set_event(event.as_str());
-                    __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
-                    __ctx.log_data("send data", &__p.reborrow_as_reader());
-                    Ok(())
-                },
-                move |
-                    __ctx: &::mp::CallCtx,
-                    __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
-                | -> ::mp::Result<_> {
-                    let __r = __results
-                        .get_as::<
-                            crate::callable_capnp::listener::call_results::Reader<'_>,
-                        >()?;
-                    __ctx.log_data("recv data", &__r);
-                    let __out_result = __r.get_result();
-                    Ok((__out_result, (), ()))
-                },
-            )?;
-        let (__out_result, (), ()) = __reply;
+        let (__build, __read) = __mp_listener::__request_call(event);
+        let __reply = self.proxy.call(&__mp_listener::LISTENER_CALL, __build, __read)?;
+        let (__out_result, (), ()) = *__reply
+            .downcast::<(bool, (), ())>()
+            .expect("the reply has the type its reader built");
         Ok(__out_result)
     }
 }
@@ -183,39 +234,15 @@ impl ListenerClient {
         &self,
         event: ::std::string::String,
     ) -> impl ::std::future::Future<Output = ::mp::Result<bool>> + Send + 'static {
+        let (__build, __read) = __mp_listener::__request_call(event);
         let __reply = self
             .proxy
-            .call_async(
-                &__mp_listener::LISTENER_CALL,
-                move |
-                    __ctx: &::mp::CallCtx,
-                    __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
-                | -> ::mp::Result<()> {
-                    let mut __p = __params
-                        .init_as::<
-                            crate::callable_capnp::listener::call_params::Builder<'_>,
-                        >();
-                    __ctx.fill_context(__p.reborrow().init_context())?;
-                    __p.reborrow().set_event(event.as_str());
-                    __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
-                    __ctx.log_data("send data", &__p.reborrow_as_reader());
-                    Ok(())
-                },
-                move |
-                    __ctx: &::mp::CallCtx,
-                    __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
-                | -> ::mp::Result<_> {
-                    let __r = __results
-                        .get_as::<
-                            crate::callable_capnp::listener::call_results::Reader<'_>,
-                        >()?;
-                    __ctx.log_data("recv data", &__r);
-                    let __out_result = __r.get_result();
-                    Ok((__out_result, (), ()))
-                },
-            );
+            .call_async(&__mp_listener::LISTENER_CALL, __build, __read);
         async move {
-            let (__out_result, (), ()) = __reply.await?;
+            let (__out_result, (), ()) = *__reply
+                .await?
+                .downcast::<(bool, (), ())>()
+                .expect("the reply has the type its reader built");
             Ok(__out_result)
         }
     }
@@ -254,17 +281,27 @@ impl ListenerServer {
             let __number = ::mp::server::begin(__ctx, &__mp_listener::LISTENER_DESTROY);
             __ctx.log_data("request data", &__r);
             let __exec = Some(::mp::server::ExecContext::read(__r.get_context()?)?);
-            let (__ret, (), (), __exc) = ::mp::server::run(
+            let __work: ::std::boxed::Box<
+                dyn FnOnce(
+                ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
+            > = ::std::boxed::Box::new(move || {
+                let __outcome: ::mp::Result<((), (), (), ())> = {
+                    drop(__imp);
+                    Ok(((), (), (), ()))
+                };
+                Ok(::std::boxed::Box::new(__outcome?))
+            });
+            let __done = ::mp::server::run(
                     __ctx,
                     &__mp_listener::LISTENER_DESTROY,
                     __number,
                     __exec,
-                    move || {
-                        drop(__imp);
-                        Ok(((), (), (), ()))
-                    },
+                    __work,
                 )
                 .await?;
+            let (__ret, (), (), __exc) = *__done
+                .downcast::<((), (), (), ())>()
+                .expect("the reply has the type its reader built");
             let mut __p = __results
                 .get()
                 .init_as::<
@@ -300,20 +337,30 @@ impl ListenerServer {
             __ctx.log_data("request data", &__r);
             let __exec = Some(::mp::server::ExecContext::read(__r.get_context()?)?);
             let event = ::mp::server::text(__r.get_event()?);
-            let (__ret, (), (), __exc) = ::mp::server::run(
+            let __work: ::std::boxed::Box<
+                dyn FnOnce(
+                ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
+            > = ::std::boxed::Box::new(move || {
+                let __outcome: ::mp::Result<(bool, (), (), ())> = {
+                    let __ret = <dyn Listener as crate::callable_capnp::Listener>::call(
+                        &*__imp,
+                        event,
+                    )?;
+                    Ok((__ret, (), (), ()))
+                };
+                Ok(::std::boxed::Box::new(__outcome?))
+            });
+            let __done = ::mp::server::run(
                     __ctx,
                     &__mp_listener::LISTENER_CALL,
                     __number,
                     __exec,
-                    move || {
-                        let __ret = <dyn Listener as crate::callable_capnp::Listener>::call(
-                            &*__imp,
-                            event,
-                        )?;
-                        Ok((__ret, (), (), ()))
-                    },
+                    __work,
                 )
                 .await?;
+            let (__ret, (), (), __exc) = *__done
+                .downcast::<(bool, (), (), ())>()
+                .expect("the reply has the type its reader built");
             let mut __p = __results
                 .get()
                 .init_as::<crate::callable_capnp::listener::call_results::Builder<'_>>();
@@ -405,36 +452,212 @@ pub mod __mp_recorder {
         interface_name: "Recorder",
         method_name: "flushAsync",
     };
+    pub fn __request_destroy() -> (
+        ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::CallCtx,
+                ::mp::__private::capnp::any_pointer::Builder<'_>,
+            ) -> ::mp::Result<()> + Send,
+        >,
+        ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::CallCtx,
+                ::mp::__private::capnp::any_pointer::Reader<'_>,
+            ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
+        >,
+    ) {
+        let __build: ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::CallCtx,
+                ::mp::__private::capnp::any_pointer::Builder<'_>,
+            ) -> ::mp::Result<()> + Send,
+        > = ::std::boxed::Box::new(move |
+            __ctx: &::mp::CallCtx,
+            __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
+        | -> ::mp::Result<()> {
+            let mut __p = __params
+                .init_as::<
+                    crate::callable_capnp::listener::destroy_params::Builder<'_>,
+                >();
+            __ctx.fill_context(__p.reborrow().init_context())?;
+            __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
+            __ctx.log_data("send data", &__p.reborrow_as_reader());
+            Ok(())
+        });
+        let __read: ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::CallCtx,
+                ::mp::__private::capnp::any_pointer::Reader<'_>,
+            ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
+        > = ::std::boxed::Box::new(move |
+            __ctx: &::mp::CallCtx,
+            __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
+        | -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> {
+            let __r = __results
+                .get_as::<
+                    crate::callable_capnp::listener::destroy_results::Reader<'_>,
+                >()?;
+            __ctx.log_data("recv data", &__r);
+            let __value: ((), (), ()) = ((), (), ());
+            Ok(::std::boxed::Box::new(__value))
+        });
+        (__build, __read)
+    }
+    pub fn __request_call(
+        event: ::std::string::String,
+    ) -> (
+        ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::CallCtx,
+                ::mp::__private::capnp::any_pointer::Builder<'_>,
+            ) -> ::mp::Result<()> + Send,
+        >,
+        ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::CallCtx,
+                ::mp::__private::capnp::any_pointer::Reader<'_>,
+            ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
+        >,
+    ) {
+        let __build: ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::CallCtx,
+                ::mp::__private::capnp::any_pointer::Builder<'_>,
+            ) -> ::mp::Result<()> + Send,
+        > = ::std::boxed::Box::new(move |
+            __ctx: &::mp::CallCtx,
+            __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
+        | -> ::mp::Result<()> {
+            let mut __p = __params
+                .init_as::<crate::callable_capnp::listener::call_params::Builder<'_>>();
+            __ctx.fill_context(__p.reborrow().init_context())?;
+            __p.reborrow().set_event(event.as_str());
+            __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
+            __ctx.log_data("send data", &__p.reborrow_as_reader());
+            Ok(())
+        });
+        let __read: ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::CallCtx,
+                ::mp::__private::capnp::any_pointer::Reader<'_>,
+            ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
+        > = ::std::boxed::Box::new(move |
+            __ctx: &::mp::CallCtx,
+            __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
+        | -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> {
+            let __r = __results
+                .get_as::<crate::callable_capnp::listener::call_results::Reader<'_>>()?;
+            __ctx.log_data("recv data", &__r);
+            let __out_result = __r.get_result();
+            let __value: (bool, (), ()) = (__out_result, (), ());
+            Ok(::std::boxed::Box::new(__value))
+        });
+        (__build, __read)
+    }
+    pub fn __request_flush() -> (
+        ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::CallCtx,
+                ::mp::__private::capnp::any_pointer::Builder<'_>,
+            ) -> ::mp::Result<()> + Send,
+        >,
+        ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::CallCtx,
+                ::mp::__private::capnp::any_pointer::Reader<'_>,
+            ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
+        >,
+    ) {
+        let __build: ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::CallCtx,
+                ::mp::__private::capnp::any_pointer::Builder<'_>,
+            ) -> ::mp::Result<()> + Send,
+        > = ::std::boxed::Box::new(move |
+            __ctx: &::mp::CallCtx,
+            __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
+        | -> ::mp::Result<()> {
+            let mut __p = __params
+                .init_as::<crate::callable_capnp::recorder::flush_params::Builder<'_>>();
+            __ctx.fill_context(__p.reborrow().init_context())?;
+            __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
+            __ctx.log_data("send data", &__p.reborrow_as_reader());
+            Ok(())
+        });
+        let __read: ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::CallCtx,
+                ::mp::__private::capnp::any_pointer::Reader<'_>,
+            ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
+        > = ::std::boxed::Box::new(move |
+            __ctx: &::mp::CallCtx,
+            __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
+        | -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> {
+            let __r = __results
+                .get_as::<crate::callable_capnp::recorder::flush_results::Reader<'_>>()?;
+            __ctx.log_data("recv data", &__r);
+            let __value: ((), (), ()) = ((), (), ());
+            Ok(::std::boxed::Box::new(__value))
+        });
+        (__build, __read)
+    }
+    pub fn __request_flush_async() -> (
+        ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::CallCtx,
+                ::mp::__private::capnp::any_pointer::Builder<'_>,
+            ) -> ::mp::Result<()> + Send,
+        >,
+        ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::CallCtx,
+                ::mp::__private::capnp::any_pointer::Reader<'_>,
+            ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
+        >,
+    ) {
+        let __build: ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::CallCtx,
+                ::mp::__private::capnp::any_pointer::Builder<'_>,
+            ) -> ::mp::Result<()> + Send,
+        > = ::std::boxed::Box::new(move |
+            __ctx: &::mp::CallCtx,
+            __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
+        | -> ::mp::Result<()> {
+            let mut __p = __params
+                .init_as::<
+                    crate::callable_capnp::recorder::flush_async_params::Builder<'_>,
+                >();
+            __ctx.fill_context(__p.reborrow().init_context())?;
+            __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
+            __ctx.log_data("send data", &__p.reborrow_as_reader());
+            Ok(())
+        });
+        let __read: ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::CallCtx,
+                ::mp::__private::capnp::any_pointer::Reader<'_>,
+            ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
+        > = ::std::boxed::Box::new(move |
+            __ctx: &::mp::CallCtx,
+            __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
+        | -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> {
+            let __r = __results
+                .get_as::<
+                    crate::callable_capnp::recorder::flush_async_results::Reader<'_>,
+                >()?;
+            __ctx.log_data("recv data", &__r);
+            let __value: ((), (), ()) = ((), (), ());
+            Ok(::std::boxed::Box::new(__value))
+        });
+        (__build, __read)
+    }
     pub fn destroy(__client: &::mp::ProxyClient) -> ::mp::Result<()> {
-        let __reply = __client
-            .call(
-                &self::LISTENER_DESTROY,
-                move |
-                    __ctx: &::mp::CallCtx,
-                    __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
-                | -> ::mp::Result<()> {
-                    let mut __p = __params
-                        .init_as::<
-                            crate::callable_capnp::listener::destroy_params::Builder<'_>,
-                        >();
-                    __ctx.fill_context(__p.reborrow().init_context())?;
-                    __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
-                    __ctx.log_data("send data", &__p.reborrow_as_reader());
-                    Ok(())
-                },
-                move |
-                    __ctx: &::mp::CallCtx,
-                    __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
-                | -> ::mp::Result<_> {
-                    let __r = __results
-                        .get_as::<
-                            crate::callable_capnp::listener::destroy_results::Reader<'_>,
-                        >()?;
-                    __ctx.log_data("recv data", &__r);
-                    Ok(((), (), ()))
-                },
-            )?;
-        let ((), (), ()) = __reply;
+        let (__build, __read) = self::__request_destroy();
+        let __reply = __client.call(&self::LISTENER_DESTROY, __build, __read)?;
+        let ((), (), ()) = *__reply
+            .downcast::<((), (), ())>()
+            .expect("the reply has the type its reader built");
         Ok(())
     }
 }
@@ -519,73 +742,21 @@ impl crate::callable_capnp::Recorder for RecorderClient {
         ::std::option::Option::Some(&self.proxy)
     }
     fn flush(&self) -> ::mp::Result<()> {
-        let __reply = self
-            .proxy
-            .call(
-                &__mp_recorder::RECORDER_FLUSH,
-                move |
-                    __ctx: &::mp::CallCtx,
-                    __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
-                | -> ::mp::Result<()> {
-                    let mut __p = __params
-                        .init_as::<
-                            crate::callable_capnp::recorder::flush_params::Builder<'_>,
-                        >();
-                    __ctx.fill_context(__p.reborrow().init_context())?;
-                    __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
-                    __ctx.log_data("send data", &__p.reborrow_as_reader());
-                    Ok(())
-                },
-                move |
-                    __ctx: &::mp::CallCtx,
-                    __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
-                | -> ::mp::Result<_> {
-                    let __r = __results
-                        .get_as::<
-                            crate::callable_capnp::recorder::flush_results::Reader<'_>,
-                        >()?;
-                    __ctx.log_data("recv data", &__r);
-                    Ok(((), (), ()))
-                },
-            )?;
-        let ((), (), ()) = __reply;
+        let (__build, __read) = __mp_recorder::__request_flush();
+        let __reply = self.proxy.call(&__mp_recorder::RECORDER_FLUSH, __build, __read)?;
+        let ((), (), ()) = *__reply
+            .downcast::<((), (), ())>()
+            .expect("the reply has the type its reader built");
         Ok(())
     }
     fn flush_async(&self) -> ::mp::Result<()> {
+        let (__build, __read) = __mp_recorder::__request_flush_async();
         let __reply = self
             .proxy
-            .call(
-                &__mp_recorder::RECORDER_FLUSH_ASYNC,
-                move |
-                    __ctx: &::mp::CallCtx,
-                    __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
-                | -> ::mp::Result<()> {
-                    let mut __p = __params
-                        .init_as::<
-                            crate::callable_capnp::recorder::flush_async_params::Builder<
-                                '_,
-                            >,
-                        >();
-                    __ctx.fill_context(__p.reborrow().init_context())?;
-                    __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
-                    __ctx.log_data("send data", &__p.reborrow_as_reader());
-                    Ok(())
-                },
-                move |
-                    __ctx: &::mp::CallCtx,
-                    __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
-                | -> ::mp::Result<_> {
-                    let __r = __results
-                        .get_as::<
-                            crate::callable_capnp::recorder::flush_async_results::Reader<
-                                '_,
-                            >,
-                        >()?;
-                    __ctx.log_data("recv data", &__r);
-                    Ok(((), (), ()))
-                },
-            )?;
-        let ((), (), ()) = __reply;
+            .call(&__mp_recorder::RECORDER_FLUSH_ASYNC, __build, __read)?;
+        let ((), (), ()) = *__reply
+            .downcast::<((), (), ())>()
+            .expect("the reply has the type its reader built");
         Ok(())
     }
 }
@@ -599,38 +770,11 @@ impl crate::callable_capnp::Recorder for RecorderClient {
 )]
 impl crate::callable_capnp::Listener for RecorderClient {
     fn call(&self, event: ::std::string::String) -> ::mp::Result<bool> {
-        let __reply = self
-            .proxy
-            .call(
-                &__mp_recorder::LISTENER_CALL,
-                move |
-                    __ctx: &::mp::CallCtx,
-                    __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
-                | -> ::mp::Result<()> {
-                    let mut __p = __params
-                        .init_as::<
-                            crate::callable_capnp::listener::call_params::Builder<'_>,
-                        >();
-                    __ctx.fill_context(__p.reborrow().init_context())?;
-                    __p.reborrow().set_event(event.as_str());
-                    __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
-                    __ctx.log_data("send data", &__p.reborrow_as_reader());
-                    Ok(())
-                },
-                move |
-                    __ctx: &::mp::CallCtx,
-                    __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
-                | -> ::mp::Result<_> {
-                    let __r = __results
-                        .get_as::<
-                            crate::callable_capnp::listener::call_results::Reader<'_>,
-                        >()?;
-                    __ctx.log_data("recv data", &__r);
-                    let __out_result = __r.get_result();
-                    Ok((__out_result, (), ()))
-                },
-            )?;
-        let (__out_result, (), ()) = __reply;
+        let (__build, __read) = __mp_recorder::__request_call(event);
+        let __reply = self.proxy.call(&__mp_recorder::LISTENER_CALL, __build, __read)?;
+        let (__out_result, (), ()) = *__reply
+            .downcast::<(bool, (), ())>()
+            .expect("the reply has the type its reader built");
         Ok(__out_result)
     }
 }
@@ -656,39 +800,15 @@ impl RecorderClient {
         &self,
         event: ::std::string::String,
     ) -> impl ::std::future::Future<Output = ::mp::Result<bool>> + Send + 'static {
+        let (__build, __read) = __mp_recorder::__request_call(event);
         let __reply = self
             .proxy
-            .call_async(
-                &__mp_recorder::LISTENER_CALL,
-                move |
-                    __ctx: &::mp::CallCtx,
-                    __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
-                | -> ::mp::Result<()> {
-                    let mut __p = __params
-                        .init_as::<
-                            crate::callable_capnp::listener::call_params::Builder<'_>,
-                        >();
-                    __ctx.fill_context(__p.reborrow().init_context())?;
-                    __p.reborrow().set_event(event.as_str());
-                    __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
-                    __ctx.log_data("send data", &__p.reborrow_as_reader());
-                    Ok(())
-                },
-                move |
-                    __ctx: &::mp::CallCtx,
-                    __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
-                | -> ::mp::Result<_> {
-                    let __r = __results
-                        .get_as::<
-                            crate::callable_capnp::listener::call_results::Reader<'_>,
-                        >()?;
-                    __ctx.log_data("recv data", &__r);
-                    let __out_result = __r.get_result();
-                    Ok((__out_result, (), ()))
-                },
-            );
+            .call_async(&__mp_recorder::LISTENER_CALL, __build, __read);
         async move {
-            let (__out_result, (), ()) = __reply.await?;
+            let (__out_result, (), ()) = *__reply
+                .await?
+                .downcast::<(bool, (), ())>()
+                .expect("the reply has the type its reader built");
             Ok(__out_result)
         }
     }
@@ -696,37 +816,15 @@ impl RecorderClient {
     pub fn flush_proxy_async(
         &self,
     ) -> impl ::std::future::Future<Output = ::mp::Result<()>> + Send + 'static {
+        let (__build, __read) = __mp_recorder::__request_flush();
         let __reply = self
             .proxy
-            .call_async(
-                &__mp_recorder::RECORDER_FLUSH,
-                move |
-                    __ctx: &::mp::CallCtx,
-                    __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
-                | -> ::mp::Result<()> {
-                    let mut __p = __params
-                        .init_as::<
-                            crate::callable_capnp::recorder::flush_params::Builder<'_>,
-                        >();
-                    __ctx.fill_context(__p.reborrow().init_context())?;
-                    __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
-                    __ctx.log_data("send data", &__p.reborrow_as_reader());
-                    Ok(())
-                },
-                move |
-                    __ctx: &::mp::CallCtx,
-                    __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
-                | -> ::mp::Result<_> {
-                    let __r = __results
-                        .get_as::<
-                            crate::callable_capnp::recorder::flush_results::Reader<'_>,
-                        >()?;
-                    __ctx.log_data("recv data", &__r);
-                    Ok(((), (), ()))
-                },
-            );
+            .call_async(&__mp_recorder::RECORDER_FLUSH, __build, __read);
         async move {
-            let ((), (), ()) = __reply.await?;
+            let ((), (), ()) = *__reply
+                .await?
+                .downcast::<((), (), ())>()
+                .expect("the reply has the type its reader built");
             Ok(())
         }
     }
@@ -734,41 +832,15 @@ impl RecorderClient {
     pub fn flush_async_async(
         &self,
     ) -> impl ::std::future::Future<Output = ::mp::Result<()>> + Send + 'static {
+        let (__build, __read) = __mp_recorder::__request_flush_async();
         let __reply = self
             .proxy
-            .call_async(
-                &__mp_recorder::RECORDER_FLUSH_ASYNC,
-                move |
-                    __ctx: &::mp::CallCtx,
-                    __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
-                | -> ::mp::Result<()> {
-                    let mut __p = __params
-                        .init_as::<
-                            crate::callable_capnp::recorder::flush_async_params::Builder<
-                                '_,
-                            >,
-                        >();
-                    __ctx.fill_context(__p.reborrow().init_context())?;
-                    __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
-                    __ctx.log_data("send data", &__p.reborrow_as_reader());
-                    Ok(())
-                },
-                move |
-                    __ctx: &::mp::CallCtx,
-                    __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
-                | -> ::mp::Result<_> {
-                    let __r = __results
-                        .get_as::<
-                            crate::callable_capnp::recorder::flush_async_results::Reader<
-                                '_,
-                            >,
-                        >()?;
-                    __ctx.log_data("recv data", &__r);
-                    Ok(((), (), ()))
-                },
-            );
+            .call_async(&__mp_recorder::RECORDER_FLUSH_ASYNC, __build, __read);
         async move {
-            let ((), (), ()) = __reply.await?;
+            let ((), (), ()) = *__reply
+                .await?
+                .downcast::<((), (), ())>()
+                .expect("the reply has the type its reader built");
             Ok(())
         }
     }
@@ -807,17 +879,27 @@ impl RecorderServer {
             let __number = ::mp::server::begin(__ctx, &__mp_recorder::LISTENER_DESTROY);
             __ctx.log_data("request data", &__r);
             let __exec = Some(::mp::server::ExecContext::read(__r.get_context()?)?);
-            let (__ret, (), (), __exc) = ::mp::server::run(
+            let __work: ::std::boxed::Box<
+                dyn FnOnce(
+                ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
+            > = ::std::boxed::Box::new(move || {
+                let __outcome: ::mp::Result<((), (), (), ())> = {
+                    drop(__imp);
+                    Ok(((), (), (), ()))
+                };
+                Ok(::std::boxed::Box::new(__outcome?))
+            });
+            let __done = ::mp::server::run(
                     __ctx,
                     &__mp_recorder::LISTENER_DESTROY,
                     __number,
                     __exec,
-                    move || {
-                        drop(__imp);
-                        Ok(((), (), (), ()))
-                    },
+                    __work,
                 )
                 .await?;
+            let (__ret, (), (), __exc) = *__done
+                .downcast::<((), (), (), ())>()
+                .expect("the reply has the type its reader built");
             let mut __p = __results
                 .get()
                 .init_as::<
@@ -853,20 +935,30 @@ impl RecorderServer {
             __ctx.log_data("request data", &__r);
             let __exec = Some(::mp::server::ExecContext::read(__r.get_context()?)?);
             let event = ::mp::server::text(__r.get_event()?);
-            let (__ret, (), (), __exc) = ::mp::server::run(
+            let __work: ::std::boxed::Box<
+                dyn FnOnce(
+                ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
+            > = ::std::boxed::Box::new(move || {
+                let __outcome: ::mp::Result<(bool, (), (), ())> = {
+                    let __ret = <dyn Recorder as crate::callable_capnp::Listener>::call(
+                        &*__imp,
+                        event,
+                    )?;
+                    Ok((__ret, (), (), ()))
+                };
+                Ok(::std::boxed::Box::new(__outcome?))
+            });
+            let __done = ::mp::server::run(
                     __ctx,
                     &__mp_recorder::LISTENER_CALL,
                     __number,
                     __exec,
-                    move || {
-                        let __ret = <dyn Recorder as crate::callable_capnp::Listener>::call(
-                            &*__imp,
-                            event,
-                        )?;
-                        Ok((__ret, (), (), ()))
-                    },
+                    __work,
                 )
                 .await?;
+            let (__ret, (), (), __exc) = *__done
+                .downcast::<(bool, (), (), ())>()
+                .expect("the reply has the type its reader built");
             let mut __p = __results
                 .get()
                 .init_as::<crate::callable_capnp::listener::call_results::Builder<'_>>();
@@ -900,19 +992,29 @@ impl RecorderServer {
             let __number = ::mp::server::begin(__ctx, &__mp_recorder::RECORDER_FLUSH);
             __ctx.log_data("request data", &__r);
             let __exec = Some(::mp::server::ExecContext::read(__r.get_context()?)?);
-            let (__ret, (), (), __exc) = ::mp::server::run(
+            let __work: ::std::boxed::Box<
+                dyn FnOnce(
+                ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
+            > = ::std::boxed::Box::new(move || {
+                let __outcome: ::mp::Result<((), (), (), ())> = {
+                    let __ret = <dyn Recorder as crate::callable_capnp::Recorder>::flush(
+                        &*__imp,
+                    )?;
+                    Ok((__ret, (), (), ()))
+                };
+                Ok(::std::boxed::Box::new(__outcome?))
+            });
+            let __done = ::mp::server::run(
                     __ctx,
                     &__mp_recorder::RECORDER_FLUSH,
                     __number,
                     __exec,
-                    move || {
-                        let __ret = <dyn Recorder as crate::callable_capnp::Recorder>::flush(
-                            &*__imp,
-                        )?;
-                        Ok((__ret, (), (), ()))
-                    },
+                    __work,
                 )
                 .await?;
+            let (__ret, (), (), __exc) = *__done
+                .downcast::<((), (), (), ())>()
+                .expect("the reply has the type its reader built");
             let mut __p = __results
                 .get()
                 .init_as::<
@@ -952,19 +1054,29 @@ impl RecorderServer {
             );
             __ctx.log_data("request data", &__r);
             let __exec = Some(::mp::server::ExecContext::read(__r.get_context()?)?);
-            let (__ret, (), (), __exc) = ::mp::server::run(
+            let __work: ::std::boxed::Box<
+                dyn FnOnce(
+                ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
+            > = ::std::boxed::Box::new(move || {
+                let __outcome: ::mp::Result<((), (), (), ())> = {
+                    let __ret = <dyn Recorder as crate::callable_capnp::Recorder>::flush_async(
+                        &*__imp,
+                    )?;
+                    Ok((__ret, (), (), ()))
+                };
+                Ok(::std::boxed::Box::new(__outcome?))
+            });
+            let __done = ::mp::server::run(
                     __ctx,
                     &__mp_recorder::RECORDER_FLUSH_ASYNC,
                     __number,
                     __exec,
-                    move || {
-                        let __ret = <dyn Recorder as crate::callable_capnp::Recorder>::flush_async(
-                            &*__imp,
-                        )?;
-                        Ok((__ret, (), (), ()))
-                    },
+                    __work,
                 )
                 .await?;
+            let (__ret, (), (), __exc) = *__done
+                .downcast::<((), (), (), ())>()
+                .expect("the reply has the type its reader built");
             let mut __p = __results
                 .get()
                 .init_as::<

@@ -14,6 +14,85 @@ pub mod __mp_shapes {
         interface_name: "Shapes",
         method_name: "grow",
     };
+    pub fn __request_grow(
+        __in_tree: crate::shapes_capnp::Tree,
+        settings: crate::shapes_capnp::Settings,
+    ) -> (
+        ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::CallCtx,
+                ::mp::__private::capnp::any_pointer::Builder<'_>,
+            ) -> ::mp::Result<()> + Send,
+        >,
+        ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::CallCtx,
+                ::mp::__private::capnp::any_pointer::Reader<'_>,
+            ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
+        >,
+    ) {
+        let __build: ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::CallCtx,
+                ::mp::__private::capnp::any_pointer::Builder<'_>,
+            ) -> ::mp::Result<()> + Send,
+        > = ::std::boxed::Box::new(move |
+            __ctx: &::mp::CallCtx,
+            __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
+        | -> ::mp::Result<()> {
+            let mut __p = __params
+                .init_as::<crate::shapes_capnp::shapes::grow_params::Builder<'_>>();
+            __ctx.fill_context(__p.reborrow().init_context())?;
+            __in_tree.__mp_write(__p.reborrow().init_tree(), __ctx)?;
+            settings.__mp_write(__p.reborrow().init_settings(), __ctx)?;
+            __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
+            __ctx.log_data("send data", &__p.reborrow_as_reader());
+            Ok(())
+        });
+        let __read: ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::CallCtx,
+                ::mp::__private::capnp::any_pointer::Reader<'_>,
+            ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
+        > = ::std::boxed::Box::new(move |
+            __ctx: &::mp::CallCtx,
+            __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
+        | -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> {
+            let __r = __results
+                .get_as::<crate::shapes_capnp::shapes::grow_results::Reader<'_>>()?;
+            __ctx.log_data("recv data", &__r);
+            if __r.has_error() {
+                let __exc = ::mp::server::text(__r.get_error()?);
+                let __msg = ::std::clone::Clone::clone(&__exc);
+                return Err(
+                    ::mp::Error::raised(
+                        crate::shapes_capnp::ShapesGrowException::Error(__exc),
+                        __msg,
+                    ),
+                );
+            }
+            if __r.has_bad() {
+                let __exc = <crate::shapes_capnp::Settings>::__mp_read(
+                    __r.get_bad()?,
+                    __ctx,
+                )?;
+                let __msg = ::std::format!("{:?}", __exc);
+                return Err(
+                    ::mp::Error::raised(
+                        crate::shapes_capnp::ShapesGrowException::Bad(__exc),
+                        __msg,
+                    ),
+                );
+            }
+            let __out_tree = <crate::shapes_capnp::Tree>::__mp_read(
+                __r.get_tree()?,
+                __ctx,
+            )?;
+            let __value: ((), crate::shapes_capnp::Tree, ()) = ((), __out_tree, ());
+            Ok(::std::boxed::Box::new(__value))
+        });
+        (__build, __read)
+    }
 }
 /// The exceptions `Shapes.grow` raises: one variant per `$Proxy.exception` field. Return
 /// `Error::raised(ShapesGrowException::Variant(value), message)` from the implementation.
@@ -102,65 +181,11 @@ impl crate::shapes_capnp::Shapes for ShapesClient {
         settings: crate::shapes_capnp::Settings,
     ) -> ::mp::Result<()> {
         let __in_tree = ::std::clone::Clone::clone(&*tree);
-        let __reply = self
-            .proxy
-            .call(
-                &__mp_shapes::SHAPES_GROW,
-                move |
-                    __ctx: &::mp::CallCtx,
-                    __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
-                | -> ::mp::Result<()> {
-                    let mut __p = __params
-                        .init_as::<
-                            crate::shapes_capnp::shapes::grow_params::Builder<'_>,
-                        >();
-                    __ctx.fill_context(__p.reborrow().init_context())?;
-                    __in_tree.__mp_write(__p.reborrow().init_tree(), __ctx)?;
-                    settings.__mp_write(__p.reborrow().init_settings(), __ctx)?;
-                    __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
-                    __ctx.log_data("send data", &__p.reborrow_as_reader());
-                    Ok(())
-                },
-                move |
-                    __ctx: &::mp::CallCtx,
-                    __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
-                | -> ::mp::Result<_> {
-                    let __r = __results
-                        .get_as::<
-                            crate::shapes_capnp::shapes::grow_results::Reader<'_>,
-                        >()?;
-                    __ctx.log_data("recv data", &__r);
-                    if __r.has_error() {
-                        let __exc = ::mp::server::text(__r.get_error()?);
-                        let __msg = ::std::clone::Clone::clone(&__exc);
-                        return Err(
-                            ::mp::Error::raised(
-                                crate::shapes_capnp::ShapesGrowException::Error(__exc),
-                                __msg,
-                            ),
-                        );
-                    }
-                    if __r.has_bad() {
-                        let __exc = <crate::shapes_capnp::Settings>::__mp_read(
-                            __r.get_bad()?,
-                            __ctx,
-                        )?;
-                        let __msg = ::std::format!("{:?}", __exc);
-                        return Err(
-                            ::mp::Error::raised(
-                                crate::shapes_capnp::ShapesGrowException::Bad(__exc),
-                                __msg,
-                            ),
-                        );
-                    }
-                    let __out_tree = <crate::shapes_capnp::Tree>::__mp_read(
-                        __r.get_tree()?,
-                        __ctx,
-                    )?;
-                    Ok(((), __out_tree, ()))
-                },
-            )?;
-        let ((), __out_tree, ()) = __reply;
+        let (__build, __read) = __mp_shapes::__request_grow(__in_tree, settings);
+        let __reply = self.proxy.call(&__mp_shapes::SHAPES_GROW, __build, __read)?;
+        let ((), __out_tree, ()) = *__reply
+            .downcast::<((), crate::shapes_capnp::Tree, ())>()
+            .expect("the reply has the type its reader built");
         *tree = __out_tree;
         Ok(())
     }
@@ -190,67 +215,13 @@ impl ShapesClient {
     ) -> impl ::std::future::Future<
         Output = ::mp::Result<crate::shapes_capnp::Tree>,
     > + Send + 'static {
-        let __in_tree = tree;
-        let __reply = self
-            .proxy
-            .call_async(
-                &__mp_shapes::SHAPES_GROW,
-                move |
-                    __ctx: &::mp::CallCtx,
-                    __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
-                | -> ::mp::Result<()> {
-                    let mut __p = __params
-                        .init_as::<
-                            crate::shapes_capnp::shapes::grow_params::Builder<'_>,
-                        >();
-                    __ctx.fill_context(__p.reborrow().init_context())?;
-                    __in_tree.__mp_write(__p.reborrow().init_tree(), __ctx)?;
-                    settings.__mp_write(__p.reborrow().init_settings(), __ctx)?;
-                    __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
-                    __ctx.log_data("send data", &__p.reborrow_as_reader());
-                    Ok(())
-                },
-                move |
-                    __ctx: &::mp::CallCtx,
-                    __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
-                | -> ::mp::Result<_> {
-                    let __r = __results
-                        .get_as::<
-                            crate::shapes_capnp::shapes::grow_results::Reader<'_>,
-                        >()?;
-                    __ctx.log_data("recv data", &__r);
-                    if __r.has_error() {
-                        let __exc = ::mp::server::text(__r.get_error()?);
-                        let __msg = ::std::clone::Clone::clone(&__exc);
-                        return Err(
-                            ::mp::Error::raised(
-                                crate::shapes_capnp::ShapesGrowException::Error(__exc),
-                                __msg,
-                            ),
-                        );
-                    }
-                    if __r.has_bad() {
-                        let __exc = <crate::shapes_capnp::Settings>::__mp_read(
-                            __r.get_bad()?,
-                            __ctx,
-                        )?;
-                        let __msg = ::std::format!("{:?}", __exc);
-                        return Err(
-                            ::mp::Error::raised(
-                                crate::shapes_capnp::ShapesGrowException::Bad(__exc),
-                                __msg,
-                            ),
-                        );
-                    }
-                    let __out_tree = <crate::shapes_capnp::Tree>::__mp_read(
-                        __r.get_tree()?,
-                        __ctx,
-                    )?;
-                    Ok(((), __out_tree, ()))
-                },
-            );
+        let (__build, __read) = __mp_shapes::__request_grow(tree, settings);
+        let __reply = self.proxy.call_async(&__mp_shapes::SHAPES_GROW, __build, __read);
         async move {
-            let ((), __out_tree, ()) = __reply.await?;
+            let ((), __out_tree, ()) = *__reply
+                .await?
+                .downcast::<((), crate::shapes_capnp::Tree, ())>()
+                .expect("the reply has the type its reader built");
             Ok(__out_tree)
         }
     }
@@ -298,44 +269,68 @@ impl ShapesServer {
                 __r.get_settings()?,
                 __ctx,
             )?;
-            let (__ret, tree, (), __exc) = ::mp::server::run(
+            let __work: ::std::boxed::Box<
+                dyn FnOnce(
+                ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
+            > = ::std::boxed::Box::new(move || {
+                let __outcome: ::mp::Result<
+                    (
+                        ::std::option::Option<()>,
+                        crate::shapes_capnp::Tree,
+                        (),
+                        ::std::option::Option<crate::shapes_capnp::ShapesGrowException>,
+                    ),
+                > = {
+                    match <dyn Shapes as crate::shapes_capnp::Shapes>::grow(
+                        &*__imp,
+                        &mut tree,
+                        settings,
+                    ) {
+                        Ok(__ret) => {
+                            Ok((
+                                ::std::option::Option::Some(__ret),
+                                tree,
+                                (),
+                                ::std::option::Option::None,
+                            ))
+                        }
+                        Err(__e) => {
+                            match __e
+                                .payload::<crate::shapes_capnp::ShapesGrowException>()
+                            {
+                                ::std::option::Option::Some(__v) => {
+                                    Ok((
+                                        ::std::option::Option::None,
+                                        tree,
+                                        (),
+                                        ::std::option::Option::Some(__v),
+                                    ))
+                                }
+                                ::std::option::Option::None => Err(__e),
+                            }
+                        }
+                    }
+                };
+                Ok(::std::boxed::Box::new(__outcome?))
+            });
+            let __done = ::mp::server::run(
                     __ctx,
                     &__mp_shapes::SHAPES_GROW,
                     __number,
                     __exec,
-                    move || {
-                        match <dyn Shapes as crate::shapes_capnp::Shapes>::grow(
-                            &*__imp,
-                            &mut tree,
-                            settings,
-                        ) {
-                            Ok(__ret) => {
-                                Ok((
-                                    ::std::option::Option::Some(__ret),
-                                    tree,
-                                    (),
-                                    ::std::option::Option::None,
-                                ))
-                            }
-                            Err(__e) => {
-                                match __e
-                                    .payload::<crate::shapes_capnp::ShapesGrowException>()
-                                {
-                                    ::std::option::Option::Some(__v) => {
-                                        Ok((
-                                            ::std::option::Option::None,
-                                            tree,
-                                            (),
-                                            ::std::option::Option::Some(__v),
-                                        ))
-                                    }
-                                    ::std::option::Option::None => Err(__e),
-                                }
-                            }
-                        }
-                    },
+                    __work,
                 )
                 .await?;
+            let (__ret, tree, (), __exc) = *__done
+                .downcast::<
+                    (
+                        ::std::option::Option<()>,
+                        crate::shapes_capnp::Tree,
+                        (),
+                        ::std::option::Option<crate::shapes_capnp::ShapesGrowException>,
+                    ),
+                >()
+                .expect("the reply has the type its reader built");
             let mut __p = __results
                 .get()
                 .init_as::<crate::shapes_capnp::shapes::grow_results::Builder<'_>>();

@@ -104,134 +104,180 @@ pub(crate) fn variant(name: &str) -> String {
     super::names::camel(name)
 }
 
-/// Body of a client function calling method `m` through `receiver` (a `ProxyClient`).
-pub(crate) fn body(w: &mut Writer, m: &Method, module: &str, receiver: &str, is_async: bool) {
+/// Names of a method's reply parts: outputs, in/out values, wanted outputs.
+struct Reply {
+    pattern: String,
+    ty: String,
+    outs: Vec<String>,
+    all: Vec<String>,
+}
+
+fn reply(m: &Method) -> Reply {
+    let outputs = m.outputs();
     let in_outs: Vec<&Field> = m.inputs().filter(|f| f.in_out).collect();
-    for f in &in_outs {
-        if is_async {
-            w.line(format!("let __in_{} = {};", f.accessor, f.rust_name));
-        } else {
+    let names = |fs: &[&Field]| -> Vec<String> {
+        fs.iter().map(|f| format!("__out_{}", f.accessor)).collect()
+    };
+    let wanted: Vec<&Field> = m.wanted().collect();
+    let (out_names, io_names, want_names) = (names(&outputs), names(&in_outs), names(&wanted));
+    let out_tys: Vec<String> = outputs.iter().map(|f| f.rust_ty()).collect();
+    let io_tys: Vec<String> = in_outs.iter().map(|f| f.rust_ty()).collect();
+    let want_tys: Vec<String> = wanted
+        .iter()
+        .map(|f| format!("::std::option::Option<{}>", f.rust_ty()))
+        .collect();
+    let mut all = out_names.clone();
+    all.extend(io_names.iter().cloned());
+    all.extend(want_names.iter().cloned());
+    Reply {
+        pattern: format!(
+            "({}, {}, {})",
+            tuple(&out_names),
+            tuple(&io_names),
+            tuple(&want_names)
+        ),
+        ty: format!(
+            "({}, {}, {})",
+            tuple(&out_tys),
+            tuple(&io_tys),
+            tuple(&want_tys)
+        ),
+        outs: out_names,
+        all,
+    }
+}
+
+/// The name of a method's request function in the interface's hidden module.
+pub(crate) fn request_name(m: &Method) -> String {
+    format!("__request_{}", super::names::snake(&m.name))
+}
+
+/// The request function: the params builder and results reader of one call, shared by the
+/// blocking and the async form (inputs by value, wanted outputs as flags).
+pub(crate) fn request_fn(w: &mut Writer, m: &Method) {
+    let mut args: Vec<String> = m
+        .inputs()
+        .map(|f| {
+            let name = if f.in_out {
+                format!("__in_{}", f.accessor)
+            } else {
+                f.rust_name.clone()
+            };
+            format!("{name}: {}", f.rust_ty())
+        })
+        .collect();
+    args.extend(m.wanted().map(|f| format!("__want_{}: bool", f.accessor)));
+    let r = reply(m);
+    let head = format!(
+        "pub fn {}({}) -> ({}, {})",
+        request_name(m),
+        args.join(", "),
+        rt::build_ty(),
+        rt::read_ty()
+    );
+    w.block(head, |w| {
+        let mut build = Writer::default();
+        build.line(format!(
+            "let mut __p = __params.init_as::<{}::Builder<'_>>();",
+            m.params_path
+        ));
+        for f in &m.params {
+            let acc = &f.accessor;
+            match &f.role {
+                Role::Context => build.line(rt::fill_context("__p", acc)),
+                Role::ThreadMap => build.line(rt::export_thread_map("__p", acc)),
+                Role::Value(_) if f.in_out => {
+                    build.line(encode_field(f, &format!("__in_{acc}"), "__p", 0))
+                }
+                Role::Value(_) => build.line(encode_field(f, &f.rust_name, "__p", 0)),
+                Role::Implicit {
+                    hook: Some(hook), ..
+                } => {
+                    build.line(format!("let __implicit_{acc} = {hook}::outgoing()?;"));
+                    build.line(encode_field(f, &format!("__implicit_{acc}"), "__p", 0));
+                }
+                _ => {}
+            }
+        }
+        for f in m.wanted() {
+            build.line(format!(
+                "__p.reborrow().set_{}(__want_{});",
+                f.want.as_deref().unwrap_or_default(),
+                f.accessor
+            ));
+        }
+        build.line(rt::check_and_log("__p", "send data"));
+        build.line("Ok(())");
+
+        let mut read = Writer::default();
+        read.line(format!(
+            "let __r = __results.get_as::<{}::Reader<'_>>()?;",
+            m.results_path
+        ));
+        read.line(rt::log_incoming("__r", "recv data"));
+        for exc in m.exceptions() {
+            raise_exception(&mut read, m, exc);
+        }
+        for f in &m.results {
+            let acc = &f.accessor;
+            match &f.role {
+                Role::ThreadMap => read.line(rt::import_thread_map("__r", acc)),
+                Role::Value(_) if f.want.is_some() => read.line(format!(
+                    "let __out_{acc} = if __want_{acc} {{ ::std::option::Option::Some({}) }} else {{ ::std::option::Option::None }};",
+                    decode_field(f, "__r", 0)
+                )),
+                Role::Value(_) => {
+                    read.line(format!("let __out_{acc} = {};", decode_field(f, "__r", 0)))
+                }
+                _ => {}
+            }
+        }
+        read.line(rt::erase(&r.pattern, &r.ty));
+        w.line(rt::build_closure(&build.finish()));
+        w.line(rt::read_closure(&read.finish()));
+        w.line("(__build, __read)");
+    });
+}
+
+/// Body of a client function calling method `m` through `receiver` (a `ProxyClient`); the
+/// request function is `module::__request_m`.
+pub(crate) fn body(w: &mut Writer, m: &Method, module: &str, receiver: &str, is_async: bool) {
+    let mut args: Vec<String> = Vec::new();
+    for f in m.inputs() {
+        if f.in_out && !is_async {
             w.line(format!(
                 "let __in_{} = ::std::clone::Clone::clone(&*{});",
                 f.accessor, f.rust_name
             ));
+            args.push(format!("__in_{}", f.accessor));
+        } else {
+            args.push(f.rust_name.clone());
         }
     }
     for f in m.wanted() {
         if is_async {
-            w.line(format!("let __want_{} = want_{};", f.accessor, f.accessor));
+            args.push(format!("want_{}", f.accessor));
         } else {
-            w.line(format!(
-                "let __want_{} = {}.is_some();",
-                f.accessor, f.rust_name
-            ));
+            args.push(format!("{}.is_some()", f.rust_name));
         }
     }
-    let outputs = m.outputs();
-    let out_names: Vec<String> = outputs
-        .iter()
-        .map(|f| format!("__out_{}", f.accessor))
-        .collect();
-    let io_names: Vec<String> = in_outs
-        .iter()
-        .map(|f| format!("__out_{}", f.accessor))
-        .collect();
-    let want_names: Vec<String> = m
-        .wanted()
-        .map(|f| format!("__out_{}", f.accessor))
-        .collect();
-
-    let out_tys: Vec<String> = outputs.iter().map(|f| f.rust_ty()).collect();
-    let io_tys: Vec<String> = in_outs.iter().map(|f| f.rust_ty()).collect();
-    let want_tys: Vec<String> = m
-        .wanted()
-        .map(|f| format!("::std::option::Option<{}>", f.rust_ty()))
-        .collect();
-    let reply_ty = format!(
-        "({}, {}, {})",
-        tuple(&out_tys),
-        tuple(&io_tys),
-        tuple(&want_tys)
-    );
-    let reply_pattern = format!(
-        "({}, {}, {})",
-        tuple(&out_names),
-        tuple(&io_names),
-        tuple(&want_names)
-    );
-
-    let mut build = Writer::default();
-    build.line(format!(
-        "let mut __p = __params.init_as::<{}::Builder<'_>>();",
-        m.params_path
+    let r = reply(m);
+    w.line(format!(
+        "let (__build, __read) = {module}::{}({});",
+        request_name(m),
+        args.join(", ")
     ));
-    for f in &m.params {
-        let acc = &f.accessor;
-        match &f.role {
-            Role::Context => build.line(rt::fill_context("__p", acc)),
-            Role::ThreadMap => build.line(rt::export_thread_map("__p", acc)),
-            Role::Value(_) if f.in_out => {
-                build.line(encode_field(f, &format!("__in_{acc}"), "__p", 0))
-            }
-            Role::Value(_) => build.line(encode_field(f, &f.rust_name, "__p", 0)),
-            Role::Implicit {
-                hook: Some(hook), ..
-            } => {
-                build.line(format!("let __implicit_{acc} = {hook}::outgoing()?;"));
-                build.line(encode_field(f, &format!("__implicit_{acc}"), "__p", 0));
-            }
-            _ => {}
-        }
-    }
-    for f in m.wanted() {
-        build.line(format!(
-            "__p.reborrow().set_{}(__want_{});",
-            f.want.as_deref().unwrap_or_default(),
-            f.accessor
-        ));
-    }
-    build.line(rt::check_and_log("__p", "send data"));
-    build.line("Ok(())");
-
-    let mut read = Writer::default();
-    read.line(format!(
-        "let __r = __results.get_as::<{}::Reader<'_>>()?;",
-        m.results_path
-    ));
-    read.line(rt::log_incoming("__r", "recv data"));
-    for exc in m.exceptions() {
-        raise_exception(&mut read, m, exc);
-    }
-    for f in &m.results {
-        let acc = &f.accessor;
-        match &f.role {
-            Role::ThreadMap => read.line(rt::import_thread_map("__r", acc)),
-            Role::Value(_) if f.want.is_some() => read.line(format!(
-                "let __out_{acc} = if __want_{acc} {{ ::std::option::Option::Some({}) }} else {{ ::std::option::Option::None }};",
-                decode_field(f, "__r", 0)
-            )),
-            Role::Value(_) => read.line(format!("let __out_{acc} = {};", decode_field(f, "__r", 0))),
-            _ => {}
-        }
-    }
-    read.line(rt::erase(&reply_pattern, &reply_ty));
-
     let info = format!("{module}::{}", static_name(m));
-    w.line(rt::build_closure(&build.finish()));
-    w.line(rt::read_closure(&read.finish()));
     w.line(rt::client_call(receiver, &info, is_async));
     if is_async {
-        let mut all = out_names.clone();
-        all.extend(io_names.iter().cloned());
-        all.extend(want_names.iter().cloned());
         w.block("async move", |w| {
-            w.line(rt::client_reply(&reply_pattern, &reply_ty, true));
-            w.line(format!("Ok({})", tuple(&all)));
+            w.line(rt::client_reply(&r.pattern, &r.ty, true));
+            w.line(format!("Ok({})", tuple(&r.all)));
         });
         return;
     }
-    w.line(rt::client_reply(&reply_pattern, &reply_ty, false));
-    for f in &in_outs {
+    w.line(rt::client_reply(&r.pattern, &r.ty, false));
+    for f in m.inputs().filter(|f| f.in_out) {
         w.line(format!("*{} = __out_{};", f.rust_name, f.accessor));
     }
     for f in m.wanted() {
@@ -240,5 +286,5 @@ pub(crate) fn body(w: &mut Writer, m: &Method, module: &str, receiver: &str, is_
             f.rust_name, f.accessor
         ));
     }
-    w.line(format!("Ok({})", tuple(&out_names)));
+    w.line(format!("Ok({})", tuple(&r.outs)));
 }

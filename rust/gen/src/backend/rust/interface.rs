@@ -62,6 +62,9 @@ fn hidden_module(w: &mut Writer, model: &Interface) {
                 m.name
             ));
         }
+        for m in &model.methods {
+            client::request_fn(w, m);
+        }
         for m in model.methods.iter().filter(|m| m.is_special()) {
             w.block(
                 format!(

@@ -122,11 +122,22 @@ pub(crate) fn log_incoming(reader: &str, label: &str) -> String {
 /// (this halves the build time of the generated code; see doc/generator.md).
 const ANY: &str = "::std::boxed::Box<dyn ::std::any::Any + Send>";
 
+/// The type of a call's boxed params builder.
+pub(crate) fn build_ty() -> String {
+    format!("::std::boxed::Box<dyn FnOnce(&{CALL_CTX}, {CAPNP}::any_pointer::Builder<'_>) -> ::mp::Result<()> + Send>")
+}
+
+/// The type of a call's boxed results reader.
+pub(crate) fn read_ty() -> String {
+    format!("::std::boxed::Box<dyn FnOnce(&{CALL_CTX}, {CAPNP}::any_pointer::Reader<'_>) -> ::mp::Result<{ANY}> + Send>")
+}
+
 /// Statement: the boxed params builder `__build` with body `body`.
 pub(crate) fn build_closure(body: &str) -> String {
     format!(
-        "let __build: ::std::boxed::Box<dyn FnOnce(&{CALL_CTX}, {CAPNP}::any_pointer::Builder<'_>) -> ::mp::Result<()> + Send> =\n\
-         ::std::boxed::Box::new(move |__ctx: &{CALL_CTX}, __params: {CAPNP}::any_pointer::Builder<'_>| -> ::mp::Result<()> {{\n{body}\n}});"
+        "let __build: {} =\n\
+         ::std::boxed::Box::new(move |__ctx: &{CALL_CTX}, __params: {CAPNP}::any_pointer::Builder<'_>| -> ::mp::Result<()> {{\n{body}\n}});",
+        build_ty()
     )
 }
 
@@ -134,8 +145,9 @@ pub(crate) fn build_closure(body: &str) -> String {
 /// value of type `ty` (boxed by [`erase`]).
 pub(crate) fn read_closure(body: &str) -> String {
     format!(
-        "let __read: ::std::boxed::Box<dyn FnOnce(&{CALL_CTX}, {CAPNP}::any_pointer::Reader<'_>) -> ::mp::Result<{ANY}> + Send> =\n\
-         ::std::boxed::Box::new(move |__ctx: &{CALL_CTX}, __results: {CAPNP}::any_pointer::Reader<'_>| -> ::mp::Result<{ANY}> {{\n{body}\n}});"
+        "let __read: {} =\n\
+         ::std::boxed::Box::new(move |__ctx: &{CALL_CTX}, __results: {CAPNP}::any_pointer::Reader<'_>| -> ::mp::Result<{ANY}> {{\n{body}\n}});",
+        read_ty()
     )
 }
 
