@@ -26,7 +26,12 @@ fn main() -> ExitCode {
     let src_file = PathBuf::from(&args[2]);
     let import_paths: Vec<PathBuf> = args[3..].iter().map(PathBuf::from).collect();
     let scratch = std::env::temp_dir().join(format!("mpgen-{}", std::process::id()));
-    let result = mpgen::check(&[src_file.clone()], &[src_prefix], &import_paths, &scratch);
+    let result = mpgen::check(
+        std::slice::from_ref(&src_file),
+        &[src_prefix],
+        &import_paths,
+        &scratch,
+    );
     let _ = std::fs::remove_dir_all(&scratch);
     match result {
         Err(e) => {
