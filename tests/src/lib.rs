@@ -142,7 +142,7 @@ pub fn test_init() -> Arc<dyn TestInit> {
 
 /// The runtime's name for the calling thread (workers are named `... (from ...)`).
 pub fn current_thread_name() -> String {
-    mp::current_thread_name("mptest")
+    mp::thread_name("mptest")
 }
 
 /// The conformance suite's interfaces (`conformance/conformance.capnp`), shared with the C++

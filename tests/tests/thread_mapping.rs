@@ -128,16 +128,26 @@ fn calls_without_context_run_on_the_loop_thread() {
 
 /// `TestInit.whereAmI` with `context.thread` left null, sent through the raw client core.
 fn where_am_i_without_thread(init: &mp::ProxyClient) -> mp::Result<String> {
-    use multiprocess_tests::service_capnp::test_init;
+    use multiprocess_tests::service_capnp::{__mp_test_init::TEST_INIT_WHERE_AM_I, test_init};
+    // The method as the core knows it, minus its `Context`: the core leaves the field null.
+    static WHERE_AM_I_NO_CONTEXT: mp::core::MethodDesc = mp::core::MethodDesc {
+        context: None,
+        ..mp::core::MethodDesc::new(
+            TEST_INIT_WHERE_AM_I.interface_id,
+            TEST_INIT_WHERE_AM_I.interface_name,
+            TEST_INIT_WHERE_AM_I.id,
+            TEST_INIT_WHERE_AM_I.name,
+        )
+    };
     init.call(
-        &multiprocess_tests::service_capnp::__mp_test_init::TEST_INIT_WHERE_AM_I,
+        &WHERE_AM_I_NO_CONTEXT,
         |_, params| {
             params.init_as::<test_init::where_am_i_params::Builder<'_>>();
             Ok(())
         },
         |_, results| {
             let r = results.get_as::<test_init::where_am_i_results::Reader<'_>>()?;
-            Ok(mp::server::text(r.get_name()?))
+            Ok(mp::private::text(r.get_name()?))
         },
     )
 }

@@ -108,9 +108,9 @@ fn narrow_raw(types: &dyn Types, value: i64) -> mp::Result<i64> {
     let client = TypesClient::from_dyn(types).expect("a client proxy");
     client.proxy.call(
         &__mp_types::TYPES_NARROW,
-        move |ctx, params| {
+        move |_, params| {
+            // The core fills the `Context` that `TYPES_NARROW` locates.
             let mut p = params.init_as::<types::narrow_params::Builder<'_>>();
-            ctx.fill_context(p.reborrow().init_context())?;
             p.set_value(value);
             Ok(())
         },

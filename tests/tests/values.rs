@@ -131,12 +131,12 @@ fn messages_over_64_mib_are_refused_locally() {
 #[test]
 fn unknown_methods_and_wrong_param_types_are_errors_not_crashes() {
     use multiprocess_tests::service_capnp::{__mp_service, ServiceClient};
-    static NO_SUCH_METHOD: mp::MethodInfo = mp::MethodInfo {
-        interface_id: __mp_service::SERVICE_ADD.interface_id,
-        method_id: 999,
-        interface_name: "Service",
-        method_name: "noSuchMethod",
-    };
+    static NO_SUCH_METHOD: mp::core::MethodDesc = mp::core::MethodDesc::new(
+        __mp_service::SERVICE_ADD.interface_id,
+        "Service",
+        999,
+        "noSuchMethod",
+    );
     for (kind, pair) in common::both() {
         let service = pair.service();
         let client = ServiceClient::from_dyn(&*service).expect("a proxy");

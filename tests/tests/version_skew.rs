@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use capnp_rpc::rpc_twoparty_capnp::Side;
 use capnp_rpc::{twoparty, RpcSystem};
-use mp::__private::capnp;
+use mp::private::capnp;
 use mp::proxy_capnp::{thread, thread_map};
 use multiprocess_tests::service_capnp::__mp_test_init::TEST_INIT_WHERE_AM_I;
 use multiprocess_tests::service_capnp::{test_init, TestInit};
@@ -138,17 +138,20 @@ fn make_pool_on_a_peer_before_v11_is_unimplemented() {
 }
 
 /// Params of `TestInit.whereAmI`, built through the raw client core (the old peer serves
-/// only that method).
-fn where_am_i_params(ctx: &mp::CallCtx, params: capnp::any_pointer::Builder<'_>) -> mp::Result<()> {
-    ctx.fill_context(
-        params
-            .init_as::<test_init::where_am_i_params::Builder<'_>>()
-            .init_context(),
-    )
+/// only that method); the core fills the `Context` the method's descriptor locates.
+fn where_am_i_params(
+    _: &mp::core::CallCtx,
+    params: capnp::any_pointer::Builder<'_>,
+) -> mp::Result<()> {
+    params.init_as::<test_init::where_am_i_params::Builder<'_>>();
+    Ok(())
 }
 
-fn where_am_i_name(_: &mp::CallCtx, results: capnp::any_pointer::Reader<'_>) -> mp::Result<String> {
-    Ok(mp::server::text(
+fn where_am_i_name(
+    _: &mp::core::CallCtx,
+    results: capnp::any_pointer::Reader<'_>,
+) -> mp::Result<String> {
+    Ok(mp::private::text(
         results
             .get_as::<test_init::where_am_i_results::Reader<'_>>()?
             .get_name()?,

@@ -1,6 +1,6 @@
 // Benchmark client on the original libmultiprocess: spawns mpbench-server, runs the same
 // cases as mpbench's Rust client with the same timing rules, and prints one line per case:
-//   RESULT <case> <p50_us> <p99_us> <mb_per_s> <calls_per_s> <kib_per_item>
+//   RESULT <case> <p50_us> <p99_us> <mb_per_s> <calls_per_s> <kib>
 // with "-" for numbers that do not apply. Usage: mpbench-client <server> <seconds> <socket>
 
 #include <bench.capnp.h>
@@ -123,6 +123,25 @@ long RssKib(int pid)
     return -1;
 }
 
+long PeakKib(int pid)
+{
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+    }
+    return -1;
+}
+
+// Resets the peak RSS to the current RSS (Linux clear_refs value 5).
+bool ResetPeak(int pid)
+{
+    std::ofstream clear("/proc/" + std::to_string(pid) + "/clear_refs");
+    clear << "5";
+    clear.flush();
+    return bool(clear);
+}
+
 long SettledRssKib(int pid)
 {
     long best = -1;
@@ -236,12 +255,17 @@ int main(int argc, char** argv)
         for (auto [name, size] : {std::pair<const char*, size_t>{"data-1m", 1 << 20}, {"data-16m", 16 << 20}}) {
             std::cerr << "mpbench-client: " << name << " (original)" << std::endl;
             std::vector<char> data(size, 0x5a);
+            const bool peak_known = std::string(name) == "data-16m" && ResetPeak(pid);
             Samples s = TimeCalls(seconds, [&] {
                 data = bench->echo(std::move(data));
                 if (data.size() != size) throw std::runtime_error("echo returned the wrong size");
             });
             double p50 = s.PercentileUs(50);
             Print(name, p50, s.PercentileUs(99), size / p50, {}, {});
+            if (peak_known) {
+                const long peak = PeakKib(pid);
+                if (peak > 0) Print("peak-rss-16m", {}, {}, {}, {}, double(peak));
+            }
         }
 
         std::cerr << "mpbench-client: threads-4 (original)" << std::endl;

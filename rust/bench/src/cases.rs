@@ -6,7 +6,7 @@ use std::sync::Barrier;
 
 use crate::bench_capnp::{Bench, BenchCallback, BenchInit};
 use crate::measurement::{Impl, Measurement};
-use crate::memory::{per_item, settled_rss_kib};
+use crate::memory::{peak_kib, per_item, reset_peak, settled_rss_kib};
 use crate::stats::{time_calls, Budget, Samples};
 
 /// Client threads in `threads-4`.
@@ -34,15 +34,21 @@ struct Session {
 }
 
 impl Session {
-    fn start(exe: &str) -> mp::Result<Self> {
+    /// Spawns our server; `tuned` makes it call `mp::tune_allocator_for_large_messages()`.
+    fn start(exe: &str, tuned: bool) -> mp::Result<Self> {
         let dir = std::env::temp_dir().join(format!("mpbench-{}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
         let socket = dir.join("ours.sock");
         let _ = std::fs::remove_file(&socket);
         let lp = mp::EventLoop::start("mpbench", mp::LogOptions::default())?;
         let sock = socket.display().to_string();
-        let (pid, stream) =
-            mp::spawn_process(|fd| vec![exe.to_string(), "--serve".to_string(), fd, sock])?;
+        let (pid, stream) = mp::spawn_process(|fd| {
+            let mut argv = vec![exe.to_string(), "--serve".to_string(), fd, sock];
+            if tuned {
+                argv.push("--tuned".to_string());
+            }
+            argv
+        })?;
         let init = mp::connect_stream::<dyn BenchInit>(&lp, stream)?;
         let bench = make_bench(&*init)?;
         Ok(Session {
@@ -92,22 +98,24 @@ fn make_bench(init: &dyn BenchInit) -> mp::Result<Box<dyn Bench>> {
         .ok_or_else(|| mp::Error::failed("the server made no Bench"))
 }
 
-/// Runs every case (or only the one named `only`) against our server; `progress` is told
-/// which case starts.
+/// Runs every case (or only those named in `only`, when it is not empty) against our server;
+/// `tuned` runs the server with the allocator tuning (the client's own process decides for
+/// itself); `progress` is told which case starts.
 pub fn run_all(
     exe: &str,
     budget: Budget,
-    only: Option<&str>,
+    only: &[String],
+    tuned: bool,
     progress: &dyn Fn(&str),
 ) -> mp::Result<Vec<Measurement>> {
     let want = |case: &str| {
-        let on = only.is_none_or(|o| o == case);
+        let on = only.is_empty() || only.iter().any(|o| o == case);
         if on {
             progress(case);
         }
         on
     };
-    let session = Session::start(exe)?;
+    let session = Session::start(exe, tuned)?;
     let bench = session.bench();
     let mut out = Vec::new();
 
@@ -134,6 +142,8 @@ pub fn run_all(
             continue;
         }
         let mut data = Some(vec![0x5a_u8; size]);
+        // The server's peak RSS while it echoes 16 MiB shows how many copies it holds at once.
+        let peak_known = case == "data-16m" && reset_peak(session.pid);
         let s = time_calls(budget, || {
             let back = bench.echo(data.take().unwrap_or_default())?;
             if back.len() != size {
@@ -143,6 +153,11 @@ pub fn run_all(
             Ok(())
         })?;
         out.push(Measurement::bandwidth(case, Impl::Ours, &s, size));
+        if peak_known {
+            if let Some(kib) = peak_kib(session.pid) {
+                out.push(Measurement::memory("peak-rss-16m", Impl::Ours, kib as f64));
+            }
+        }
     }
     if want("threads-4") {
         let s = threads(bench, budget)?;

@@ -1,12 +1,15 @@
 //! `mpbench`: measures calls between two processes (latency, throughput, memory) for this
-//! project, against a plain socketpair floor and, when an installed original libmultiprocess
+//! project, against plain socketpair floors and, when an installed original libmultiprocess
 //! is given, against C++ programs built on it.
 //!
 //! ```text
-//! mpbench [--quick] [--json] [--original PREFIX]
+//! mpbench [--quick] [--json] [--rounds N] [--original PREFIX] [--case NAME]... [--tuned]
 //! ```
-//! `MP_ORIGINAL_PREFIX` in the environment stands for `--original`. Timings are printed,
-//! never checked.
+//! Cases run in interleaved rounds (floor, ours, original, then again); each figure is the
+//! median over rounds, printed with the spread between rounds. Both sides run with the same
+//! process settings: no allocator tuning, unless `--tuned` asks for it in our processes (the
+//! full run adds such rows for the data cases, labelled `tuned`). `MP_ORIGINAL_PREFIX` in the
+//! environment stands for `--original`. Timings are printed, never checked.
 
 #![warn(missing_docs)]
 
@@ -22,23 +25,28 @@ mod measurement;
 mod memory;
 mod original;
 mod report;
+mod rounds;
 mod serve;
 mod stats;
+mod tuned;
 
 use std::path::PathBuf;
 
+use measurement::Measurement;
 use stats::Budget;
 
-const USAGE: &str =
-    "usage: mpbench [--quick] [--json] [--original PREFIX] [--case NAME (ours only, for profiling)]";
+const USAGE: &str = "usage: mpbench [--quick] [--json] [--rounds N] [--original PREFIX] \
+                     [--case NAME]... [--tuned]";
 
 /// What the command line asked for.
 #[derive(Debug, Default)]
 struct Options {
     quick: bool,
     json: bool,
+    rounds: Option<usize>,
     original: Option<PathBuf>,
-    only: Option<String>,
+    only: Vec<String>,
+    tuned: bool,
 }
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
@@ -53,11 +61,21 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         match arg.as_str() {
             "--quick" => opts.quick = true,
             "--json" => opts.json = true,
+            "--tuned" => opts.tuned = true,
+            "--rounds" => {
+                let n = it.next().ok_or("--rounds needs a number")?;
+                let n: usize = n
+                    .parse()
+                    .map_err(|_| format!("--rounds {n:?}: not a number"))?;
+                opts.rounds = Some(n.max(1));
+            }
             "--original" => {
                 let prefix = it.next().ok_or("--original needs a PREFIX")?;
                 opts.original = Some(PathBuf::from(prefix));
             }
-            "--case" => opts.only = Some(it.next().ok_or("--case needs a NAME")?.clone()),
+            "--case" => opts
+                .only
+                .push(it.next().ok_or("--case needs a NAME")?.clone()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
     }
@@ -65,51 +83,71 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
 }
 
 fn run(exe: &str, opts: &Options) -> mp::Result<()> {
-    let budget = Budget::seconds(if opts.quick { 1.0 } else { 3.0 });
-    // Build first, so a broken original fails before minutes of measuring.
-    let build = match &opts.original {
-        Some(prefix) => {
+    let rounds = opts.rounds.unwrap_or(if opts.quick { 2 } else { 5 });
+    // The per-case time is shared by the rounds.
+    let total = if opts.quick { 1.0 } else { 3.0 };
+    let budget = Budget::seconds(total / rounds as f64);
+    // Build first, so a broken original fails before minutes of measuring. The original is
+    // only compared in a fair run: `--tuned` changes our processes alone.
+    let build = match (&opts.original, opts.tuned) {
+        (Some(prefix), false) => {
             eprintln!(
                 "mpbench: building the C++ programs against {}",
                 prefix.display()
             );
             Some(original::build(prefix)?)
         }
-        None => None,
+        _ => None,
     };
-    let mut all = Vec::new();
-    eprintln!("mpbench: floor");
-    all.push(floor::measure(exe, budget)?);
-    all.extend(cases::run_all(
-        exe,
-        budget,
-        opts.only.as_deref(),
-        &|case: &str| eprintln!("mpbench: {case} (ours)"),
-    )?);
-    if let Some(build) = &build {
-        eprintln!("mpbench: running the original's cases");
-        all.extend(original::run(build, budget)?);
+    let mut all: Vec<Measurement> = Vec::new();
+    for round in 1..=rounds {
+        eprintln!("mpbench: round {round} of {rounds}");
+        all.extend(floor::measure(exe, budget, !opts.only.is_empty())?);
+        all.extend(cases::run_all(
+            exe,
+            budget,
+            &opts.only,
+            opts.tuned,
+            &|case: &str| eprintln!("mpbench:   {case} (ours)"),
+        )?);
+        if let Some(build) = &build {
+            eprintln!("mpbench:   the original's cases");
+            all.extend(original::run(build, budget)?);
+        }
+    }
+    let mut combined = rounds::combine(&all);
+    if opts.tuned {
+        for m in &mut combined {
+            if m.imp == measurement::Impl::Ours {
+                m.case = tuned::label(&m.case);
+            }
+        }
+    } else if !opts.quick && opts.only.is_empty() {
+        eprintln!("mpbench: data cases with the allocator tuning (ours only)");
+        combined.extend(tuned::measure(exe, rounds)?);
     }
     if opts.json {
-        print!("{}", report::json_lines(&all));
+        print!("{}", report::json_lines(&combined));
     } else {
-        print!("{}", report::table(&all, build.is_some()));
+        print!("{}", report::table(&combined, build.is_some(), rounds));
     }
     Ok(())
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    // Our processes (client, server, floor echo) use the runtime's opt-in malloc tuning for
-    // large messages unless MPBENCH_NO_TUNE is set; the report says which.
-    if std::env::var_os("MPBENCH_NO_TUNE").is_none() {
-        mp::tune_allocator_for_large_messages();
-    }
     let exe = std::env::current_exe()
         .map(|p| p.display().to_string())
         .unwrap_or_else(|_| args[0].clone());
+    let tuned = args.iter().any(|a| a == "--tuned");
+    if tuned {
+        // Opt-in only, and then in our client and server alike (the server gets --tuned too).
+        mp::tune_allocator_for_large_messages();
+    }
     let result = match args.get(1).map(String::as_str) {
-        Some("--serve") if args.len() == 4 => serve::serve(&args[2], &args[3]),
+        Some("--serve") if args.len() == 4 || (args.len() == 5 && tuned) => {
+            serve::serve(&args[2], &args[3])
+        }
         Some("--echo") if args.len() == 3 => floor::echo(&args[2]),
         Some("--help" | "-h") => {
             println!("{USAGE}");

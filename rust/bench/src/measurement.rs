@@ -39,8 +39,11 @@ pub struct Measurement {
     pub mb_per_s: Option<f64>,
     /// Calls per second, all threads together.
     pub calls_per_s: Option<f64>,
-    /// Resident memory growth per item, in KiB.
-    pub kib_per_item: Option<f64>,
+    /// Resident memory in KiB: growth per item for `memory-*`, the peak for `peak-rss-*`.
+    pub kib: Option<f64>,
+    /// Relative spread of the headline number between rounds, (max - min) / median; set once
+    /// rounds are combined.
+    pub spread: Option<f64>,
 }
 
 impl Measurement {
@@ -53,7 +56,8 @@ impl Measurement {
             p99_us: None,
             mb_per_s: None,
             calls_per_s: None,
-            kib_per_item: None,
+            kib: None,
+            spread: None,
         }
     }
 
@@ -83,17 +87,17 @@ impl Measurement {
         }
     }
 
-    /// A memory result.
-    pub fn memory(case: &str, imp: Impl, kib_per_item: f64) -> Self {
+    /// A memory result in KiB.
+    pub fn memory(case: &str, imp: Impl, kib: f64) -> Self {
         Measurement {
-            kib_per_item: Some(kib_per_item),
+            kib: Some(kib),
             ..Measurement::new(case, imp)
         }
     }
 
     /// The number that compares two implementations of this case, and whether higher is better.
     pub fn headline(&self) -> Option<(f64, bool)> {
-        if let Some(v) = self.kib_per_item {
+        if let Some(v) = self.kib {
             return Some((v, false));
         }
         if let Some(v) = self.calls_per_s.or(self.mb_per_s) {

@@ -90,8 +90,8 @@ pub fn run(build: &Path, budget: Budget) -> mp::Result<Vec<Measurement>> {
     Ok(parse(&String::from_utf8_lossy(&out.stdout)))
 }
 
-/// Parses `RESULT <case> <p50_us> <p99_us> <mb_per_s> <calls_per_s> <kib_per_item>` lines,
-/// `-` standing for a number that does not apply.
+/// Parses `RESULT <case> <p50_us> <p99_us> <mb_per_s> <calls_per_s> <kib>` lines, `-`
+/// standing for a number that does not apply.
 pub fn parse(text: &str) -> Vec<Measurement> {
     text.lines()
         .filter_map(|line| {
@@ -103,7 +103,7 @@ pub fn parse(text: &str) -> Vec<Measurement> {
                 p99_us: next(),
                 mb_per_s: next(),
                 calls_per_s: next(),
-                kib_per_item: next(),
+                kib: next(),
                 ..Measurement::new(case, Impl::Original)
             })
         })
@@ -122,6 +122,6 @@ mod tests {
         assert_eq!(all[0].p50_us, Some(10.5));
         assert_eq!(all[0].mb_per_s, Some(99.5));
         assert_eq!(all[0].calls_per_s, None);
-        assert_eq!(all[1].kib_per_item, Some(12.0));
+        assert_eq!(all[1].kib, Some(12.0));
     }
 }

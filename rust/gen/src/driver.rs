@@ -187,7 +187,7 @@ impl Generator {
         let mut capnpc_cmd = capnpc::codegen::CodeGenerationCommand::new();
         capnpc_cmd
             .output_directory(&out_dir)
-            .capnp_root("::mp::__private::capnp")
+            .capnp_root("::mp::private::capnp")
             .default_parent_module(self.options.parent_module.clone())
             .crates_provide_map(
                 [(crate::PROXY_FILE_ID, "mp".to_string())]

@@ -12,6 +12,9 @@
 //!   original's socketpair and argv conventions;
 //! * thread mapping: a call with a `Context` runs on a server thread dedicated to the calling
 //!   thread, and calls back from the server run on the caller's own, blocked thread.
+//! * [`core`]: the untyped core that all of this stands on, for callers and servers that
+//!   have no generated Rust code (interfaces described by values, raw calls, a dispatch
+//!   object per served interface).
 //!
 //! Client proxies are `Send + Sync`. Each method blocks until the reply; generated clients
 //! also have `*_async` forms whose futures are `Send`. Errors are values of [`Error`], with
@@ -69,49 +72,38 @@
 #![warn(missing_docs)]
 
 /// Rust code generated from `include/mp/proxy.capnp`.
-pub mod proxy_capnp {
-    #![allow(missing_docs, clippy::all, clippy::pedantic)]
-    include!(concat!(env!("OUT_DIR"), "/proxy_capnp.rs"));
-}
+pub mod proxy_capnp;
 
-mod alloc_tuning;
-mod call_ctx;
-mod cleanup;
-mod client;
+// The runtime's layers, each using only those above it in this list (see doc/design.md).
 mod connection;
-mod error;
+pub mod core;
 mod event_loop;
-mod interface;
-mod log;
-mod loop_box;
-pub mod server;
-mod spawn;
-mod stream;
-mod thread_context;
-mod thread_name;
-mod thread_server;
-mod waiter;
-mod wire;
+mod os;
+mod typed;
 
-pub use alloc_tuning::tune_allocator_for_large_messages;
-pub use call_ctx::CallCtx;
-pub use client::{DestroyFn, MethodInfo, ProxyClient};
-pub use connection::ConnShared;
-pub use error::{Error, ErrorKind, Result};
-pub use event_loop::{EventLoop, EventLoopRef};
-pub use interface::Interface;
-pub use log::{log_escape, LogFn, LogLevel, LogMessage, LogOptions};
-pub use server::call_canceled;
-pub use spawn::{socket_pair, spawn_process, start_spawned, wait_process};
-pub use stream::{
-    connect_stream, connect_stream_proxy, listen_connections, serve_spawned, serve_stream,
+pub use crate::core::cancel::call_canceled;
+pub use crate::core::{Connection, ProxyClient};
+pub use crate::event_loop::loop_thread::{EventLoop, EventLoopRef};
+pub use crate::os::alloc_tuning::tune_allocator_for_large_messages;
+pub use crate::os::error::{Error, ErrorKind, Result};
+pub use crate::os::log::{LogFn, LogLevel, LogMessage, LogOptions};
+pub use crate::os::spawn::{socket_pair, spawn_process, start_spawned, wait_process};
+pub use crate::os::thread_name::{current_tid, thread_name};
+pub use crate::typed::interface::Interface;
+pub use crate::typed::stream::{
+    connect_stream, connect_stream_proxy, listen_connections, listen_connections_with,
+    serve_spawned, serve_stream,
 };
-pub use thread_context::current_thread_name;
-pub use thread_name::{current_tid, thread_name};
-pub use wire::{Micros, Millis, Nanos, Seconds, Wire};
+pub use crate::typed::wire::{Micros, Millis, Nanos, Seconds, Wire};
 
-/// Re-exports for generated code, so user crates need no direct capnp dependency for it.
+/// What generated code uses and users should not: the list, and what each item must do, is in
+/// doc/design.md, "What generated code calls".
 #[doc(hidden)]
-pub mod __private {
+pub mod private {
+    pub use crate::core::{CallCtx, Dispatch, IncomingCall, InterfaceDesc, MethodDesc};
+    pub use crate::typed::glue::{
+        export, import, list_len, text, text_of, unknown_method, ImplSlot,
+    };
+    /// The capnp crate the runtime is built with, so user crates need no direct dependency.
     pub use capnp;
 }

@@ -44,7 +44,7 @@ impl ConfCallback for Callback {
         Ok(tids)
     }
     fn where_am_i(&self) -> mp::Result<(i64, String)> {
-        Ok((mp::current_tid(), mp::current_thread_name(EXE)))
+        Ok((mp::current_tid(), mp::thread_name(EXE)))
     }
 }
 

@@ -113,7 +113,7 @@ impl ConfService for Service {
         Ok(a.wrapping_add(b))
     }
     fn where_am_i(&self) -> mp::Result<(i64, String)> {
-        Ok((mp::current_tid(), mp::current_thread_name(EXE)))
+        Ok((mp::current_tid(), mp::thread_name(EXE)))
     }
     fn call_back(&self, cb: Option<Box<dyn ConfCallback>>, depth: i32) -> mp::Result<Vec<i64>> {
         let cb = cb.ok_or_else(|| mp::Error::invalid_argument("null callback"))?;

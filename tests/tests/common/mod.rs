@@ -95,3 +95,18 @@ pub fn spawn_server() -> (i32, UnixStream) {
 pub fn both() -> Vec<(&'static str, Pair)> {
     vec![("in-process", in_process()), ("spawned", spawned())]
 }
+
+/// A served `TestInit` on a loop of its own, and the client's end of the socket.
+pub struct ServerOnly {
+    pub stream: UnixStream,
+    pub server: mp::EventLoop,
+}
+
+pub fn in_process_server_only() -> ServerOnly {
+    let (a, b) = mp::socket_pair().expect("socketpair");
+    let server = mp::EventLoop::new("mptest", quiet());
+    mp::serve_stream(&server, b, multiprocess_tests::test_init()).expect("serve");
+    let runner = server.clone();
+    std::thread::spawn(move || runner.run());
+    ServerOnly { stream: a, server }
+}

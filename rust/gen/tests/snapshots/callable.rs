@@ -8,127 +8,97 @@
     non_camel_case_types
 )]
 pub mod __mp_listener {
-    pub static LISTENER_DESTROY: ::mp::MethodInfo = ::mp::MethodInfo {
+    pub static LISTENER_DESTROY: ::mp::private::MethodDesc = ::mp::private::MethodDesc {
         interface_id: 0xd5ef719d794f3988,
-        method_id: 0,
         interface_name: "Listener",
-        method_name: "destroy",
+        id: 0,
+        name: "destroy",
+        context: ::std::option::Option::Some(0),
+        thread_map_param: ::std::option::Option::None,
+        thread_map_result: ::std::option::Option::None,
+        results_caps: false,
+        params_text: ::std::option::Option::Some(
+            ::mp::private::text_of::<
+                crate::callable_capnp::listener::destroy_params::Owned,
+            >,
+        ),
+        results_text: ::std::option::Option::Some(
+            ::mp::private::text_of::<
+                crate::callable_capnp::listener::destroy_results::Owned,
+            >,
+        ),
     };
-    pub static LISTENER_CALL: ::mp::MethodInfo = ::mp::MethodInfo {
+    pub static LISTENER_CALL: ::mp::private::MethodDesc = ::mp::private::MethodDesc {
         interface_id: 0xd5ef719d794f3988,
-        method_id: 1,
         interface_name: "Listener",
-        method_name: "call",
+        id: 1,
+        name: "call",
+        context: ::std::option::Option::Some(0),
+        thread_map_param: ::std::option::Option::None,
+        thread_map_result: ::std::option::Option::None,
+        results_caps: false,
+        params_text: ::std::option::Option::Some(
+            ::mp::private::text_of::<crate::callable_capnp::listener::call_params::Owned>,
+        ),
+        results_text: ::std::option::Option::Some(
+            ::mp::private::text_of::<
+                crate::callable_capnp::listener::call_results::Owned,
+            >,
+        ),
     };
-    pub fn __request_destroy() -> (
-        ::std::boxed::Box<
-            dyn FnOnce(
-                &::mp::CallCtx,
-                ::mp::__private::capnp::any_pointer::Builder<'_>,
-            ) -> ::mp::Result<()> + Send,
-        >,
-        ::std::boxed::Box<
-            dyn FnOnce(
-                &::mp::CallCtx,
-                ::mp::__private::capnp::any_pointer::Reader<'_>,
-            ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
-        >,
-    ) {
-        let __build: ::std::boxed::Box<
-            dyn FnOnce(
-                &::mp::CallCtx,
-                ::mp::__private::capnp::any_pointer::Builder<'_>,
-            ) -> ::mp::Result<()> + Send,
-        > = ::std::boxed::Box::new(move |
-            __ctx: &::mp::CallCtx,
-            __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
-        | -> ::mp::Result<()> {
-            let mut __p = __params
-                .init_as::<
-                    crate::callable_capnp::listener::destroy_params::Builder<'_>,
-                >();
-            __ctx.fill_context(__p.reborrow().init_context())?;
-            __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
-            __ctx.log_data("send data", &__p.reborrow_as_reader());
-            Ok(())
-        });
-        let __read: ::std::boxed::Box<
-            dyn FnOnce(
-                &::mp::CallCtx,
-                ::mp::__private::capnp::any_pointer::Reader<'_>,
-            ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
-        > = ::std::boxed::Box::new(move |
-            __ctx: &::mp::CallCtx,
-            __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
-        | -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> {
-            let __r = __results
-                .get_as::<
-                    crate::callable_capnp::listener::destroy_results::Reader<'_>,
-                >()?;
-            __ctx.log_data("recv data", &__r);
-            let __value: ((), (), ()) = ((), (), ());
-            Ok(::std::boxed::Box::new(__value))
-        });
-        (__build, __read)
-    }
+    pub static DESC: ::mp::private::InterfaceDesc = ::mp::private::InterfaceDesc {
+        id: 0xd5ef719d794f3988,
+        name: "Listener",
+        methods: &[&LISTENER_DESTROY, &LISTENER_CALL],
+        destroy: ::std::option::Option::Some(&LISTENER_DESTROY),
+        construct: ::std::option::Option::None,
+    };
     pub fn __request_call(
         event: ::std::string::String,
     ) -> (
         ::std::boxed::Box<
             dyn FnOnce(
-                &::mp::CallCtx,
-                ::mp::__private::capnp::any_pointer::Builder<'_>,
+                &::mp::private::CallCtx,
+                ::mp::private::capnp::any_pointer::Builder<'_>,
             ) -> ::mp::Result<()> + Send,
         >,
         ::std::boxed::Box<
             dyn FnOnce(
-                &::mp::CallCtx,
-                ::mp::__private::capnp::any_pointer::Reader<'_>,
+                &::mp::private::CallCtx,
+                ::mp::private::capnp::any_pointer::Reader<'_>,
             ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
         >,
     ) {
         let __build: ::std::boxed::Box<
             dyn FnOnce(
-                &::mp::CallCtx,
-                ::mp::__private::capnp::any_pointer::Builder<'_>,
+                &::mp::private::CallCtx,
+                ::mp::private::capnp::any_pointer::Builder<'_>,
             ) -> ::mp::Result<()> + Send,
         > = ::std::boxed::Box::new(move |
-            __ctx: &::mp::CallCtx,
-            __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
+            __ctx: &::mp::private::CallCtx,
+            __params: ::mp::private::capnp::any_pointer::Builder<'_>,
         | -> ::mp::Result<()> {
             let mut __p = __params
                 .init_as::<crate::callable_capnp::listener::call_params::Builder<'_>>();
-            __ctx.fill_context(__p.reborrow().init_context())?;
             __p.reborrow().set_event(event.as_str());
-            __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
-            __ctx.log_data("send data", &__p.reborrow_as_reader());
             Ok(())
         });
         let __read: ::std::boxed::Box<
             dyn FnOnce(
-                &::mp::CallCtx,
-                ::mp::__private::capnp::any_pointer::Reader<'_>,
+                &::mp::private::CallCtx,
+                ::mp::private::capnp::any_pointer::Reader<'_>,
             ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
         > = ::std::boxed::Box::new(move |
-            __ctx: &::mp::CallCtx,
-            __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
+            __ctx: &::mp::private::CallCtx,
+            __results: ::mp::private::capnp::any_pointer::Reader<'_>,
         | -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> {
             let __r = __results
                 .get_as::<crate::callable_capnp::listener::call_results::Reader<'_>>()?;
-            __ctx.log_data("recv data", &__r);
             let __out_result = __r.get_result();
             let __value: (bool, (), ()) = (__out_result, (), ());
             Ok(::std::boxed::Box::new(__value))
         });
         (__build, __read)
-    }
-    pub fn destroy(__client: &::mp::ProxyClient) -> ::mp::Result<()> {
-        let (__build, __read) = self::__request_destroy();
-        let __reply = __client.call(&self::LISTENER_DESTROY, __build, __read)?;
-        let ((), (), ()) = *__reply
-            .downcast::<((), (), ())>()
-            .expect("the reply has the type its reader built");
-        Ok(())
     }
 }
 /// Rust form of the `Listener` interface. Methods not implemented return an `Unimplemented` error.
@@ -249,7 +219,7 @@ impl ListenerClient {
 }
 /// Server glue for `Listener`: dispatches incoming calls to an implementation.
 pub struct ListenerServer {
-    imp: ::mp::server::ImplSlot<dyn Listener>,
+    imp: ::mp::private::ImplSlot<dyn Listener>,
 }
 #[allow(
     clippy::all,
@@ -262,115 +232,58 @@ pub struct ListenerServer {
 impl ListenerServer {
     fn __listener_destroy(
         &self,
-        __call: ::mp::server::IncomingCall,
-    ) -> ::mp::__private::capnp::capability::Promise<(), ::mp::__private::capnp::Error> {
+        __call: ::mp::private::IncomingCall<'_>,
+    ) -> ::mp::Result<()> {
+        let ::mp::private::IncomingCall {
+            params: __params,
+            results: __results,
+            ctx: __ctx,
+            ..
+        } = __call;
+        let __r = __params
+            .get_as::<crate::callable_capnp::listener::destroy_params::Reader<'_>>()?;
         let __imp = self.imp.take();
-        ::mp::__private::capnp::capability::Promise::from_future(async move {
-            let ::mp::server::IncomingCall {
-                params: __params,
-                results: mut __results,
-                ctx: __ctx_owned,
-                ..
-            } = __call;
-            let __ctx = &__ctx_owned;
-            let __r = __params
-                .get()?
-                .get_as::<
-                    crate::callable_capnp::listener::destroy_params::Reader<'_>,
-                >()?;
-            let __number = ::mp::server::begin(__ctx, &__mp_listener::LISTENER_DESTROY);
-            __ctx.log_data("request data", &__r);
-            let __exec = Some(::mp::server::ExecContext::read(__r.get_context()?)?);
-            let __work: ::std::boxed::Box<
-                dyn FnOnce(
-                ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
-            > = ::std::boxed::Box::new(move || {
-                let __outcome: ::mp::Result<((), (), (), ())> = {
-                    drop(__imp);
-                    Ok(((), (), (), ()))
-                };
-                Ok(::std::boxed::Box::new(__outcome?))
-            });
-            let __done = ::mp::server::run(
-                    __ctx,
-                    &__mp_listener::LISTENER_DESTROY,
-                    __number,
-                    __exec,
-                    __work,
-                )
-                .await?;
-            let (__ret, (), (), __exc) = *__done
-                .downcast::<((), (), (), ())>()
-                .expect("the reply has the type its reader built");
-            let mut __p = __results
-                .get()
-                .init_as::<
-                    crate::callable_capnp::listener::destroy_results::Builder<'_>,
-                >();
-            let _: () = __exc;
-            let () = __ret;
-            __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
-            __ctx.log_data("response data", &__p.reborrow_as_reader());
-            Ok(())
-        })
+        let (__ret, (), (), __exc): ((), (), (), ()) = (move || -> ::mp::Result<
+            ((), (), (), ()),
+        > {
+            drop(__imp);
+            Ok(((), (), (), ()))
+        })()?;
+        let mut __p = __results
+            .init_as::<crate::callable_capnp::listener::destroy_results::Builder<'_>>();
+        let _: () = __exc;
+        let () = __ret;
+        Ok(())
     }
     fn __listener_call(
         &self,
-        __call: ::mp::server::IncomingCall,
-    ) -> ::mp::__private::capnp::capability::Promise<(), ::mp::__private::capnp::Error> {
-        let __imp = match self.imp.get() {
-            Ok(i) => i,
-            Err(e) => return ::mp::__private::capnp::capability::Promise::err(e),
-        };
-        ::mp::__private::capnp::capability::Promise::from_future(async move {
-            let ::mp::server::IncomingCall {
-                params: __params,
-                results: mut __results,
-                ctx: __ctx_owned,
-                ..
-            } = __call;
-            let __ctx = &__ctx_owned;
-            let __r = __params
-                .get()?
-                .get_as::<crate::callable_capnp::listener::call_params::Reader<'_>>()?;
-            let __number = ::mp::server::begin(__ctx, &__mp_listener::LISTENER_CALL);
-            __ctx.log_data("request data", &__r);
-            let __exec = Some(::mp::server::ExecContext::read(__r.get_context()?)?);
-            let event = ::mp::server::text(__r.get_event()?);
-            let __work: ::std::boxed::Box<
-                dyn FnOnce(
-                ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
-            > = ::std::boxed::Box::new(move || {
-                let __outcome: ::mp::Result<(bool, (), (), ())> = {
-                    let __ret = <dyn Listener as crate::callable_capnp::Listener>::call(
-                        &*__imp,
-                        event,
-                    )?;
-                    Ok((__ret, (), (), ()))
-                };
-                Ok(::std::boxed::Box::new(__outcome?))
-            });
-            let __done = ::mp::server::run(
-                    __ctx,
-                    &__mp_listener::LISTENER_CALL,
-                    __number,
-                    __exec,
-                    __work,
-                )
-                .await?;
-            let (__ret, (), (), __exc) = *__done
-                .downcast::<(bool, (), (), ())>()
-                .expect("the reply has the type its reader built");
-            let mut __p = __results
-                .get()
-                .init_as::<crate::callable_capnp::listener::call_results::Builder<'_>>();
-            let _: () = __exc;
-            let __out_result = __ret;
-            __p.reborrow().set_result(__out_result);
-            __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
-            __ctx.log_data("response data", &__p.reborrow_as_reader());
-            Ok(())
-        })
+        __call: ::mp::private::IncomingCall<'_>,
+    ) -> ::mp::Result<()> {
+        let ::mp::private::IncomingCall {
+            params: __params,
+            results: __results,
+            ctx: __ctx,
+            ..
+        } = __call;
+        let __r = __params
+            .get_as::<crate::callable_capnp::listener::call_params::Reader<'_>>()?;
+        let __imp = self.imp.get()?;
+        let event = ::mp::private::text(__r.get_event()?);
+        let (__ret, (), (), __exc): (bool, (), (), ()) = (move || -> ::mp::Result<
+            (bool, (), (), ()),
+        > {
+            let __ret = <dyn Listener as crate::callable_capnp::Listener>::call(
+                &*__imp,
+                event,
+            )?;
+            Ok((__ret, (), (), ()))
+        })()?;
+        let mut __p = __results
+            .init_as::<crate::callable_capnp::listener::call_results::Builder<'_>>();
+        let _: () = __exc;
+        let __out_result = __ret;
+        __p.reborrow().set_result(__out_result);
+        Ok(())
     }
 }
 #[allow(
@@ -381,19 +294,16 @@ impl ListenerServer {
     non_snake_case,
     non_camel_case_types
 )]
-impl ::mp::server::Dispatch for ListenerServer {
-    fn dispatch(
-        &self,
-        call: ::mp::server::IncomingCall,
-    ) -> ::mp::__private::capnp::capability::Promise<(), ::mp::__private::capnp::Error> {
-        match (call.interface_id, call.method_id) {
+impl ::mp::private::Dispatch for ListenerServer {
+    fn call(&self, call: ::mp::private::IncomingCall<'_>) -> ::mp::Result<()> {
+        match (call.method.interface_id, call.method.id) {
             (0xd5ef719d794f3988, 0) => self.__listener_destroy(call),
             (0xd5ef719d794f3988, 1) => self.__listener_call(call),
-            (i, m) => ::mp::server::unimplemented(i, m),
+            _ => ::std::result::Result::Err(::mp::private::unknown_method(call.method)),
         }
     }
-    fn interface_name(&self) -> &'static str {
-        "Listener"
+    fn interface(&self) -> &'static ::mp::private::InterfaceDesc {
+        &__mp_listener::DESC
     }
 }
 #[allow(
@@ -405,13 +315,12 @@ impl ::mp::server::Dispatch for ListenerServer {
     non_camel_case_types
 )]
 impl ::mp::Interface for dyn Listener {
-    const NAME: &'static str = "Listener";
-    const DESTROY: Option<::mp::DestroyFn> = Some(__mp_listener::destroy);
+    const DESC: &'static ::mp::private::InterfaceDesc = &__mp_listener::DESC;
     fn make_server(
         imp: ::std::sync::Arc<Self>,
-    ) -> ::std::boxed::Box<dyn ::mp::server::Dispatch> {
-        ::std::boxed::Box::new(ListenerServer {
-            imp: ::mp::server::ImplSlot::new(imp),
+    ) -> ::std::sync::Arc<dyn ::mp::private::Dispatch> {
+        ::std::sync::Arc::new(ListenerServer {
+            imp: ::mp::private::ImplSlot::new(imp),
         })
     }
     fn make_client(client: ::mp::ProxyClient) -> ::std::boxed::Box<Self> {
@@ -428,126 +337,137 @@ impl ::mp::Interface for dyn Listener {
     non_camel_case_types
 )]
 pub mod __mp_recorder {
-    pub static LISTENER_DESTROY: ::mp::MethodInfo = ::mp::MethodInfo {
+    pub static LISTENER_DESTROY: ::mp::private::MethodDesc = ::mp::private::MethodDesc {
         interface_id: 0xd5ef719d794f3988,
-        method_id: 0,
         interface_name: "Listener",
-        method_name: "destroy",
+        id: 0,
+        name: "destroy",
+        context: ::std::option::Option::Some(0),
+        thread_map_param: ::std::option::Option::None,
+        thread_map_result: ::std::option::Option::None,
+        results_caps: false,
+        params_text: ::std::option::Option::Some(
+            ::mp::private::text_of::<
+                crate::callable_capnp::listener::destroy_params::Owned,
+            >,
+        ),
+        results_text: ::std::option::Option::Some(
+            ::mp::private::text_of::<
+                crate::callable_capnp::listener::destroy_results::Owned,
+            >,
+        ),
     };
-    pub static LISTENER_CALL: ::mp::MethodInfo = ::mp::MethodInfo {
+    pub static LISTENER_CALL: ::mp::private::MethodDesc = ::mp::private::MethodDesc {
         interface_id: 0xd5ef719d794f3988,
-        method_id: 1,
         interface_name: "Listener",
-        method_name: "call",
+        id: 1,
+        name: "call",
+        context: ::std::option::Option::Some(0),
+        thread_map_param: ::std::option::Option::None,
+        thread_map_result: ::std::option::Option::None,
+        results_caps: false,
+        params_text: ::std::option::Option::Some(
+            ::mp::private::text_of::<crate::callable_capnp::listener::call_params::Owned>,
+        ),
+        results_text: ::std::option::Option::Some(
+            ::mp::private::text_of::<
+                crate::callable_capnp::listener::call_results::Owned,
+            >,
+        ),
     };
-    pub static RECORDER_FLUSH: ::mp::MethodInfo = ::mp::MethodInfo {
+    pub static RECORDER_FLUSH: ::mp::private::MethodDesc = ::mp::private::MethodDesc {
         interface_id: 0xa1b96b0c31b1a6c5,
-        method_id: 0,
         interface_name: "Recorder",
-        method_name: "flush",
+        id: 0,
+        name: "flush",
+        context: ::std::option::Option::Some(0),
+        thread_map_param: ::std::option::Option::None,
+        thread_map_result: ::std::option::Option::None,
+        results_caps: false,
+        params_text: ::std::option::Option::Some(
+            ::mp::private::text_of::<
+                crate::callable_capnp::recorder::flush_params::Owned,
+            >,
+        ),
+        results_text: ::std::option::Option::Some(
+            ::mp::private::text_of::<
+                crate::callable_capnp::recorder::flush_results::Owned,
+            >,
+        ),
     };
-    pub static RECORDER_FLUSH_ASYNC: ::mp::MethodInfo = ::mp::MethodInfo {
+    pub static RECORDER_FLUSH_ASYNC: ::mp::private::MethodDesc = ::mp::private::MethodDesc {
         interface_id: 0xa1b96b0c31b1a6c5,
-        method_id: 1,
         interface_name: "Recorder",
-        method_name: "flushAsync",
+        id: 1,
+        name: "flushAsync",
+        context: ::std::option::Option::Some(0),
+        thread_map_param: ::std::option::Option::None,
+        thread_map_result: ::std::option::Option::None,
+        results_caps: false,
+        params_text: ::std::option::Option::Some(
+            ::mp::private::text_of::<
+                crate::callable_capnp::recorder::flush_async_params::Owned,
+            >,
+        ),
+        results_text: ::std::option::Option::Some(
+            ::mp::private::text_of::<
+                crate::callable_capnp::recorder::flush_async_results::Owned,
+            >,
+        ),
     };
-    pub fn __request_destroy() -> (
-        ::std::boxed::Box<
-            dyn FnOnce(
-                &::mp::CallCtx,
-                ::mp::__private::capnp::any_pointer::Builder<'_>,
-            ) -> ::mp::Result<()> + Send,
-        >,
-        ::std::boxed::Box<
-            dyn FnOnce(
-                &::mp::CallCtx,
-                ::mp::__private::capnp::any_pointer::Reader<'_>,
-            ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
-        >,
-    ) {
-        let __build: ::std::boxed::Box<
-            dyn FnOnce(
-                &::mp::CallCtx,
-                ::mp::__private::capnp::any_pointer::Builder<'_>,
-            ) -> ::mp::Result<()> + Send,
-        > = ::std::boxed::Box::new(move |
-            __ctx: &::mp::CallCtx,
-            __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
-        | -> ::mp::Result<()> {
-            let mut __p = __params
-                .init_as::<
-                    crate::callable_capnp::listener::destroy_params::Builder<'_>,
-                >();
-            __ctx.fill_context(__p.reborrow().init_context())?;
-            __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
-            __ctx.log_data("send data", &__p.reborrow_as_reader());
-            Ok(())
-        });
-        let __read: ::std::boxed::Box<
-            dyn FnOnce(
-                &::mp::CallCtx,
-                ::mp::__private::capnp::any_pointer::Reader<'_>,
-            ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
-        > = ::std::boxed::Box::new(move |
-            __ctx: &::mp::CallCtx,
-            __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
-        | -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> {
-            let __r = __results
-                .get_as::<
-                    crate::callable_capnp::listener::destroy_results::Reader<'_>,
-                >()?;
-            __ctx.log_data("recv data", &__r);
-            let __value: ((), (), ()) = ((), (), ());
-            Ok(::std::boxed::Box::new(__value))
-        });
-        (__build, __read)
-    }
+    pub static DESC: ::mp::private::InterfaceDesc = ::mp::private::InterfaceDesc {
+        id: 0xa1b96b0c31b1a6c5,
+        name: "Recorder",
+        methods: &[
+            &LISTENER_DESTROY,
+            &LISTENER_CALL,
+            &RECORDER_FLUSH,
+            &RECORDER_FLUSH_ASYNC,
+        ],
+        destroy: ::std::option::Option::Some(&LISTENER_DESTROY),
+        construct: ::std::option::Option::None,
+    };
     pub fn __request_call(
         event: ::std::string::String,
     ) -> (
         ::std::boxed::Box<
             dyn FnOnce(
-                &::mp::CallCtx,
-                ::mp::__private::capnp::any_pointer::Builder<'_>,
+                &::mp::private::CallCtx,
+                ::mp::private::capnp::any_pointer::Builder<'_>,
             ) -> ::mp::Result<()> + Send,
         >,
         ::std::boxed::Box<
             dyn FnOnce(
-                &::mp::CallCtx,
-                ::mp::__private::capnp::any_pointer::Reader<'_>,
+                &::mp::private::CallCtx,
+                ::mp::private::capnp::any_pointer::Reader<'_>,
             ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
         >,
     ) {
         let __build: ::std::boxed::Box<
             dyn FnOnce(
-                &::mp::CallCtx,
-                ::mp::__private::capnp::any_pointer::Builder<'_>,
+                &::mp::private::CallCtx,
+                ::mp::private::capnp::any_pointer::Builder<'_>,
             ) -> ::mp::Result<()> + Send,
         > = ::std::boxed::Box::new(move |
-            __ctx: &::mp::CallCtx,
-            __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
+            __ctx: &::mp::private::CallCtx,
+            __params: ::mp::private::capnp::any_pointer::Builder<'_>,
         | -> ::mp::Result<()> {
             let mut __p = __params
                 .init_as::<crate::callable_capnp::listener::call_params::Builder<'_>>();
-            __ctx.fill_context(__p.reborrow().init_context())?;
             __p.reborrow().set_event(event.as_str());
-            __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
-            __ctx.log_data("send data", &__p.reborrow_as_reader());
             Ok(())
         });
         let __read: ::std::boxed::Box<
             dyn FnOnce(
-                &::mp::CallCtx,
-                ::mp::__private::capnp::any_pointer::Reader<'_>,
+                &::mp::private::CallCtx,
+                ::mp::private::capnp::any_pointer::Reader<'_>,
             ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
         > = ::std::boxed::Box::new(move |
-            __ctx: &::mp::CallCtx,
-            __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
+            __ctx: &::mp::private::CallCtx,
+            __results: ::mp::private::capnp::any_pointer::Reader<'_>,
         | -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> {
             let __r = __results
                 .get_as::<crate::callable_capnp::listener::call_results::Reader<'_>>()?;
-            __ctx.log_data("recv data", &__r);
             let __out_result = __r.get_result();
             let __value: (bool, (), ()) = (__out_result, (), ());
             Ok(::std::boxed::Box::new(__value))
@@ -557,45 +477,41 @@ pub mod __mp_recorder {
     pub fn __request_flush() -> (
         ::std::boxed::Box<
             dyn FnOnce(
-                &::mp::CallCtx,
-                ::mp::__private::capnp::any_pointer::Builder<'_>,
+                &::mp::private::CallCtx,
+                ::mp::private::capnp::any_pointer::Builder<'_>,
             ) -> ::mp::Result<()> + Send,
         >,
         ::std::boxed::Box<
             dyn FnOnce(
-                &::mp::CallCtx,
-                ::mp::__private::capnp::any_pointer::Reader<'_>,
+                &::mp::private::CallCtx,
+                ::mp::private::capnp::any_pointer::Reader<'_>,
             ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
         >,
     ) {
         let __build: ::std::boxed::Box<
             dyn FnOnce(
-                &::mp::CallCtx,
-                ::mp::__private::capnp::any_pointer::Builder<'_>,
+                &::mp::private::CallCtx,
+                ::mp::private::capnp::any_pointer::Builder<'_>,
             ) -> ::mp::Result<()> + Send,
         > = ::std::boxed::Box::new(move |
-            __ctx: &::mp::CallCtx,
-            __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
+            __ctx: &::mp::private::CallCtx,
+            __params: ::mp::private::capnp::any_pointer::Builder<'_>,
         | -> ::mp::Result<()> {
             let mut __p = __params
                 .init_as::<crate::callable_capnp::recorder::flush_params::Builder<'_>>();
-            __ctx.fill_context(__p.reborrow().init_context())?;
-            __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
-            __ctx.log_data("send data", &__p.reborrow_as_reader());
             Ok(())
         });
         let __read: ::std::boxed::Box<
             dyn FnOnce(
-                &::mp::CallCtx,
-                ::mp::__private::capnp::any_pointer::Reader<'_>,
+                &::mp::private::CallCtx,
+                ::mp::private::capnp::any_pointer::Reader<'_>,
             ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
         > = ::std::boxed::Box::new(move |
-            __ctx: &::mp::CallCtx,
-            __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
+            __ctx: &::mp::private::CallCtx,
+            __results: ::mp::private::capnp::any_pointer::Reader<'_>,
         | -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> {
             let __r = __results
                 .get_as::<crate::callable_capnp::recorder::flush_results::Reader<'_>>()?;
-            __ctx.log_data("recv data", &__r);
             let __value: ((), (), ()) = ((), (), ());
             Ok(::std::boxed::Box::new(__value))
         });
@@ -604,61 +520,49 @@ pub mod __mp_recorder {
     pub fn __request_flush_async() -> (
         ::std::boxed::Box<
             dyn FnOnce(
-                &::mp::CallCtx,
-                ::mp::__private::capnp::any_pointer::Builder<'_>,
+                &::mp::private::CallCtx,
+                ::mp::private::capnp::any_pointer::Builder<'_>,
             ) -> ::mp::Result<()> + Send,
         >,
         ::std::boxed::Box<
             dyn FnOnce(
-                &::mp::CallCtx,
-                ::mp::__private::capnp::any_pointer::Reader<'_>,
+                &::mp::private::CallCtx,
+                ::mp::private::capnp::any_pointer::Reader<'_>,
             ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
         >,
     ) {
         let __build: ::std::boxed::Box<
             dyn FnOnce(
-                &::mp::CallCtx,
-                ::mp::__private::capnp::any_pointer::Builder<'_>,
+                &::mp::private::CallCtx,
+                ::mp::private::capnp::any_pointer::Builder<'_>,
             ) -> ::mp::Result<()> + Send,
         > = ::std::boxed::Box::new(move |
-            __ctx: &::mp::CallCtx,
-            __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
+            __ctx: &::mp::private::CallCtx,
+            __params: ::mp::private::capnp::any_pointer::Builder<'_>,
         | -> ::mp::Result<()> {
             let mut __p = __params
                 .init_as::<
                     crate::callable_capnp::recorder::flush_async_params::Builder<'_>,
                 >();
-            __ctx.fill_context(__p.reborrow().init_context())?;
-            __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
-            __ctx.log_data("send data", &__p.reborrow_as_reader());
             Ok(())
         });
         let __read: ::std::boxed::Box<
             dyn FnOnce(
-                &::mp::CallCtx,
-                ::mp::__private::capnp::any_pointer::Reader<'_>,
+                &::mp::private::CallCtx,
+                ::mp::private::capnp::any_pointer::Reader<'_>,
             ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
         > = ::std::boxed::Box::new(move |
-            __ctx: &::mp::CallCtx,
-            __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
+            __ctx: &::mp::private::CallCtx,
+            __results: ::mp::private::capnp::any_pointer::Reader<'_>,
         | -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> {
             let __r = __results
                 .get_as::<
                     crate::callable_capnp::recorder::flush_async_results::Reader<'_>,
                 >()?;
-            __ctx.log_data("recv data", &__r);
             let __value: ((), (), ()) = ((), (), ());
             Ok(::std::boxed::Box::new(__value))
         });
         (__build, __read)
-    }
-    pub fn destroy(__client: &::mp::ProxyClient) -> ::mp::Result<()> {
-        let (__build, __read) = self::__request_destroy();
-        let __reply = __client.call(&self::LISTENER_DESTROY, __build, __read)?;
-        let ((), (), ()) = *__reply
-            .downcast::<((), (), ())>()
-            .expect("the reply has the type its reader built");
-        Ok(())
     }
 }
 /// Rust form of the `Recorder` interface. Methods not implemented return an `Unimplemented` error.
@@ -847,7 +751,7 @@ impl RecorderClient {
 }
 /// Server glue for `Recorder`: dispatches incoming calls to an implementation.
 pub struct RecorderServer {
-    imp: ::mp::server::ImplSlot<dyn Recorder>,
+    imp: ::mp::private::ImplSlot<dyn Recorder>,
 }
 #[allow(
     clippy::all,
@@ -860,234 +764,116 @@ pub struct RecorderServer {
 impl RecorderServer {
     fn __listener_destroy(
         &self,
-        __call: ::mp::server::IncomingCall,
-    ) -> ::mp::__private::capnp::capability::Promise<(), ::mp::__private::capnp::Error> {
+        __call: ::mp::private::IncomingCall<'_>,
+    ) -> ::mp::Result<()> {
+        let ::mp::private::IncomingCall {
+            params: __params,
+            results: __results,
+            ctx: __ctx,
+            ..
+        } = __call;
+        let __r = __params
+            .get_as::<crate::callable_capnp::listener::destroy_params::Reader<'_>>()?;
         let __imp = self.imp.take();
-        ::mp::__private::capnp::capability::Promise::from_future(async move {
-            let ::mp::server::IncomingCall {
-                params: __params,
-                results: mut __results,
-                ctx: __ctx_owned,
-                ..
-            } = __call;
-            let __ctx = &__ctx_owned;
-            let __r = __params
-                .get()?
-                .get_as::<
-                    crate::callable_capnp::listener::destroy_params::Reader<'_>,
-                >()?;
-            let __number = ::mp::server::begin(__ctx, &__mp_recorder::LISTENER_DESTROY);
-            __ctx.log_data("request data", &__r);
-            let __exec = Some(::mp::server::ExecContext::read(__r.get_context()?)?);
-            let __work: ::std::boxed::Box<
-                dyn FnOnce(
-                ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
-            > = ::std::boxed::Box::new(move || {
-                let __outcome: ::mp::Result<((), (), (), ())> = {
-                    drop(__imp);
-                    Ok(((), (), (), ()))
-                };
-                Ok(::std::boxed::Box::new(__outcome?))
-            });
-            let __done = ::mp::server::run(
-                    __ctx,
-                    &__mp_recorder::LISTENER_DESTROY,
-                    __number,
-                    __exec,
-                    __work,
-                )
-                .await?;
-            let (__ret, (), (), __exc) = *__done
-                .downcast::<((), (), (), ())>()
-                .expect("the reply has the type its reader built");
-            let mut __p = __results
-                .get()
-                .init_as::<
-                    crate::callable_capnp::listener::destroy_results::Builder<'_>,
-                >();
-            let _: () = __exc;
-            let () = __ret;
-            __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
-            __ctx.log_data("response data", &__p.reborrow_as_reader());
-            Ok(())
-        })
+        let (__ret, (), (), __exc): ((), (), (), ()) = (move || -> ::mp::Result<
+            ((), (), (), ()),
+        > {
+            drop(__imp);
+            Ok(((), (), (), ()))
+        })()?;
+        let mut __p = __results
+            .init_as::<crate::callable_capnp::listener::destroy_results::Builder<'_>>();
+        let _: () = __exc;
+        let () = __ret;
+        Ok(())
     }
     fn __listener_call(
         &self,
-        __call: ::mp::server::IncomingCall,
-    ) -> ::mp::__private::capnp::capability::Promise<(), ::mp::__private::capnp::Error> {
-        let __imp = match self.imp.get() {
-            Ok(i) => i,
-            Err(e) => return ::mp::__private::capnp::capability::Promise::err(e),
-        };
-        ::mp::__private::capnp::capability::Promise::from_future(async move {
-            let ::mp::server::IncomingCall {
-                params: __params,
-                results: mut __results,
-                ctx: __ctx_owned,
-                ..
-            } = __call;
-            let __ctx = &__ctx_owned;
-            let __r = __params
-                .get()?
-                .get_as::<crate::callable_capnp::listener::call_params::Reader<'_>>()?;
-            let __number = ::mp::server::begin(__ctx, &__mp_recorder::LISTENER_CALL);
-            __ctx.log_data("request data", &__r);
-            let __exec = Some(::mp::server::ExecContext::read(__r.get_context()?)?);
-            let event = ::mp::server::text(__r.get_event()?);
-            let __work: ::std::boxed::Box<
-                dyn FnOnce(
-                ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
-            > = ::std::boxed::Box::new(move || {
-                let __outcome: ::mp::Result<(bool, (), (), ())> = {
-                    let __ret = <dyn Recorder as crate::callable_capnp::Listener>::call(
-                        &*__imp,
-                        event,
-                    )?;
-                    Ok((__ret, (), (), ()))
-                };
-                Ok(::std::boxed::Box::new(__outcome?))
-            });
-            let __done = ::mp::server::run(
-                    __ctx,
-                    &__mp_recorder::LISTENER_CALL,
-                    __number,
-                    __exec,
-                    __work,
-                )
-                .await?;
-            let (__ret, (), (), __exc) = *__done
-                .downcast::<(bool, (), (), ())>()
-                .expect("the reply has the type its reader built");
-            let mut __p = __results
-                .get()
-                .init_as::<crate::callable_capnp::listener::call_results::Builder<'_>>();
-            let _: () = __exc;
-            let __out_result = __ret;
-            __p.reborrow().set_result(__out_result);
-            __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
-            __ctx.log_data("response data", &__p.reborrow_as_reader());
-            Ok(())
-        })
+        __call: ::mp::private::IncomingCall<'_>,
+    ) -> ::mp::Result<()> {
+        let ::mp::private::IncomingCall {
+            params: __params,
+            results: __results,
+            ctx: __ctx,
+            ..
+        } = __call;
+        let __r = __params
+            .get_as::<crate::callable_capnp::listener::call_params::Reader<'_>>()?;
+        let __imp = self.imp.get()?;
+        let event = ::mp::private::text(__r.get_event()?);
+        let (__ret, (), (), __exc): (bool, (), (), ()) = (move || -> ::mp::Result<
+            (bool, (), (), ()),
+        > {
+            let __ret = <dyn Recorder as crate::callable_capnp::Listener>::call(
+                &*__imp,
+                event,
+            )?;
+            Ok((__ret, (), (), ()))
+        })()?;
+        let mut __p = __results
+            .init_as::<crate::callable_capnp::listener::call_results::Builder<'_>>();
+        let _: () = __exc;
+        let __out_result = __ret;
+        __p.reborrow().set_result(__out_result);
+        Ok(())
     }
     fn __recorder_flush(
         &self,
-        __call: ::mp::server::IncomingCall,
-    ) -> ::mp::__private::capnp::capability::Promise<(), ::mp::__private::capnp::Error> {
-        let __imp = match self.imp.get() {
-            Ok(i) => i,
-            Err(e) => return ::mp::__private::capnp::capability::Promise::err(e),
-        };
-        ::mp::__private::capnp::capability::Promise::from_future(async move {
-            let ::mp::server::IncomingCall {
-                params: __params,
-                results: mut __results,
-                ctx: __ctx_owned,
-                ..
-            } = __call;
-            let __ctx = &__ctx_owned;
-            let __r = __params
-                .get()?
-                .get_as::<crate::callable_capnp::recorder::flush_params::Reader<'_>>()?;
-            let __number = ::mp::server::begin(__ctx, &__mp_recorder::RECORDER_FLUSH);
-            __ctx.log_data("request data", &__r);
-            let __exec = Some(::mp::server::ExecContext::read(__r.get_context()?)?);
-            let __work: ::std::boxed::Box<
-                dyn FnOnce(
-                ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
-            > = ::std::boxed::Box::new(move || {
-                let __outcome: ::mp::Result<((), (), (), ())> = {
-                    let __ret = <dyn Recorder as crate::callable_capnp::Recorder>::flush(
-                        &*__imp,
-                    )?;
-                    Ok((__ret, (), (), ()))
-                };
-                Ok(::std::boxed::Box::new(__outcome?))
-            });
-            let __done = ::mp::server::run(
-                    __ctx,
-                    &__mp_recorder::RECORDER_FLUSH,
-                    __number,
-                    __exec,
-                    __work,
-                )
-                .await?;
-            let (__ret, (), (), __exc) = *__done
-                .downcast::<((), (), (), ())>()
-                .expect("the reply has the type its reader built");
-            let mut __p = __results
-                .get()
-                .init_as::<
-                    crate::callable_capnp::recorder::flush_results::Builder<'_>,
-                >();
-            let _: () = __exc;
-            let () = __ret;
-            __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
-            __ctx.log_data("response data", &__p.reborrow_as_reader());
-            Ok(())
-        })
+        __call: ::mp::private::IncomingCall<'_>,
+    ) -> ::mp::Result<()> {
+        let ::mp::private::IncomingCall {
+            params: __params,
+            results: __results,
+            ctx: __ctx,
+            ..
+        } = __call;
+        let __r = __params
+            .get_as::<crate::callable_capnp::recorder::flush_params::Reader<'_>>()?;
+        let __imp = self.imp.get()?;
+        let (__ret, (), (), __exc): ((), (), (), ()) = (move || -> ::mp::Result<
+            ((), (), (), ()),
+        > {
+            let __ret = <dyn Recorder as crate::callable_capnp::Recorder>::flush(
+                &*__imp,
+            )?;
+            Ok((__ret, (), (), ()))
+        })()?;
+        let mut __p = __results
+            .init_as::<crate::callable_capnp::recorder::flush_results::Builder<'_>>();
+        let _: () = __exc;
+        let () = __ret;
+        Ok(())
     }
     fn __recorder_flush_async(
         &self,
-        __call: ::mp::server::IncomingCall,
-    ) -> ::mp::__private::capnp::capability::Promise<(), ::mp::__private::capnp::Error> {
-        let __imp = match self.imp.get() {
-            Ok(i) => i,
-            Err(e) => return ::mp::__private::capnp::capability::Promise::err(e),
-        };
-        ::mp::__private::capnp::capability::Promise::from_future(async move {
-            let ::mp::server::IncomingCall {
-                params: __params,
-                results: mut __results,
-                ctx: __ctx_owned,
-                ..
-            } = __call;
-            let __ctx = &__ctx_owned;
-            let __r = __params
-                .get()?
-                .get_as::<
-                    crate::callable_capnp::recorder::flush_async_params::Reader<'_>,
-                >()?;
-            let __number = ::mp::server::begin(
-                __ctx,
-                &__mp_recorder::RECORDER_FLUSH_ASYNC,
-            );
-            __ctx.log_data("request data", &__r);
-            let __exec = Some(::mp::server::ExecContext::read(__r.get_context()?)?);
-            let __work: ::std::boxed::Box<
-                dyn FnOnce(
-                ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
-            > = ::std::boxed::Box::new(move || {
-                let __outcome: ::mp::Result<((), (), (), ())> = {
-                    let __ret = <dyn Recorder as crate::callable_capnp::Recorder>::flush_async(
-                        &*__imp,
-                    )?;
-                    Ok((__ret, (), (), ()))
-                };
-                Ok(::std::boxed::Box::new(__outcome?))
-            });
-            let __done = ::mp::server::run(
-                    __ctx,
-                    &__mp_recorder::RECORDER_FLUSH_ASYNC,
-                    __number,
-                    __exec,
-                    __work,
-                )
-                .await?;
-            let (__ret, (), (), __exc) = *__done
-                .downcast::<((), (), (), ())>()
-                .expect("the reply has the type its reader built");
-            let mut __p = __results
-                .get()
-                .init_as::<
-                    crate::callable_capnp::recorder::flush_async_results::Builder<'_>,
-                >();
-            let _: () = __exc;
-            let () = __ret;
-            __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
-            __ctx.log_data("response data", &__p.reborrow_as_reader());
-            Ok(())
-        })
+        __call: ::mp::private::IncomingCall<'_>,
+    ) -> ::mp::Result<()> {
+        let ::mp::private::IncomingCall {
+            params: __params,
+            results: __results,
+            ctx: __ctx,
+            ..
+        } = __call;
+        let __r = __params
+            .get_as::<
+                crate::callable_capnp::recorder::flush_async_params::Reader<'_>,
+            >()?;
+        let __imp = self.imp.get()?;
+        let (__ret, (), (), __exc): ((), (), (), ()) = (move || -> ::mp::Result<
+            ((), (), (), ()),
+        > {
+            let __ret = <dyn Recorder as crate::callable_capnp::Recorder>::flush_async(
+                &*__imp,
+            )?;
+            Ok((__ret, (), (), ()))
+        })()?;
+        let mut __p = __results
+            .init_as::<
+                crate::callable_capnp::recorder::flush_async_results::Builder<'_>,
+            >();
+        let _: () = __exc;
+        let () = __ret;
+        Ok(())
     }
 }
 #[allow(
@@ -1098,21 +884,18 @@ impl RecorderServer {
     non_snake_case,
     non_camel_case_types
 )]
-impl ::mp::server::Dispatch for RecorderServer {
-    fn dispatch(
-        &self,
-        call: ::mp::server::IncomingCall,
-    ) -> ::mp::__private::capnp::capability::Promise<(), ::mp::__private::capnp::Error> {
-        match (call.interface_id, call.method_id) {
+impl ::mp::private::Dispatch for RecorderServer {
+    fn call(&self, call: ::mp::private::IncomingCall<'_>) -> ::mp::Result<()> {
+        match (call.method.interface_id, call.method.id) {
             (0xd5ef719d794f3988, 0) => self.__listener_destroy(call),
             (0xd5ef719d794f3988, 1) => self.__listener_call(call),
             (0xa1b96b0c31b1a6c5, 0) => self.__recorder_flush(call),
             (0xa1b96b0c31b1a6c5, 1) => self.__recorder_flush_async(call),
-            (i, m) => ::mp::server::unimplemented(i, m),
+            _ => ::std::result::Result::Err(::mp::private::unknown_method(call.method)),
         }
     }
-    fn interface_name(&self) -> &'static str {
-        "Recorder"
+    fn interface(&self) -> &'static ::mp::private::InterfaceDesc {
+        &__mp_recorder::DESC
     }
 }
 #[allow(
@@ -1124,13 +907,12 @@ impl ::mp::server::Dispatch for RecorderServer {
     non_camel_case_types
 )]
 impl ::mp::Interface for dyn Recorder {
-    const NAME: &'static str = "Recorder";
-    const DESTROY: Option<::mp::DestroyFn> = Some(__mp_recorder::destroy);
+    const DESC: &'static ::mp::private::InterfaceDesc = &__mp_recorder::DESC;
     fn make_server(
         imp: ::std::sync::Arc<Self>,
-    ) -> ::std::boxed::Box<dyn ::mp::server::Dispatch> {
-        ::std::boxed::Box::new(RecorderServer {
-            imp: ::mp::server::ImplSlot::new(imp),
+    ) -> ::std::sync::Arc<dyn ::mp::private::Dispatch> {
+        ::std::sync::Arc::new(RecorderServer {
+            imp: ::mp::private::ImplSlot::new(imp),
         })
     }
     fn make_client(client: ::mp::ProxyClient) -> ::std::boxed::Box<Self> {

@@ -8,11 +8,28 @@
     non_camel_case_types
 )]
 pub mod __mp_shapes {
-    pub static SHAPES_GROW: ::mp::MethodInfo = ::mp::MethodInfo {
+    pub static SHAPES_GROW: ::mp::private::MethodDesc = ::mp::private::MethodDesc {
         interface_id: 0xa4d686ed81748ea6,
-        method_id: 0,
         interface_name: "Shapes",
-        method_name: "grow",
+        id: 0,
+        name: "grow",
+        context: ::std::option::Option::Some(0),
+        thread_map_param: ::std::option::Option::None,
+        thread_map_result: ::std::option::Option::None,
+        results_caps: false,
+        params_text: ::std::option::Option::Some(
+            ::mp::private::text_of::<crate::shapes_capnp::shapes::grow_params::Owned>,
+        ),
+        results_text: ::std::option::Option::Some(
+            ::mp::private::text_of::<crate::shapes_capnp::shapes::grow_results::Owned>,
+        ),
+    };
+    pub static DESC: ::mp::private::InterfaceDesc = ::mp::private::InterfaceDesc {
+        id: 0xa4d686ed81748ea6,
+        name: "Shapes",
+        methods: &[&SHAPES_GROW],
+        destroy: ::std::option::Option::None,
+        construct: ::std::option::Option::None,
     };
     pub fn __request_grow(
         __in_tree: crate::shapes_capnp::Tree,
@@ -20,49 +37,45 @@ pub mod __mp_shapes {
     ) -> (
         ::std::boxed::Box<
             dyn FnOnce(
-                &::mp::CallCtx,
-                ::mp::__private::capnp::any_pointer::Builder<'_>,
+                &::mp::private::CallCtx,
+                ::mp::private::capnp::any_pointer::Builder<'_>,
             ) -> ::mp::Result<()> + Send,
         >,
         ::std::boxed::Box<
             dyn FnOnce(
-                &::mp::CallCtx,
-                ::mp::__private::capnp::any_pointer::Reader<'_>,
+                &::mp::private::CallCtx,
+                ::mp::private::capnp::any_pointer::Reader<'_>,
             ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
         >,
     ) {
         let __build: ::std::boxed::Box<
             dyn FnOnce(
-                &::mp::CallCtx,
-                ::mp::__private::capnp::any_pointer::Builder<'_>,
+                &::mp::private::CallCtx,
+                ::mp::private::capnp::any_pointer::Builder<'_>,
             ) -> ::mp::Result<()> + Send,
         > = ::std::boxed::Box::new(move |
-            __ctx: &::mp::CallCtx,
-            __params: ::mp::__private::capnp::any_pointer::Builder<'_>,
+            __ctx: &::mp::private::CallCtx,
+            __params: ::mp::private::capnp::any_pointer::Builder<'_>,
         | -> ::mp::Result<()> {
             let mut __p = __params
                 .init_as::<crate::shapes_capnp::shapes::grow_params::Builder<'_>>();
-            __ctx.fill_context(__p.reborrow().init_context())?;
             __in_tree.__mp_write(__p.reborrow().init_tree(), __ctx)?;
             settings.__mp_write(__p.reborrow().init_settings(), __ctx)?;
-            __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
-            __ctx.log_data("send data", &__p.reborrow_as_reader());
             Ok(())
         });
         let __read: ::std::boxed::Box<
             dyn FnOnce(
-                &::mp::CallCtx,
-                ::mp::__private::capnp::any_pointer::Reader<'_>,
+                &::mp::private::CallCtx,
+                ::mp::private::capnp::any_pointer::Reader<'_>,
             ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
         > = ::std::boxed::Box::new(move |
-            __ctx: &::mp::CallCtx,
-            __results: ::mp::__private::capnp::any_pointer::Reader<'_>,
+            __ctx: &::mp::private::CallCtx,
+            __results: ::mp::private::capnp::any_pointer::Reader<'_>,
         | -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> {
             let __r = __results
                 .get_as::<crate::shapes_capnp::shapes::grow_results::Reader<'_>>()?;
-            __ctx.log_data("recv data", &__r);
             if __r.has_error() {
-                let __exc = ::mp::server::text(__r.get_error()?);
+                let __exc = ::mp::private::text(__r.get_error()?);
                 let __msg = ::std::clone::Clone::clone(&__exc);
                 return Err(
                     ::mp::Error::raised(
@@ -228,7 +241,7 @@ impl ShapesClient {
 }
 /// Server glue for `Shapes`: dispatches incoming calls to an implementation.
 pub struct ShapesServer {
-    imp: ::mp::server::ImplSlot<dyn Shapes>,
+    imp: ::mp::private::ImplSlot<dyn Shapes>,
 }
 #[allow(
     clippy::all,
@@ -241,127 +254,93 @@ pub struct ShapesServer {
 impl ShapesServer {
     fn __shapes_grow(
         &self,
-        __call: ::mp::server::IncomingCall,
-    ) -> ::mp::__private::capnp::capability::Promise<(), ::mp::__private::capnp::Error> {
-        let __imp = match self.imp.get() {
-            Ok(i) => i,
-            Err(e) => return ::mp::__private::capnp::capability::Promise::err(e),
-        };
-        ::mp::__private::capnp::capability::Promise::from_future(async move {
-            let ::mp::server::IncomingCall {
-                params: __params,
-                results: mut __results,
-                ctx: __ctx_owned,
-                ..
-            } = __call;
-            let __ctx = &__ctx_owned;
-            let __r = __params
-                .get()?
-                .get_as::<crate::shapes_capnp::shapes::grow_params::Reader<'_>>()?;
-            let __number = ::mp::server::begin(__ctx, &__mp_shapes::SHAPES_GROW);
-            __ctx.log_data("request data", &__r);
-            let __exec = Some(::mp::server::ExecContext::read(__r.get_context()?)?);
-            let mut tree = <crate::shapes_capnp::Tree>::__mp_read(
-                __r.get_tree()?,
-                __ctx,
-            )?;
-            let settings = <crate::shapes_capnp::Settings>::__mp_read(
-                __r.get_settings()?,
-                __ctx,
-            )?;
-            let __work: ::std::boxed::Box<
-                dyn FnOnce(
-                ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
-            > = ::std::boxed::Box::new(move || {
-                let __outcome: ::mp::Result<
-                    (
-                        ::std::option::Option<()>,
-                        crate::shapes_capnp::Tree,
+        __call: ::mp::private::IncomingCall<'_>,
+    ) -> ::mp::Result<()> {
+        let ::mp::private::IncomingCall {
+            params: __params,
+            results: __results,
+            ctx: __ctx,
+            ..
+        } = __call;
+        let __r = __params
+            .get_as::<crate::shapes_capnp::shapes::grow_params::Reader<'_>>()?;
+        let __imp = self.imp.get()?;
+        let mut tree = <crate::shapes_capnp::Tree>::__mp_read(__r.get_tree()?, __ctx)?;
+        let settings = <crate::shapes_capnp::Settings>::__mp_read(
+            __r.get_settings()?,
+            __ctx,
+        )?;
+        let (
+            __ret,
+            tree,
+            (),
+            __exc,
+        ): (
+            ::std::option::Option<()>,
+            crate::shapes_capnp::Tree,
+            (),
+            ::std::option::Option<crate::shapes_capnp::ShapesGrowException>,
+        ) = (move || -> ::mp::Result<
+            (
+                ::std::option::Option<()>,
+                crate::shapes_capnp::Tree,
+                (),
+                ::std::option::Option<crate::shapes_capnp::ShapesGrowException>,
+            ),
+        > {
+            match <dyn Shapes as crate::shapes_capnp::Shapes>::grow(
+                &*__imp,
+                &mut tree,
+                settings,
+            ) {
+                Ok(__ret) => {
+                    Ok((
+                        ::std::option::Option::Some(__ret),
+                        tree,
                         (),
-                        ::std::option::Option<crate::shapes_capnp::ShapesGrowException>,
-                    ),
-                > = {
-                    match <dyn Shapes as crate::shapes_capnp::Shapes>::grow(
-                        &*__imp,
-                        &mut tree,
-                        settings,
-                    ) {
-                        Ok(__ret) => {
+                        ::std::option::Option::None,
+                    ))
+                }
+                Err(__e) => {
+                    match __e.payload::<crate::shapes_capnp::ShapesGrowException>() {
+                        ::std::option::Option::Some(__v) => {
                             Ok((
-                                ::std::option::Option::Some(__ret),
+                                ::std::option::Option::None,
                                 tree,
                                 (),
-                                ::std::option::Option::None,
+                                ::std::option::Option::Some(__v),
                             ))
                         }
-                        Err(__e) => {
-                            match __e
-                                .payload::<crate::shapes_capnp::ShapesGrowException>()
-                            {
-                                ::std::option::Option::Some(__v) => {
-                                    Ok((
-                                        ::std::option::Option::None,
-                                        tree,
-                                        (),
-                                        ::std::option::Option::Some(__v),
-                                    ))
-                                }
-                                ::std::option::Option::None => Err(__e),
-                            }
-                        }
+                        ::std::option::Option::None => Err(__e),
                     }
-                };
-                Ok(::std::boxed::Box::new(__outcome?))
-            });
-            let __done = ::mp::server::run(
-                    __ctx,
-                    &__mp_shapes::SHAPES_GROW,
-                    __number,
-                    __exec,
-                    __work,
-                )
-                .await?;
-            let (__ret, tree, (), __exc) = *__done
-                .downcast::<
-                    (
-                        ::std::option::Option<()>,
-                        crate::shapes_capnp::Tree,
-                        (),
-                        ::std::option::Option<crate::shapes_capnp::ShapesGrowException>,
-                    ),
-                >()
-                .expect("the reply has the type its reader built");
-            let mut __p = __results
-                .get()
-                .init_as::<crate::shapes_capnp::shapes::grow_results::Builder<'_>>();
-            match __exc {
-                ::std::option::Option::Some(
-                    crate::shapes_capnp::ShapesGrowException::Error(__e),
-                ) => {
-                    __p.reborrow().set_error(__e.as_str());
-                }
-                ::std::option::Option::Some(
-                    crate::shapes_capnp::ShapesGrowException::Bad(__e),
-                ) => {
-                    __e.__mp_write(__p.reborrow().init_bad(), __ctx)?;
-                }
-                ::std::option::Option::None => {
-                    let __ret = match __ret {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => {
-                            return Err(
-                                ::mp::__private::capnp::Error::failed("no result".into()),
-                            );
-                        }
-                    };
-                    let () = __ret;
-                    tree.__mp_write(__p.reborrow().init_tree(), __ctx)?;
                 }
             }
-            __ctx.check_size(__p.reborrow_as_reader().total_size()?)?;
-            __ctx.log_data("response data", &__p.reborrow_as_reader());
-            Ok(())
-        })
+        })()?;
+        let mut __p = __results
+            .init_as::<crate::shapes_capnp::shapes::grow_results::Builder<'_>>();
+        match __exc {
+            ::std::option::Option::Some(
+                crate::shapes_capnp::ShapesGrowException::Error(__e),
+            ) => {
+                __p.reborrow().set_error(__e.as_str());
+            }
+            ::std::option::Option::Some(
+                crate::shapes_capnp::ShapesGrowException::Bad(__e),
+            ) => {
+                __e.__mp_write(__p.reborrow().init_bad(), __ctx)?;
+            }
+            ::std::option::Option::None => {
+                let __ret = match __ret {
+                    ::std::option::Option::Some(v) => v,
+                    ::std::option::Option::None => {
+                        return Err(::mp::Error::failed("no result"));
+                    }
+                };
+                let () = __ret;
+                tree.__mp_write(__p.reborrow().init_tree(), __ctx)?;
+            }
+        }
+        Ok(())
     }
 }
 #[allow(
@@ -372,18 +351,15 @@ impl ShapesServer {
     non_snake_case,
     non_camel_case_types
 )]
-impl ::mp::server::Dispatch for ShapesServer {
-    fn dispatch(
-        &self,
-        call: ::mp::server::IncomingCall,
-    ) -> ::mp::__private::capnp::capability::Promise<(), ::mp::__private::capnp::Error> {
-        match (call.interface_id, call.method_id) {
+impl ::mp::private::Dispatch for ShapesServer {
+    fn call(&self, call: ::mp::private::IncomingCall<'_>) -> ::mp::Result<()> {
+        match (call.method.interface_id, call.method.id) {
             (0xa4d686ed81748ea6, 0) => self.__shapes_grow(call),
-            (i, m) => ::mp::server::unimplemented(i, m),
+            _ => ::std::result::Result::Err(::mp::private::unknown_method(call.method)),
         }
     }
-    fn interface_name(&self) -> &'static str {
-        "Shapes"
+    fn interface(&self) -> &'static ::mp::private::InterfaceDesc {
+        &__mp_shapes::DESC
     }
 }
 #[allow(
@@ -395,13 +371,12 @@ impl ::mp::server::Dispatch for ShapesServer {
     non_camel_case_types
 )]
 impl ::mp::Interface for dyn Shapes {
-    const NAME: &'static str = "Shapes";
-    const DESTROY: Option<::mp::DestroyFn> = None;
+    const DESC: &'static ::mp::private::InterfaceDesc = &__mp_shapes::DESC;
     fn make_server(
         imp: ::std::sync::Arc<Self>,
-    ) -> ::std::boxed::Box<dyn ::mp::server::Dispatch> {
-        ::std::boxed::Box::new(ShapesServer {
-            imp: ::mp::server::ImplSlot::new(imp),
+    ) -> ::std::sync::Arc<dyn ::mp::private::Dispatch> {
+        ::std::sync::Arc::new(ShapesServer {
+            imp: ::mp::private::ImplSlot::new(imp),
         })
     }
     fn make_client(client: ::mp::ProxyClient) -> ::std::boxed::Box<Self> {
@@ -485,7 +460,7 @@ impl Tree {
     pub fn __mp_write(
         self,
         mut __p: crate::shapes_capnp::tree::Builder<'_>,
-        __ctx: &::mp::CallCtx,
+        __ctx: &::mp::private::CallCtx,
     ) -> ::mp::Result<()> {
         let Self { label, left, which } = self;
         __p.reborrow().set_label(label.as_str());
@@ -505,14 +480,14 @@ impl Tree {
     #[doc(hidden)]
     pub fn __mp_read(
         __r: crate::shapes_capnp::tree::Reader<'_>,
-        __ctx: &::mp::CallCtx,
+        __ctx: &::mp::private::CallCtx,
     ) -> ::mp::Result<Self> {
         let which = match __r.which()? {
             crate::shapes_capnp::tree::Which::Leaf(()) => TreeWhich::Leaf,
             crate::shapes_capnp::tree::Which::Weight(__v) => TreeWhich::Weight(__v),
         };
         Ok(Self {
-            label: ::mp::server::text(__r.get_label()?),
+            label: ::mp::private::text(__r.get_label()?),
             left: if __r.has_left() {
                 ::std::option::Option::Some(
                     ::std::boxed::Box::new(
@@ -577,7 +552,7 @@ impl Settings {
     pub fn __mp_write(
         self,
         mut __p: crate::shapes_capnp::settings::Builder<'_>,
-        __ctx: &::mp::CallCtx,
+        __ctx: &::mp::private::CallCtx,
     ) -> ::mp::Result<()> {
         let Self { enabled, limit, ratio, max_depth } = self;
         __p.reborrow().set_enabled(enabled);
@@ -592,7 +567,7 @@ impl Settings {
     #[doc(hidden)]
     pub fn __mp_read(
         __r: crate::shapes_capnp::settings::Reader<'_>,
-        __ctx: &::mp::CallCtx,
+        __ctx: &::mp::private::CallCtx,
     ) -> ::mp::Result<Self> {
         Ok(Self {
             enabled: __r.get_enabled(),

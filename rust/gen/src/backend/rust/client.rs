@@ -183,9 +183,8 @@ pub(crate) fn request_fn(w: &mut Writer, m: &Method) {
         ));
         for f in &m.params {
             let acc = &f.accessor;
+            // The core fills `Context` and `ThreadMap` fields itself.
             match &f.role {
-                Role::Context => build.line(rt::fill_context("__p", acc)),
-                Role::ThreadMap => build.line(rt::export_thread_map("__p", acc)),
                 Role::Value(_) if f.in_out => {
                     build.line(encode_field(f, &format!("__in_{acc}"), "__p", 0))
                 }
@@ -206,7 +205,6 @@ pub(crate) fn request_fn(w: &mut Writer, m: &Method) {
                 f.accessor
             ));
         }
-        build.line(rt::check_and_log("__p", "send data"));
         build.line("Ok(())");
 
         let mut read = Writer::default();
@@ -214,14 +212,12 @@ pub(crate) fn request_fn(w: &mut Writer, m: &Method) {
             "let __r = __results.get_as::<{}::Reader<'_>>()?;",
             m.results_path
         ));
-        read.line(rt::log_incoming("__r", "recv data"));
         for exc in m.exceptions() {
             raise_exception(&mut read, m, exc);
         }
         for f in &m.results {
             let acc = &f.accessor;
             match &f.role {
-                Role::ThreadMap => read.line(rt::import_thread_map("__r", acc)),
                 Role::Value(_) if f.want.is_some() => read.line(format!(
                     "let __out_{acc} = if __want_{acc} {{ ::std::option::Option::Some({}) }} else {{ ::std::option::Option::None }};",
                     decode_field(f, "__r", 0)

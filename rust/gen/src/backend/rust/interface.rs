@@ -4,7 +4,7 @@
 use super::client::{self, async_signature, signature, static_name, tuple, variant};
 use super::runtime as rt;
 use super::server;
-use super::view::{Field, Interface, Method};
+use super::view::{Field, Interface, Method, Role};
 use super::writer::Writer;
 
 /// Generated code is not linted: its shape follows the schema, not a style.
@@ -45,36 +45,48 @@ fn own(model: &Interface) -> Vec<&Method> {
         .collect()
 }
 
-/// Method descriptions, and the calls the runtime makes itself (`construct`, `destroy`).
+/// Method and interface descriptions (all the core needs to call and serve them), and the
+/// request functions of the client.
 fn hidden_module(w: &mut Writer, model: &Interface) {
     w.line("#[doc(hidden)]");
     w.line(ALLOW);
     w.block(format!("pub mod {}", model.module), |w| {
         for m in &model.methods {
-            w.line(format!(
-                "pub static {}: {} = {} {{ interface_id: {:#x}, method_id: {}, interface_name: {:?}, method_name: {:?} }};",
-                static_name(m),
-                rt::METHOD_INFO,
-                rt::METHOD_INFO,
-                m.interface_id,
-                m.ordinal,
-                m.interface_name,
-                m.name
-            ));
+            let pointer = |fields: &[Field], pick: fn(&Role) -> bool| {
+                fields
+                    .iter()
+                    .find(|f| pick(&f.role))
+                    .and_then(|f| f.pointer)
+            };
+            w.line(rt::method_desc(&rt::MethodDescription {
+                static_name: &static_name(m),
+                interface_id: m.interface_id,
+                interface_name: &m.interface_name,
+                ordinal: m.ordinal,
+                name: &m.name,
+                context: pointer(&m.params, |r| matches!(r, Role::Context)),
+                thread_map_param: pointer(&m.params, |r| matches!(r, Role::ThreadMap)),
+                thread_map_result: pointer(&m.results, |r| matches!(r, Role::ThreadMap)),
+                results_caps: m.results.iter().any(|f| match &f.role {
+                    Role::Value(t) | Role::Exception(t) => t.may_hold_caps(),
+                    _ => false,
+                }),
+                params_path: &m.params_path,
+                results_path: &m.results_path,
+            }));
         }
-        for m in &model.methods {
+        let statics: Vec<String> = model.methods.iter().map(static_name).collect();
+        let special =
+            |pick: fn(&Method) -> bool| model.methods.iter().find(|m| pick(m)).map(static_name);
+        w.line(rt::interface_desc(
+            model.id,
+            &model.schema_name,
+            &statics,
+            special(Method::is_destroy).as_deref(),
+            special(Method::is_construct).as_deref(),
+        ));
+        for m in model.methods.iter().filter(|m| !m.is_special()) {
             client::request_fn(w, m);
-        }
-        for m in model.methods.iter().filter(|m| m.is_special()) {
-            w.block(
-                format!(
-                    "pub fn {}(__client: &{}) -> {}",
-                    m.rust_name,
-                    rt::PROXY_CLIENT,
-                    rt::result("()")
-                ),
-                |w| client::body(w, m, "self", "__client", false),
-            );
         }
     });
 }
@@ -88,7 +100,7 @@ fn exception_enums(w: &mut Writer, model: &Interface) {
         let name = path.rsplit("::").next().unwrap_or(path);
         let slots: Vec<&Field> = m.exceptions().collect();
         let plain = slots.iter().all(|f| match &f.role {
-            super::view::Role::Exception(t) => t.plain(),
+            Role::Exception(t) => t.plain(),
             _ => true,
         });
         w.doc(format!(
@@ -310,13 +322,13 @@ fn server_struct(w: &mut Writer, model: &Interface) {
     w.line(ALLOW);
     w.block(format!("impl {server}"), |w| {
         for m in &model.methods {
-            server::handler(w, m, &model.module, name);
+            server::handler(w, m, name);
         }
     });
     w.line(ALLOW);
     w.block(format!("impl {} for {server}", rt::DISPATCH), |w| {
         w.block(rt::dispatch_head(), |w| {
-            w.block("match (call.interface_id, call.method_id)", |w| {
+            w.block(format!("match {}", rt::DISPATCH_KEY), |w| {
                 for m in &model.methods {
                     w.line(format!(
                         "({:#x}, {}) => self.{}(call),",
@@ -325,43 +337,35 @@ fn server_struct(w: &mut Writer, model: &Interface) {
                         server::handler_name(m)
                     ));
                 }
-                w.line(format!("(i, m) => {},", rt::unknown_method("i", "m")));
+                w.line(format!("_ => {},", rt::unknown_method(rt::DISPATCH_METHOD)));
             });
         });
-        w.block("fn interface_name(&self) -> &'static str", |w| {
-            w.line(format!("{:?}", model.schema_name))
-        });
+        w.block(
+            format!("fn interface(&self) -> &'static {}", rt::INTERFACE_DESC),
+            |w| w.line(format!("&{}::DESC", model.module)),
+        );
     });
 }
 
-/// `impl mp::Interface for dyn I`: how the runtime makes clients and servers.
+/// `impl mp::Interface for dyn I`: the description, and how the runtime makes clients and
+/// servers.
 fn runtime_link(w: &mut Writer, model: &Interface) {
     let name = &model.name;
-    let destroy = model.methods.iter().any(Method::is_destroy);
-    let construct = model.methods.iter().any(Method::is_construct);
     w.line(ALLOW);
     w.block(format!("impl {} for dyn {name}", rt::INTERFACE), |w| {
         w.line(format!(
-            "const NAME: &'static str = {:?};",
-            model.schema_name
+            "const DESC: &'static {} = &{}::DESC;",
+            rt::INTERFACE_DESC,
+            model.module
         ));
-        if destroy {
-            w.line(format!(
-                "const DESTROY: Option<{}> = Some({}::destroy);",
-                rt::DESTROY_FN,
-                model.module
-            ));
-        } else {
-            w.line(format!("const DESTROY: Option<{}> = None;", rt::DESTROY_FN));
-        }
         w.block(
             format!(
-                "fn make_server(imp: ::std::sync::Arc<Self>) -> ::std::boxed::Box<dyn {}>",
+                "fn make_server(imp: ::std::sync::Arc<Self>) -> ::std::sync::Arc<dyn {}>",
                 rt::DISPATCH
             ),
             |w| {
                 w.line(format!(
-                    "::std::boxed::Box::new({} {{ imp: {} }})",
+                    "::std::sync::Arc::new({} {{ imp: {} }})",
                     model.server,
                     rt::impl_slot_new("imp")
                 ))
@@ -379,15 +383,5 @@ fn runtime_link(w: &mut Writer, model: &Interface) {
                 ))
             },
         );
-        if construct {
-            w.block(
-                format!(
-                    "fn construct(client: &{}) -> {}",
-                    rt::PROXY_CLIENT,
-                    rt::result("()")
-                ),
-                |w| w.line(format!("{}::construct(client)", model.module)),
-            );
-        }
     });
 }

@@ -391,6 +391,7 @@ fn interface_view(r: &mut Resolver<'_>, id: NodeId, helpers: &Helpers) -> Option
         });
     }
     Some(view::Interface {
+        id,
         schema_name: node.name(),
         name: r.item_names[&id].clone(),
         client: helpers.client.get(&id)?.clone(),

@@ -1,12 +1,13 @@
 //! Every piece of generated code that names an item of the `mp` runtime, in one place, so that
 //! a change of the runtime's API is a change of this file only.
 //!
-//! Generated code decodes params, invokes the implementation and encodes results; everything
-//! else (filling `Context`, thread maps, size checks, logging, picking the thread) is the
-//! runtime's, reached through the items below.
+//! Generated code only decodes params, invokes the implementation and encodes results; the
+//! core (`mp::core`, reached through `mp::private`) does everything else: numbering, logging
+//! (through the `params_text`/`results_text` of each method's description), `Context` and
+//! `ThreadMap` fields, thread choice, size checks, cancellation, `construct` and `destroy`.
 
 /// The capnp crate as re-exported by the runtime (user crates need no capnp dependency).
-pub(crate) const CAPNP: &str = "::mp::__private::capnp";
+pub(crate) const CAPNP: &str = "::mp::private::capnp";
 
 /// `mp::Result<T>`.
 pub(crate) fn result(t: &str) -> String {
@@ -14,28 +15,92 @@ pub(crate) fn result(t: &str) -> String {
 }
 
 /// The per-call context handed to encoders and decoders (`__ctx`).
-pub(crate) const CALL_CTX: &str = "::mp::CallCtx";
+pub(crate) const CALL_CTX: &str = "::mp::private::CallCtx";
 
 /// The client handle to a peer's capability.
 pub(crate) const PROXY_CLIENT: &str = "::mp::ProxyClient";
 
-/// A method's description (interface and method IDs and names).
-pub(crate) const METHOD_INFO: &str = "::mp::MethodInfo";
-
-/// An incoming call as the server core hands it to generated dispatch code.
-pub(crate) const INCOMING_CALL: &str = "::mp::server::IncomingCall";
+/// An incoming call as the core hands it to generated dispatch code.
+const INCOMING_CALL: &str = "::mp::private::IncomingCall<'_>";
 
 /// The trait generated servers implement.
-pub(crate) const DISPATCH: &str = "::mp::server::Dispatch";
+pub(crate) const DISPATCH: &str = "::mp::private::Dispatch";
 
 /// The slot holding a server's implementation (emptied by `destroy`).
-pub(crate) const IMPL_SLOT: &str = "::mp::server::ImplSlot";
+pub(crate) const IMPL_SLOT: &str = "::mp::private::ImplSlot";
 
-/// The trait linking `dyn Trait` to its client and server.
+/// The trait linking `dyn Trait` to its description, client and server.
 pub(crate) const INTERFACE: &str = "::mp::Interface";
 
-/// The type of the function the runtime calls for `destroy`.
-pub(crate) const DESTROY_FN: &str = "::mp::DestroyFn";
+/// The type of an interface's description.
+pub(crate) const INTERFACE_DESC: &str = "::mp::private::InterfaceDesc";
+
+/// What the core needs to know about one method.
+pub(crate) struct MethodDescription<'a> {
+    pub(crate) static_name: &'a str,
+    pub(crate) interface_id: u64,
+    pub(crate) interface_name: &'a str,
+    pub(crate) ordinal: u16,
+    pub(crate) name: &'a str,
+    /// Pointer index of the `Proxy.Context` param.
+    pub(crate) context: Option<u16>,
+    /// Pointer indexes of a `Proxy.ThreadMap` field in params and in results.
+    pub(crate) thread_map_param: Option<u16>,
+    pub(crate) thread_map_result: Option<u16>,
+    /// Whether a results field may hold a capability.
+    pub(crate) results_caps: bool,
+    pub(crate) params_path: &'a str,
+    pub(crate) results_path: &'a str,
+}
+
+fn option(v: Option<u16>) -> String {
+    match v {
+        Some(i) => format!("::std::option::Option::Some({i})"),
+        None => "::std::option::Option::None".into(),
+    }
+}
+
+/// Item: the `static` description of one method.
+pub(crate) fn method_desc(d: &MethodDescription<'_>) -> String {
+    format!(
+        "pub static {}: ::mp::private::MethodDesc = ::mp::private::MethodDesc {{ interface_id: {:#x}, interface_name: {:?}, id: {}, name: {:?}, \
+         context: {}, thread_map_param: {}, thread_map_result: {}, results_caps: {}, \
+         params_text: ::std::option::Option::Some(::mp::private::text_of::<{}::Owned>), \
+         results_text: ::std::option::Option::Some(::mp::private::text_of::<{}::Owned>) }};",
+        d.static_name,
+        d.interface_id,
+        d.interface_name,
+        d.ordinal,
+        d.name,
+        option(d.context),
+        option(d.thread_map_param),
+        option(d.thread_map_result),
+        d.results_caps,
+        d.params_path,
+        d.results_path
+    )
+}
+
+/// Item: the `static DESC` of an interface; `methods`, `destroy`, `construct` name statics.
+pub(crate) fn interface_desc(
+    id: u64,
+    name: &str,
+    methods: &[String],
+    destroy: Option<&str>,
+    construct: Option<&str>,
+) -> String {
+    let some = |s: Option<&str>| match s {
+        Some(s) => format!("::std::option::Option::Some(&{s})"),
+        None => "::std::option::Option::None".into(),
+    };
+    let methods: Vec<String> = methods.iter().map(|m| format!("&{m}")).collect();
+    format!(
+        "pub static DESC: {INTERFACE_DESC} = {INTERFACE_DESC} {{ id: {id:#x}, name: {name:?}, methods: &[{}], destroy: {}, construct: {} }};",
+        methods.join(", "),
+        some(destroy),
+        some(construct)
+    )
+}
 
 /// The conversion trait of user types (`Wire<Repr>`).
 pub(crate) fn wire(repr: &str) -> String {
@@ -52,19 +117,19 @@ pub(crate) fn raised(value: &str, message: &str) -> String {
     format!("::mp::Error::raised({value}, {message})")
 }
 
-/// Expression: the server's answer to an unknown method.
-pub(crate) fn unknown_method(interface: &str, method: &str) -> String {
-    format!("::mp::server::unimplemented({interface}, {method})")
+/// Expression: the server's answer to a method it does not serve.
+pub(crate) fn unknown_method(method: &str) -> String {
+    format!("::std::result::Result::Err(::mp::private::unknown_method({method}))")
 }
 
 /// Expression: a list length checked against capnp's limit.
 pub(crate) fn list_len(len: &str) -> String {
-    format!("::mp::server::list_len({len})?")
+    format!("::mp::private::list_len({len})?")
 }
 
 /// Expression: a `String` from a text reader (invalid UTF-8 replaced).
 pub(crate) fn text(reader: &str) -> String {
-    format!("::mp::server::text({reader})")
+    format!("::mp::private::text({reader})")
 }
 
 /// Expression: capnpc's client type `client` from a hook.
@@ -77,49 +142,21 @@ pub(crate) fn text_from_bytes(bytes: &str) -> String {
     format!("{CAPNP}::text::Reader::from({bytes})")
 }
 
-/// Client side, in the params builder: fills the `Context` field.
-pub(crate) fn fill_context(builder: &str, accessor: &str) -> String {
-    format!("__ctx.fill_context({builder}.reborrow().init_{accessor}())?;")
-}
-
-/// Writes a fresh local `ThreadMap` into a field.
-pub(crate) fn export_thread_map(builder: &str, accessor: &str) -> String {
-    format!("{builder}.reborrow().set_{accessor}(__ctx.export_thread_map());")
-}
-
-/// Keeps a received `ThreadMap` as the peer's.
-pub(crate) fn import_thread_map(reader: &str, accessor: &str) -> String {
-    format!(
-        "if {reader}.has_{accessor}() {{ __ctx.import_thread_map({reader}.get_{accessor}()?); }}"
-    )
-}
-
 /// Exports a local implementation as a capability hook.
 pub(crate) fn export(trait_path: &str, object: &str) -> String {
-    format!("__ctx.export::<dyn {trait_path}>(::std::sync::Arc::from({object})).hook")
+    format!(
+        "::mp::private::export::<dyn {trait_path}>(__ctx, ::std::sync::Arc::from({object}))?.hook"
+    )
 }
 
 /// Imports a received capability as a boxed trait object.
 pub(crate) fn import(trait_path: &str, client: &str) -> String {
-    format!("__ctx.import::<dyn {trait_path}>({client})")
+    format!("::mp::private::import::<dyn {trait_path}>(__ctx, {client})?")
 }
 
-/// Checks an outgoing message's size and logs it.
-pub(crate) fn check_and_log(builder: &str, label: &str) -> String {
-    format!(
-        "__ctx.check_size({builder}.reborrow_as_reader().total_size()?)?;\n__ctx.log_data({label:?}, &{builder}.reborrow_as_reader());"
-    )
-}
-
-/// Logs an incoming message.
-pub(crate) fn log_incoming(reader: &str, label: &str) -> String {
-    format!("__ctx.log_data({label:?}, &{reader});")
-}
-
-/// The type-erased value a call's reader returns and the server's work produces. Every
-/// method passes the same closure types to the runtime's generic `call`, `call_async` and
-/// `server::run`, so each is compiled once for the whole schema instead of once per method
-/// (this halves the build time of the generated code; see doc/generator.md).
+/// The type-erased value a call's reader returns. Every method passes the same closure types
+/// to the runtime's generic `call` and `call_async`, so each is compiled once for the whole
+/// schema instead of once per method (see doc/generator.md, "Cost").
 const ANY: &str = "::std::boxed::Box<dyn ::std::any::Any + Send>";
 
 /// The type of a call's boxed params builder.
@@ -183,8 +220,14 @@ pub(crate) fn client_reply(pattern: &str, ty: &str, is_async: bool) -> String {
 
 /// Server side: the head of one method's handler.
 pub(crate) fn server_fn_head(name: &str) -> String {
+    format!("fn {name}(&self, __call: {INCOMING_CALL}) -> ::mp::Result<()>")
+}
+
+/// Server side: unpacks the call and reads the params struct.
+pub(crate) fn server_open(params_path: &str) -> String {
     format!(
-        "fn {name}(&self, __call: {INCOMING_CALL}) -> {CAPNP}::capability::Promise<(), {CAPNP}::Error>"
+        "let ::mp::private::IncomingCall {{ params: __params, results: __results, ctx: __ctx, .. }} = __call;\n\
+         let __r = __params.get_as::<{params_path}::Reader<'_>>()?;"
     )
 }
 
@@ -193,63 +236,36 @@ pub(crate) fn server_take_impl(destroy: bool) -> String {
     if destroy {
         "let __imp = self.imp.take();".into()
     } else {
-        format!("let __imp = match self.imp.get() {{ Ok(i) => i, Err(e) => return {CAPNP}::capability::Promise::err(e) }};")
+        "let __imp = self.imp.get()?;".into()
     }
 }
 
-/// Server side: opens the handler's future and unpacks the call.
-pub(crate) fn server_open(params_path: &str) -> String {
-    format!(
-        "{CAPNP}::capability::Promise::from_future(async move {{\n\
-         let {INCOMING_CALL} {{ params: __params, results: mut __results, ctx: __ctx_owned, .. }} = __call;\n\
-         let __ctx = &__ctx_owned;\n\
-         let __r = __params.get()?.get_as::<{params_path}::Reader<'_>>()?;"
-    )
-}
-
-/// Server side: registers the request (numbering, logging).
-pub(crate) fn server_begin(info: &str) -> String {
-    format!("let __number = ::mp::server::begin(__ctx, &{info});")
-}
-
-/// Server side: the execution context named by a `Context` field, or none.
-pub(crate) fn server_exec(context_accessor: Option<&str>) -> String {
-    match context_accessor {
-        Some(acc) => {
-            format!("let __exec = Some(::mp::server::ExecContext::read(__r.get_{acc}()?)?);")
-        }
-        None => "let __exec = None;".into(),
-    }
-}
-
-/// Server side: runs `work` (an expression of type `mp::Result<ty>`) where the runtime
-/// decides, and binds `pattern` to its outcome.
-pub(crate) fn server_run(pattern: &str, info: &str, work: &str, ty: &str) -> String {
-    format!(
-        "let __work: ::std::boxed::Box<dyn FnOnce() -> ::mp::Result<{ANY}> + Send> = ::std::boxed::Box::new(move || {{\n\
-         let __outcome: ::mp::Result<{ty}> = {{ {work} }};\n\
-         Ok(::std::boxed::Box::new(__outcome?))\n\
-         }});\n\
-         let __done = ::mp::server::run(__ctx, &{info}, __number, __exec, __work).await?;\n\
-         let {pattern} = {};",
-        unerase("__done", ty)
-    )
+/// Server side: runs `work` (an expression of type `mp::Result<ty>`) on this thread (the core
+/// chose it) and binds `pattern` to its outcome.
+pub(crate) fn server_run(pattern: &str, work: &str, ty: &str) -> String {
+    format!("let {pattern}: {ty} = (move || -> ::mp::Result<{ty}> {{ {work} }})()?;")
 }
 
 /// Server side: the results builder.
 pub(crate) fn server_results(results_path: &str) -> String {
-    format!("let mut __p = __results.get().init_as::<{results_path}::Builder<'_>>();")
+    format!("let mut __p = __results.init_as::<{results_path}::Builder<'_>>();")
 }
 
 /// Server side: the "no result" error when an exception path produced none.
 pub(crate) fn server_no_result() -> String {
-    format!("return Err({CAPNP}::Error::failed(\"no result\".into()))")
+    "return Err(::mp::Error::failed(\"no result\"))".into()
 }
 
-/// The `dispatch` method's head.
+/// The `Dispatch::call` head.
 pub(crate) fn dispatch_head() -> String {
-    format!("fn dispatch(&self, call: {INCOMING_CALL}) -> {CAPNP}::capability::Promise<(), {CAPNP}::Error>")
+    format!("fn call(&self, call: {INCOMING_CALL}) -> ::mp::Result<()>")
 }
+
+/// The `(interface ID, method ID)` a dispatch matches on.
+pub(crate) const DISPATCH_KEY: &str = "(call.method.interface_id, call.method.id)";
+
+/// The method of an incoming call (for the unknown-method error).
+pub(crate) const DISPATCH_METHOD: &str = "call.method";
 
 /// The implementation slot's constructor.
 pub(crate) fn impl_slot_new(imp: &str) -> String {

@@ -1,6 +1,6 @@
 //! Server side of a method: decode params, invoke the implementation, encode results.
 
-use super::client::{static_name, tuple, variant};
+use super::client::{tuple, variant};
 use super::runtime as rt;
 use super::values::{decode_field, encode_field};
 use super::view::{Field, Method, Role};
@@ -15,38 +15,26 @@ pub(crate) fn handler_name(m: &Method) -> String {
     )
 }
 
-/// Writes the handler of method `m` for the server of trait `iface`.
-pub(crate) fn handler(w: &mut Writer, m: &Method, module: &str, iface: &str) {
-    let info = format!("{module}::{}", static_name(m));
+/// Writes the handler of method `m` for the server of trait `iface`: decode, invoke, encode
+/// (the core has chosen the thread and handles `Context` and `ThreadMap` fields).
+pub(crate) fn handler(w: &mut Writer, m: &Method, iface: &str) {
     w.block(rt::server_fn_head(&handler_name(m)), |w| {
+        w.line(rt::server_open(&m.params_path));
         if !m.is_construct() {
             w.line(rt::server_take_impl(m.is_destroy()));
         }
-        w.line(rt::server_open(&m.params_path));
-        w.line(rt::server_begin(&info));
-        w.line(rt::log_incoming("__r", "request data"));
-        let context = m
-            .params
-            .iter()
-            .find(|f| matches!(f.role, Role::Context))
-            .map(|f| f.accessor.as_str());
-        w.line(rt::server_exec(context));
         decode_params(w, m);
         let (work, pattern, ty) = work(m, iface);
-        w.line(rt::server_run(&pattern, &info, &work, &ty));
+        w.line(rt::server_run(&pattern, &work, &ty));
         w.line(rt::server_results(&m.results_path));
         encode_results(w, m);
-        w.line(rt::check_and_log("__p", "response data"));
         w.line("Ok(())");
-        w.line("})");
     });
 }
 
 fn decode_params(w: &mut Writer, m: &Method) {
     for f in &m.params {
-        let acc = &f.accessor;
         match &f.role {
-            Role::ThreadMap => w.line(rt::import_thread_map("__r", acc)),
             Role::Value(_) => {
                 let mutable = if f.in_out { "mut " } else { "" };
                 w.line(format!(
@@ -173,7 +161,6 @@ fn encode_results(w: &mut Writer, m: &Method) {
         for f in &m.results {
             let acc = &f.accessor;
             match &f.role {
-                Role::ThreadMap => w.line(rt::export_thread_map("__p", acc)),
                 Role::Value(_) if f.in_out => w.line(encode_field(f, &f.rust_name, "__p", 0)),
                 Role::Value(_) if f.want.is_some() => w.line(format!(
                     "if let ::std::option::Option::Some(__v) = __slot_{acc} {{ {} }}",

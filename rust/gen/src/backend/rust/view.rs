@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::model::{self, Direction, NodeId, Role as MRole, Schema, Slot, Type, Value};
+use crate::model::{self, Direction, Layout, NodeId, Role as MRole, Schema, Slot, Type, Value};
 
 use super::names;
 use super::Options;
@@ -94,6 +94,21 @@ impl Ty {
         }
     }
 
+    /// Whether a value may hold a capability (the core then builds results off capnp-rpc's
+    /// message; `MethodDesc::results_caps`). Non-plain structs count in, to be safe.
+    pub(crate) fn may_hold_caps(&self) -> bool {
+        match self {
+            Ty::Interface { .. } => true,
+            Ty::Struct { plain, .. } => !plain,
+            Ty::Tuple { fields } => {
+                value_fields(fields).any(|f| f.ty().is_some_and(Ty::may_hold_caps))
+            }
+            Ty::List(e) => e.may_hold_caps(),
+            Ty::Custom { repr, .. } => repr.may_hold_caps(),
+            _ => false,
+        }
+    }
+
     /// Whether the capnp field is a pointer (so "has" means non-null).
     pub(crate) fn is_pointer(&self) -> bool {
         match self {
@@ -142,6 +157,8 @@ pub(crate) struct Field {
     pub(crate) union_member: Option<u16>,
     /// Travels both ways (params and results).
     pub(crate) in_out: bool,
+    /// Its pointer index, for a pointer field (the core reads `Context`/`ThreadMap` by it).
+    pub(crate) pointer: Option<u16>,
 }
 
 impl Field {
@@ -235,6 +252,8 @@ impl Method {
 
 #[derive(Debug)]
 pub(crate) struct Interface {
+    /// Its ID.
+    pub(crate) id: u64,
     /// Schema name (`Foo.Bar`).
     pub(crate) schema_name: String,
     /// Trait name.
@@ -358,6 +377,10 @@ impl<'a> Resolver<'a> {
             default: default_literal(&slot.ty, slot.default),
             union_member: slot.union_member,
             in_out: f.direction() == Direction::InOut,
+            pointer: match slot.layout {
+                Layout::Pointer { index } => u16::try_from(index).ok(),
+                _ => None,
+            },
         }
     }
 

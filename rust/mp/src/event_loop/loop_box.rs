@@ -3,7 +3,8 @@
 use std::marker::PhantomData;
 use std::rc::Rc;
 
-use crate::event_loop::{loop_state, EventLoop};
+use crate::event_loop::loop_state::loop_state;
+use crate::event_loop::loop_thread::EventLoop;
 
 /// Owns a value stored in the loop thread's table. Any thread may hold or drop the handle;
 /// only the loop thread can reach the value. Dropping the handle frees the value on the loop.

@@ -1,15 +1,12 @@
-//! Servers of the `ThreadMap` and `Thread` interfaces of `proxy.capnp`.
+//! The server of the `Thread` interface of `proxy.capnp`: a thread a peer can name in `Context`.
 
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 use std::sync::Arc;
 
-use capnp::capability::Promise;
-
-use crate::connection::ConnState;
-use crate::proxy_capnp::{thread, thread_map};
-use crate::thread_context::ThreadContext;
-use crate::thread_name::thread_name;
-use crate::waiter::Waiter;
+use crate::connection::thread_context::ThreadContext;
+use crate::os::thread_name::{os_thread_name, set_thread_name};
+use crate::os::waiter::Waiter;
+use crate::proxy_capnp::thread;
 
 /// A thread of this process that a peer can name in `Context`: either a worker started by
 /// `makeThread`/`makePool`, or an application thread blocked in a call (a callback thread).
@@ -38,8 +35,8 @@ impl ThreadServer {
         // No thread name is set, like the original: the pthread name stays the process's.
         std::thread::Builder::new().spawn(move || {
             ThreadContext::with(|tc| {
-                let name = format!("{} {}", thread_name(&exe_name), suffix);
-                tc.set_name(name.clone());
+                let name = format!("{} {}", os_thread_name(&exe_name), suffix);
+                set_thread_name(name.clone());
                 // A server thread has its waiter from the start: no "constructing waiter" line.
                 tc.note_waiter_exists();
                 let _ = tx.send((name, tc.waiter.clone()));
@@ -74,49 +71,5 @@ impl thread::Server for ThreadServer {
     ) -> impl std::future::Future<Output = Result<(), capnp::Error>> + 'static {
         results.get().set_result(self.name.as_str());
         std::future::ready(Ok(()))
-    }
-}
-
-/// Lets the peer create threads in this process, for one connection.
-pub(crate) struct ThreadMapServer {
-    pub(crate) conn: Weak<ConnState>,
-}
-
-impl thread_map::Server for ThreadMapServer {
-    fn make_thread(
-        self: Rc<Self>,
-        params: thread_map::MakeThreadParams,
-        mut results: thread_map::MakeThreadResults,
-    ) -> impl std::future::Future<Output = Result<(), capnp::Error>> + 'static {
-        let result = (|| {
-            let conn = self
-                .conn
-                .upgrade()
-                .ok_or_else(|| capnp::Error::disconnected("connection closed".into()))?;
-            let from = params.get()?.get_name()?;
-            let from = String::from_utf8_lossy(from.as_bytes()).into_owned();
-            let server = ThreadServer::start_worker(conn.lp.exe_name(), format!("(from {from})"))
-                .map_err(|e| capnp::Error::failed(format!("cannot start thread: {e}")))?;
-            let client = conn.threads.borrow_mut().new_client(server);
-            results.get().set_result(client);
-            Ok(())
-        })();
-        std::future::ready(result)
-    }
-
-    fn make_pool(
-        self: Rc<Self>,
-        params: thread_map::MakePoolParams,
-        _: thread_map::MakePoolResults,
-    ) -> impl std::future::Future<Output = Result<(), capnp::Error>> + 'static {
-        let result = (|| {
-            let conn = self
-                .conn
-                .upgrade()
-                .ok_or_else(|| capnp::Error::disconnected("connection closed".into()))?;
-            let count = params.get()?.get_count();
-            conn.make_pool(count)
-        })();
-        Promise::from_future(std::future::ready(result))
     }
 }

@@ -33,7 +33,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::Hash;
 use std::time::Duration;
 
-use crate::error::{Error, Result};
+use crate::os::error::{Error, Result};
 
 /// Converts a Rust value to and from the default Rust type `R` of a capnp field.
 pub trait Wire<R>: Sized {

@@ -3,32 +3,30 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use crate::event_loop::EventLoop;
-use crate::loop_box::LoopBox;
+use crate::event_loop::loop_box::LoopBox;
+use crate::event_loop::loop_thread::EventLoop;
+use crate::os::thread_name::{current_thread_key, thread_name, ThreadKey};
+use crate::os::waiter::Waiter;
 use crate::proxy_capnp::thread;
-use crate::thread_name::thread_name;
-use crate::waiter::Waiter;
-
-/// Identifies an OS thread for the loop-side tables; never reused within a process.
-pub(crate) type ThreadKey = u64;
 
 /// A `Thread` capability held on behalf of a thread that is not the loop thread.
 pub(crate) type ThreadCap = LoopBox<thread::Client>;
 
+/// Removes a thread's entries from the tables of the loop it runs on.
+pub(crate) type ForgetFn = fn(ThreadKey);
+
 pub(crate) struct ThreadContext {
     pub(crate) key: ThreadKey,
     pub(crate) waiter: Arc<Waiter>,
-    name: RefCell<Option<String>>,
-    /// `ThreadName(exe)` of this thread for the last `exe` asked about: (exe, name).
-    default_name: RefCell<Option<(String, String)>>,
     /// For each connection (by id), the peer thread to call while this thread serves a request
     /// that came from that connection: the request's `callbackThread`.
     request_threads: RefCell<HashMap<u64, Arc<ThreadCap>>>,
-    /// Loops whose tables hold entries for this thread; cleaned when the thread exits.
-    loops: RefCell<Vec<EventLoop>>,
+    /// Loops whose tables hold entries for this thread, with the function that removes them
+    /// (run on that loop when the thread exits). The function is handed in by the code that
+    /// makes the entries, so that this file needs no knowledge of where they live.
+    loops: RefCell<Vec<(EventLoop, ForgetFn)>>,
     logged_first_request: RefCell<bool>,
 }
 
@@ -36,15 +34,11 @@ thread_local! {
     static CONTEXT: ThreadContext = ThreadContext::new();
 }
 
-static NEXT_KEY: AtomicU64 = AtomicU64::new(1);
-
 impl ThreadContext {
     fn new() -> Self {
         ThreadContext {
-            key: NEXT_KEY.fetch_add(1, Ordering::Relaxed),
+            key: current_thread_key(),
             waiter: Arc::new(Waiter::default()),
-            name: RefCell::new(None),
-            default_name: RefCell::new(None),
             request_threads: RefCell::new(HashMap::new()),
             loops: RefCell::new(Vec::new()),
             logged_first_request: RefCell::new(false),
@@ -56,33 +50,17 @@ impl ThreadContext {
         CONTEXT.with(f)
     }
 
-    /// The thread's name: set for worker threads, else `ThreadName(exe_name)`, computed on
-    /// first use and kept (as the original does), so calls make no syscalls for it.
+    /// The thread's name (see [`thread_name`]).
     pub(crate) fn name(&self, exe_name: &str) -> String {
-        if let Some(name) = self.name.borrow().as_ref() {
-            return name.clone();
-        }
-        let mut cached = self.default_name.borrow_mut();
-        match cached.as_ref() {
-            Some((exe, name)) if exe == exe_name => name.clone(),
-            _ => {
-                let name = thread_name(exe_name);
-                *cached = Some((exe_name.to_string(), name.clone()));
-                name
-            }
-        }
-    }
-
-    pub(crate) fn set_name(&self, name: String) {
-        *self.name.borrow_mut() = Some(name);
+        thread_name(exe_name)
     }
 
     /// Records that `lp` holds per-thread entries for this thread; returns true the first time
     /// this thread uses any loop (the original logs "constructing waiter" then).
-    pub(crate) fn note_loop(&self, lp: &EventLoop) -> bool {
+    pub(crate) fn note_loop(&self, lp: &EventLoop, forget: ForgetFn) -> bool {
         let mut loops = self.loops.borrow_mut();
-        if !loops.contains(lp) {
-            loops.push(lp.clone());
+        if !loops.iter().any(|(known, _)| known == lp) {
+            loops.push((lp.clone(), forget));
         }
         let first = !*self.logged_first_request.borrow();
         *self.logged_first_request.borrow_mut() = true;
@@ -100,19 +78,24 @@ impl ThreadContext {
     }
 
     /// Installs `cap` as the thread to call on `conn_id` unless one is installed already (a
-    /// re-entrant request keeps the outer one). Returns whether it was installed.
-    pub(crate) fn push_request_thread(&self, conn_id: u64, cap: Arc<ThreadCap>) -> bool {
+    /// re-entrant request keeps the outer one). Gives `cap` back if it was not installed.
+    pub(crate) fn push_request_thread(
+        &self,
+        conn_id: u64,
+        cap: Arc<ThreadCap>,
+    ) -> Option<Arc<ThreadCap>> {
         let mut map = self.request_threads.borrow_mut();
         if map.contains_key(&conn_id) {
-            return false;
+            return Some(cap);
         }
         map.insert(conn_id, cap);
-        true
+        None
     }
 
-    pub(crate) fn pop_request_thread(&self, conn_id: u64) {
-        let removed = self.request_threads.borrow_mut().remove(&conn_id);
-        drop(removed);
+    /// Removes the thread installed for `conn_id`, handing it back (so that the caller can
+    /// drop it on the loop thread rather than post its release from here).
+    pub(crate) fn pop_request_thread(&self, conn_id: u64) -> Option<Arc<ThreadCap>> {
+        self.request_threads.borrow_mut().remove(&conn_id)
     }
 }
 
@@ -120,15 +103,9 @@ impl Drop for ThreadContext {
     fn drop(&mut self) {
         // Release this thread's entries (its request threads on each peer, which stops them).
         let key = self.key;
-        for lp in self.loops.borrow_mut().drain(..) {
-            let _ = lp.post(move || crate::connection::forget_thread(key));
+        for (lp, forget) in self.loops.borrow_mut().drain(..) {
+            let _ = lp.post(move || forget(key));
         }
         self.waiter.exit();
     }
-}
-
-/// The name the runtime uses for the calling thread: the name it gave a worker thread, else
-/// `ThreadName(exe_name)` in the original's format.
-pub fn current_thread_name(exe_name: &str) -> String {
-    ThreadContext::with(|tc| tc.name(exe_name))
 }

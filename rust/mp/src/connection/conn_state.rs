@@ -1,6 +1,6 @@
 //! One capnp-rpc two-party connection and the thread-mapping state that belongs to it.
 //!
-//! Lives on the loop thread. Other threads refer to a connection through [`ConnShared`].
+//! Lives on the loop thread. Other threads refer to a connection through [`Connection`].
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -13,13 +13,15 @@ use capnp_rpc::rpc_twoparty_capnp::Side;
 use capnp_rpc::{twoparty, CapabilityServerSet, RpcSystem};
 use tokio_util::compat::{TokioAsyncReadCompatExt, TokioAsyncWriteCompatExt};
 
-use crate::error::{Error, Result};
-use crate::event_loop::{loop_state, EventLoop, EventLoopRef};
-use crate::log::LogLevel;
+use crate::connection::pool::PoolSlot;
+use crate::connection::thread_server::ThreadServer;
+use crate::event_loop::loop_state::loop_state;
+use crate::event_loop::loop_thread::{EventLoop, EventLoopRef};
+use crate::os::error::{Error, Result};
+use crate::os::log::LogLevel;
+use crate::os::thread_name::{os_thread_name, ThreadKey};
+use crate::os::waiter::Waiter;
 use crate::proxy_capnp::{thread, thread_map};
-use crate::thread_context::ThreadKey;
-use crate::thread_server::{ThreadMapServer, ThreadServer};
-use crate::waiter::Waiter;
 
 static NEXT_CONN_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -29,15 +31,16 @@ static NEXT_CONN_ID: AtomicU64 = AtomicU64::new(1);
 /// the original's 15 KiB, with no measurable change in call latency (doc/performance.md).
 const IO_BUFFER: usize = 2048;
 
-/// The part of a connection other threads may see.
+/// A connection as any thread sees it: whether it is still up, its loop, and a way to close
+/// it. Reached through [`ProxyClient::connection`](crate::core::ProxyClient::connection).
 #[derive(Debug)]
-pub struct ConnShared {
+pub struct Connection {
     pub(crate) id: u64,
     pub(crate) lp: EventLoop,
     disconnected: AtomicBool,
 }
 
-impl ConnShared {
+impl Connection {
     /// Whether the connection is closed or lost.
     pub fn is_disconnected(&self) -> bool {
         self.disconnected.load(Ordering::SeqCst)
@@ -47,7 +50,30 @@ impl ConnShared {
     pub fn event_loop(&self) -> &EventLoop {
         &self.lp
     }
+
+    /// Closes the connection now, even while proxies of it still exist: the peer sees a
+    /// disconnect, and later calls on those proxies fail with the original's "IPC client
+    /// method called after disconnect." When this returns (off the loop thread), the
+    /// connection counts as disconnected. Closing a closed connection does nothing.
+    pub fn close(&self) {
+        let id = self.id;
+        let close = move || {
+            if let Some(conn) = ConnState::get(id) {
+                conn.close();
+            }
+        };
+        if self.lp.on_loop_thread() {
+            close();
+        } else if self.lp.sync(close).is_err() {
+            // The loop is gone, and every connection with it.
+            self.disconnected.store(true, Ordering::SeqCst);
+        }
+    }
 }
+
+/// The open connections of one loop, by id; kept in the loop's state.
+#[derive(Default)]
+pub(crate) struct Connections(RefCell<HashMap<u64, Rc<ConnState>>>);
 
 /// Per (local thread, connection): the peer thread this thread's calls run on, and the local
 /// `Thread` the peer calls back into.
@@ -57,12 +83,6 @@ struct ThreadEntry {
     callback_thread: Option<thread::Client>,
 }
 
-/// A pool thread and the number of requests queued to it.
-pub(crate) struct PoolSlot {
-    pub(crate) server: Rc<ThreadServer>,
-    pub(crate) in_flight: Rc<Cell<usize>>,
-}
-
 type RpcDisconnector =
     std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), capnp::Error>>>>;
 
@@ -70,7 +90,7 @@ type RpcDisconnector =
 pub(crate) struct ConnState {
     pub(crate) id: u64,
     pub(crate) lp: EventLoop,
-    pub(crate) shared: Arc<ConnShared>,
+    pub(crate) shared: Arc<Connection>,
     pub(crate) side: Side,
     pub(crate) threads: RefCell<CapabilityServerSet<ThreadServer, thread::Client>>,
     pub(crate) peer_thread_map: RefCell<Option<thread_map::Client>>,
@@ -118,7 +138,7 @@ impl ConnState {
         let conn = Rc::new(ConnState {
             id,
             lp: lp.clone(),
-            shared: Arc::new(ConnShared {
+            shared: Arc::new(Connection {
                 id,
                 lp: lp.clone(),
                 disconnected: AtomicBool::new(false),
@@ -148,7 +168,11 @@ impl ConnState {
             Side::Server => None,
         };
         *conn.disconnector.borrow_mut() = Some(Box::pin(rpc.get_disconnector()));
-        state.connections.borrow_mut().insert(id, conn.clone());
+        state
+            .slot::<Connections>()
+            .0
+            .borrow_mut()
+            .insert(id, conn.clone());
         let weak = Rc::downgrade(&conn);
         let task = tokio::task::spawn_local(async move {
             let result = rpc.await;
@@ -162,7 +186,12 @@ impl ConnState {
 
     /// Looks up an open connection of the current loop thread.
     pub(crate) fn get(id: u64) -> Option<Rc<ConnState>> {
-        loop_state()?.connections.borrow().get(&id).cloned()
+        loop_state()?
+            .slot::<Connections>()
+            .0
+            .borrow()
+            .get(&id)
+            .cloned()
     }
 
     /// Registers `f` to run once when the connection closes, for any reason.
@@ -236,7 +265,7 @@ impl ConnState {
         self.disconnector.borrow_mut().take();
         self.linger.borrow_mut().take();
         if let Some(state) = loop_state() {
-            let removed = state.connections.borrow_mut().remove(&self.id);
+            let removed = state.slot::<Connections>().0.borrow_mut().remove(&self.id);
             drop(removed);
         }
         // Dropping the reference last lets the loop exit once nothing else uses it.
@@ -315,10 +344,7 @@ impl ConnState {
         }
         let n = self.async_made.get() + 1;
         self.async_made.set(n);
-        let name = format!(
-            "{} (async {n})",
-            crate::thread_name::thread_name(self.lp.exe_name())
-        );
+        let name = format!("{} (async {n})", os_thread_name(self.lp.exe_name()));
         let thread = self.make_remote_thread(&name)?;
         Ok((thread, callback))
     }
@@ -330,13 +356,6 @@ impl ConnState {
         }
     }
 
-    /// A new local `ThreadMap` capability for the peer (sent in `construct` and similar fields).
-    pub(crate) fn new_thread_map(self: &Rc<Self>) -> thread_map::Client {
-        capnp_rpc::new_client(ThreadMapServer {
-            conn: Rc::downgrade(self),
-        })
-    }
-
     /// Starts the connection's pool (`makePool`).
     pub(crate) fn make_pool(&self, count: u32) -> Result<(), capnp::Error> {
         if !self.pool.borrow().is_empty() {
@@ -346,12 +365,9 @@ impl ConnState {
         }
         let mut slots = Vec::new();
         for i in 0..count {
-            let server = ThreadServer::start_worker(self.lp.exe_name(), format!("(pool/{i})"))
+            let slot = PoolSlot::start(self.lp.exe_name(), i)
                 .map_err(|e| capnp::Error::failed(format!("cannot start thread: {e}")))?;
-            slots.push(PoolSlot {
-                server: Rc::new(server),
-                in_flight: Rc::new(Cell::new(0)),
-            });
+            slots.push(slot);
         }
         *self.pool.borrow_mut() = slots;
         Ok(())
@@ -397,7 +413,13 @@ const LINGER: std::time::Duration = std::time::Duration::from_millis(500);
 /// Removes thread `key`'s entries from every connection of the current loop.
 pub(crate) fn forget_thread(key: ThreadKey) {
     let Some(state) = loop_state() else { return };
-    let conns: Vec<Rc<ConnState>> = state.connections.borrow().values().cloned().collect();
+    let conns: Vec<Rc<ConnState>> = state
+        .slot::<Connections>()
+        .0
+        .borrow()
+        .values()
+        .cloned()
+        .collect();
     for conn in conns {
         conn.forget(key);
     }
@@ -405,7 +427,7 @@ pub(crate) fn forget_thread(key: ThreadKey) {
 
 /// Owner of a connection made by `connect_stream`: dropping it closes the connection.
 pub(crate) struct ConnOwner {
-    pub(crate) shared: Arc<ConnShared>,
+    pub(crate) shared: Arc<Connection>,
 }
 
 impl Drop for ConnOwner {

@@ -5,7 +5,7 @@ use std::ffi::CString;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::net::UnixStream;
 
-use crate::error::{Error, Result};
+use crate::os::error::{Error, Result};
 
 /// A socketpair whose ends are both close-on-exec.
 pub fn socket_pair() -> Result<(UnixStream, UnixStream)> {

@@ -117,6 +117,22 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The reply a server sends when its implementation returned this error, as the original
+    /// does: an error the implementation met while serving a healthy caller never goes out as
+    /// DISCONNECTED, which would tell the caller that its own connection failed. A disconnect
+    /// the implementation ran into elsewhere (a saved callback whose connection is gone) goes
+    /// out FAILED with the original's `std::exception: ` text.
+    pub(crate) fn into_server_reply(self) -> capnp::Error {
+        match self.kind {
+            ErrorKind::Disconnected => {
+                capnp::Error::failed(format!("std::exception: {}", self.message))
+            }
+            _ => self.into(),
+        }
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)

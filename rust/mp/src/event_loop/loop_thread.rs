@@ -4,9 +4,6 @@
 //! a `LocalSet` on a thread of its own; other threads reach it with [`EventLoop::post`] and
 //! [`EventLoop::sync`].
 
-use std::any::Any;
-use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
@@ -14,8 +11,9 @@ use std::thread::ThreadId;
 
 use tokio::sync::mpsc;
 
-use crate::error::{Error, Result};
-use crate::log::{LogLevel, LogMessage, LogOptions};
+use crate::event_loop::loop_state::{set_loop_state, take_loop_state, LoopState};
+use crate::os::error::{Error, Result};
+use crate::os::log::{LogLevel, LogMessage, LogOptions};
 
 type LoopJob = Box<dyn FnOnce() + Send>;
 
@@ -126,7 +124,7 @@ impl EventLoop {
                 return;
             }
         };
-        LOOP_STATE.with(|s| *s.borrow_mut() = Some(Rc::new(LoopState::default())));
+        set_loop_state(Rc::new(LoopState::default()));
         let local = tokio::task::LocalSet::new();
         let shared = self.shared.clone();
         local.block_on(&rt, async move {
@@ -147,7 +145,7 @@ impl EventLoop {
             "EventLoop::loop done, cancelling event listeners.",
         );
         // Dropping the state drops every capability and connection on this thread.
-        let state = LOOP_STATE.with(|s| s.borrow_mut().take());
+        let state = take_loop_state();
         drop(state);
         drop(rt);
         self.log_here(LogLevel::Info, "EventLoop::loop bye.");
@@ -245,7 +243,7 @@ impl EventLoop {
     /// original's `MP_LOG`.
     pub fn log_here(&self, level: LogLevel, message: impl std::fmt::Display) {
         if self.log_enabled(level) {
-            let name = crate::thread_context::current_thread_name(self.exe_name());
+            let name = crate::os::thread_name::thread_name(self.exe_name());
             self.log(level, format!("{{{name}}} {message}"));
         }
     }
@@ -340,42 +338,5 @@ impl Drop for EventLoopRef {
             // Wake the loop so it notices that it has no users left.
             let _ = self.lp.post(|| {});
         }
-    }
-}
-
-/// State that lives on the loop thread only: capnp objects other threads refer to by id.
-#[derive(Default)]
-pub(crate) struct LoopState {
-    slab: RefCell<HashMap<u64, Rc<dyn Any>>>,
-    next_id: Cell<u64>,
-    /// Open connections of this loop, by id.
-    pub(crate) connections: RefCell<HashMap<u64, Rc<crate::connection::ConnState>>>,
-}
-
-thread_local! {
-    static LOOP_STATE: RefCell<Option<Rc<LoopState>>> = const { RefCell::new(None) };
-}
-
-/// The loop state of the current thread; `None` off loop threads or after the loop ended.
-pub(crate) fn loop_state() -> Option<Rc<LoopState>> {
-    LOOP_STATE.with(|s| s.borrow().clone())
-}
-
-impl LoopState {
-    pub(crate) fn insert(&self, value: Rc<dyn Any>) -> u64 {
-        let id = self.next_id.get() + 1;
-        self.next_id.set(id);
-        self.slab.borrow_mut().insert(id, value);
-        id
-    }
-
-    pub(crate) fn remove(&self, id: u64) -> Option<Rc<dyn Any>> {
-        let removed = self.slab.borrow_mut().remove(&id);
-        removed
-    }
-
-    pub(crate) fn get<T: 'static>(&self, id: u64) -> Option<Rc<T>> {
-        let value = self.slab.borrow().get(&id).cloned()?;
-        value.downcast::<T>().ok()
     }
 }

@@ -1,0 +1,101 @@
+//! `CallCtx`: what code that encodes or decodes one call's message may ask of the runtime,
+//! on whichever thread it runs.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::{Arc, Mutex};
+
+use capnp::private::layout::CapTable;
+
+use crate::connection::conn_state::{ConnState, Connection};
+use crate::core::caller::Caller;
+use crate::event_loop::loop_box::LoopBox;
+use crate::os::error::{Error, Result};
+use crate::os::log::{log_escape, LogLevel};
+use crate::os::thread_name::thread_name;
+
+/// Handed to the code that builds or reads one call's messages: generated `build`/`read`
+/// closures of a client call (on the loop thread) and a [`Dispatch`](crate::core::Dispatch)
+/// serving a call (on the thread that runs it). Capabilities in those messages go through it:
+/// [`export`](crate::core::export) and [`ProxyClient::import`](crate::core::ProxyClient::import).
+pub struct CallCtx {
+    pub(crate) mode: Mode,
+}
+
+/// Where the message lives, and so how capabilities in it are reached.
+pub(crate) enum Mode {
+    /// On the loop thread, in capnp-rpc's own message: capabilities are real.
+    Loop {
+        conn: Rc<ConnState>,
+        caller: Option<Caller>,
+    },
+    /// On the thread running an incoming call, in a copy of the params and a results message
+    /// of its own: capabilities are slots of tables the loop holds.
+    Worker(WorkerCaps),
+}
+
+/// The loop-side tables behind the slots of a call served off the loop thread.
+pub(crate) struct WorkerCaps {
+    pub(crate) conn: Arc<Connection>,
+    /// The capabilities of the params, each in a handle a worker can turn into a proxy without
+    /// a trip to the loop (taken by the first import of each).
+    pub(crate) boxed: Mutex<Vec<Option<LoopBox<capnp::capability::Client>>>>,
+    /// The capabilities of the params, by cap-table index (`None`: the params have none).
+    pub(crate) params: Option<Arc<LoopBox<CapTable>>>,
+    /// Capabilities exported while the call runs, for its results (`None`: its descriptor
+    /// says the results carry none).
+    pub(crate) exported: Option<Arc<LoopBox<RefCell<Vec<capnp::capability::Client>>>>>,
+}
+
+impl CallCtx {
+    pub(crate) fn on_loop(conn: Rc<ConnState>, caller: Option<Caller>) -> Self {
+        CallCtx {
+            mode: Mode::Loop { conn, caller },
+        }
+    }
+
+    /// The connection of the call.
+    pub fn connection(&self) -> &Connection {
+        match &self.mode {
+            Mode::Loop { conn, .. } => &conn.shared,
+            Mode::Worker(w) => &w.conn,
+        }
+    }
+
+    /// Refuses a message the peer would refuse: capnp readers (the original's included) stop
+    /// at 8 Mi words (64 MiB) per message, so a larger one would only cost the connection.
+    pub(crate) fn check_size(size: capnp::MessageSize) -> Result<()> {
+        // Leave room for the RPC envelope and the cap table around the params or results.
+        const LIMIT_WORDS: u64 = 8 * 1024 * 1024 - 4096;
+        if size.word_count > LIMIT_WORDS {
+            return Err(Error::invalid_argument(format!(
+                "message of {} bytes is larger than the 64 MiB a peer accepts",
+                size.word_count * 8
+            )));
+        }
+        Ok(())
+    }
+
+    /// Logs a message's contents at Trace level like the original (`send data: ...` on the
+    /// client, `{thread} request data: ...` on the server), escaped and cut at `max_chars`.
+    pub(crate) fn log_data(&self, what: &str, text: impl FnOnce() -> String) {
+        let lp = &self.connection().lp;
+        if !lp.log_enabled(LogLevel::Trace) {
+            return;
+        }
+        // capnp's C++ text form escapes `'` inside strings (the only place it can occur);
+        // doing the same keeps our dumps identical to the original's.
+        let text = text().replace('\'', "\\'");
+        let text = log_escape(&text, lp.log_max_chars());
+        let line = match &self.mode {
+            Mode::Loop {
+                caller: Some(_), ..
+            } => format!("{what}: {text}"),
+            _ => {
+                let name = thread_name(lp.exe_name());
+                format!("{{{name}}} {what}: {text}")
+            }
+        };
+        lp.log(LogLevel::Trace, line);
+    }
+}
