@@ -75,7 +75,7 @@ pub(crate) fn generate(
         let mut parts = scope.clone();
         if parts.first().map(String::as_str) == Some("crate") {
             if schema.nodes.get(&id).map(|n| n.file) == Some(crate::PROXY_FILE_ID) {
-                parts[0] = "::mp".into();
+                parts[0] = runtime::PROXY_CAPNP_CRATE.into();
             } else {
                 parts.splice(1..1, options.parent_module.iter().cloned());
             }

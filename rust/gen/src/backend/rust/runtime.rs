@@ -9,6 +9,9 @@
 /// The capnp crate as re-exported by the runtime (user crates need no capnp dependency).
 pub(crate) const CAPNP: &str = "::mp::private::capnp";
 
+/// The crate whose capnpc modules hold `proxy.capnp`'s nodes (`::mp::proxy_capnp`).
+pub(crate) const PROXY_CAPNP_CRATE: &str = "::mp";
+
 /// `mp::Result<T>`.
 pub(crate) fn result(t: &str) -> String {
     format!("::mp::Result<{t}>")

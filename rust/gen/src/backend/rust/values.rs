@@ -1,7 +1,7 @@
 //! Code that moves one value between a Rust expression and a capnp field or list element.
 //!
 //! Encoding consumes an owned Rust value; decoding yields one. Both may use `?` and refer to
-//! `__ctx: &mp::CallCtx` (capabilities and thread maps go through it).
+//! `__ctx` (the runtime's call context, see `runtime.rs`), through which capabilities go.
 
 use super::runtime as rt;
 use super::view::{Field, Role, Ty};
