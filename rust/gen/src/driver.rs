@@ -220,6 +220,13 @@ impl Generator {
         Ok(())
     }
 
+    /// Compiles the schemas and returns their language-neutral model (for other backends
+    /// and tools); `include_dir` receives `mp/proxy.capnp` for `import "/mp/proxy.capnp"`.
+    /// Schema problems are in [`model::Schema::problems`]; nothing is written elsewhere.
+    pub fn model(&self, include_dir: &Path) -> Result<model::Schema, GenError> {
+        Ok(self.compile_and_model(include_dir)?.schema)
+    }
+
     /// Runs the schema compiler and builds the model (what `mpgen` uses to check schemas).
     pub(crate) fn compile_and_model(&self, include_dir: &Path) -> Result<Compiled, GenError> {
         std::fs::create_dir_all(include_dir.join("mp"))
