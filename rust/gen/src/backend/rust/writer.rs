@@ -2,8 +2,8 @@
 //!
 //! Items are written as blocks (`head { ... }`) with lines inside; the finished text is parsed
 //! with `syn` and printed with `prettyplease`, so the output is valid Rust and indented one
-//! way by construction. A parse failure is a generator bug and is reported with the
-//! offending text rather than handed to rustc.
+//! way by construction. A parse failure is a generator bug and is reported as such rather
+//! than handed to rustc.
 
 use std::fmt::Write as _;
 
@@ -40,16 +40,15 @@ impl Writer {
     }
 }
 
-/// Formats generated items; `Err` carries the parse error and the lines around it.
+/// Formats generated items; `Err` carries the parse error and the start of the text.
 pub(crate) fn format(text: &str) -> Result<String, String> {
     match syn::parse_file(text) {
         Ok(file) => Ok(prettyplease::unparse(&file)),
         Err(e) => {
-            let line = e.span().start().line;
-            let context: Vec<&str> = text.lines().skip(line.saturating_sub(3)).take(5).collect();
+            let head: Vec<&str> = text.lines().take(5).collect();
             Err(format!(
-                "internal error: generated Rust does not parse ({e}) at line {line}:\n{}",
-                context.join("\n")
+                "internal error: generated Rust does not parse ({e}); it begins:\n{}",
+                head.join("\n")
             ))
         }
     }
