@@ -36,17 +36,17 @@ interface Broken $Proxy.wrap("Broken") {
     assert_eq!(err.problems.len(), 3, "{text}");
     assert!(
         text.contains(
-            "bad.capnp: Broken.usesPlain: field `p`: interface Plain has no $Proxy.wrap annotation"
+            "bad.capnp:5: Broken.usesPlain: field `p`: interface Plain has no $Proxy.wrap annotation"
         ),
         "{text}"
     );
     assert!(
-        text.contains("bad.capnp: Broken.anyPtr: field `x`"),
+        text.contains("bad.capnp:6: Broken.anyPtr: field `x`"),
         "{text}"
     );
     assert!(
         text.contains(
-            "bad.capnp: Broken.ctxResult: field `context`: Proxy.Context is only allowed in params"
+            "bad.capnp:7: Broken.ctxResult: field `context`: Proxy.Context is only allowed in params"
         ),
         "{text}"
     );
@@ -102,4 +102,97 @@ interface Echo $Proxy.wrap("Echo") {
     // `destroy` is wired into the interface's descriptor, which the runtime calls it through.
     assert!(out.contains("destroy: ::std::option::Option::Some(&ECHO_DESTROY)"));
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Generates `files` (name, text) from a scratch directory and returns the error text.
+fn failing(name: &str, files: &[(&str, &str)], given: &[&str]) -> String {
+    let dir = scratch(name);
+    for (file, text) in files {
+        let path = dir.join(file);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("dir");
+        std::fs::write(path, text).expect("write");
+    }
+    let mut g = mpgen::Generator::new();
+    g.src_prefix(&dir).output_path(dir.join("out"));
+    for f in given {
+        g.file(dir.join(f));
+    }
+    let err = g.run().expect_err("must fail");
+    let _ = std::fs::remove_dir_all(dir);
+    err.to_string()
+}
+
+#[test]
+fn two_schema_names_that_become_one_rust_item_are_reported_with_both_names() {
+    let text = failing(
+        "collide",
+        &[(
+            "c.capnp",
+            "@0xe1a5c0de1234567b;\nusing Proxy = import \"/mp/proxy.capnp\";\nstruct Outer $Proxy.wrap(\"O\") {\n  struct Inner $Proxy.wrap(\"I\") { x @0 :Int32; }\n  y @0 :Int32;\n}\nstruct OuterInner $Proxy.wrap(\"OI\") { z @0 :Int32; }\n",
+        )],
+        &["c.capnp"],
+    );
+    assert!(
+        text.contains(
+            "struct Outer.Inner and struct OuterInner both become the Rust item `OuterInner`"
+        ) || text.contains(
+            "struct OuterInner and struct Outer.Inner both become the Rust item `OuterInner`"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_has_companion_that_is_not_a_number_is_an_error_with_its_line() {
+    let text = failing(
+        "has-text",
+        &[(
+            "h.capnp",
+            "@0xe1a5c0de1234567c;\nusing Proxy = import \"/mp/proxy.capnp\";\nstruct S $Proxy.wrap(\"S\") {\n  x @0 :Int32;\n  hasX @1 :Text;\n}\n",
+        )],
+        &["h.capnp"],
+    );
+    assert!(
+        text.contains("h.capnp:5: S: field `hasX`: a hasX companion must be Bool or a number"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_native_name_that_is_not_an_identifier_is_an_error_with_its_line() {
+    let text = failing(
+        "bad-name",
+        &[(
+            "n.capnp",
+            "@0xe1a5c0de1234567d;\nusing Proxy = import \"/mp/proxy.capnp\";\nstruct S $Proxy.wrap(\"S\") {\n  x @0 :Int32 $Proxy.name(\"two words\");\n}\n",
+        )],
+        &["n.capnp"],
+    );
+    assert!(
+        text.contains("n.capnp:4: $Proxy.name(\"two words\") of field x is not an identifier"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_import_not_given_to_the_generator_is_one_clear_error() {
+    let text = failing(
+        "missing-import",
+        &[
+            (
+                "lib/shapes.capnp",
+                "@0xe1a5c0de1234567e;\nstruct Square { side @0 :Int32; }\nenum Color { red @0; }\n",
+            ),
+            (
+                "app.capnp",
+                "@0xe1a5c0de1234567f;\nusing Proxy = import \"/mp/proxy.capnp\";\nusing Shapes = import \"lib/shapes.capnp\";\ninterface Draw $Proxy.wrap(\"Draw\") {\n  square @0 (s :Shapes.Square) -> (result :Shapes.Square);\n  color @1 (c :Shapes.Color) -> ();\n}\n",
+            ),
+        ],
+        &["app.capnp"],
+    );
+    assert!(text.contains("found 1 problem(s)"), "{text}");
+    assert!(
+        text.contains("app.capnp:5: Draw.square uses `lib/shapes.capnp`, which was not given to the generator"),
+        "{text}"
+    );
 }

@@ -1,10 +1,10 @@
 //! Code that moves one value between a Rust expression and a capnp field or list element.
 //!
 //! Encoding consumes an owned Rust value; decoding yields one. Both may use `?` and refer to
-//! `__ctx: &mp::private::CallCtx` (capabilities go through it; the runtime fills `Context` and
-//! `ThreadMap` fields itself).
+//! `__ctx` (the runtime's call context, see `runtime.rs`), through which capabilities go.
 
-use crate::model::{Field, Role, Ty};
+use super::runtime as rt;
+use super::view::{Field, Role, Ty};
 
 /// Where an encoded value goes.
 pub(crate) enum Target<'a> {
@@ -42,11 +42,14 @@ impl Target<'_> {
             Target::Elem { l, i } => format!("{l}.reborrow().init({i}, {n})"),
         }
     }
-    fn set_cap(&self, hook: &str) -> String {
+    fn set_cap(&self, client: &str, hook: &str) -> String {
         match self {
-            Target::Field { b, acc, .. } => format!(
-                "{b}.reborrow().set_{acc}(::mp::private::capnp::capability::FromClientHook::new({hook}));"
-            ),
+            Target::Field { b, acc, .. } => {
+                format!(
+                    "{b}.reborrow().set_{acc}({});",
+                    rt::client_from_hook(client, hook)
+                )
+            }
             Target::Elem { l, i } => format!("{l}.set({i}, {hook});"),
         }
     }
@@ -57,8 +60,12 @@ pub(crate) fn encode(ty: &Ty, value: &str, target: &Target<'_>, d: usize) -> Str
     match ty {
         Ty::Bool | Ty::Num(_) | Ty::Enum { .. } => target.set(value),
         Ty::Text => target.set(&format!("{value}.as_str()")),
-        Ty::TextBytes => target.set(&format!("::mp::private::capnp::text::Reader::from(&{value}[..])")),
+        Ty::TextBytes => target.set(&rt::text_from_bytes(&format!("&{value}[..]"))),
         Ty::Data => target.set(&format!("&{value}[..]")),
+        Ty::Struct { boxed: true, .. } => format!(
+            "if let ::std::option::Option::Some(__b{d}) = {value} {{ (*__b{d}).__mp_write({}, __ctx)?; }}",
+            target.init_struct()
+        ),
         Ty::Struct { .. } => format!("{value}.__mp_write({}, __ctx)?;", target.init_struct()),
         Ty::Tuple { fields } => {
             let vars: Vec<String> = (0..value_fields(fields).count()).map(|k| format!("__t{d}_{k}")).collect();
@@ -75,15 +82,16 @@ pub(crate) fn encode(ty: &Ty, value: &str, target: &Target<'_>, d: usize) -> Str
             format!(
                 "{{ let __v{d} = {value}; let mut __l{d} = {}; \
                  for (__i{d}, __e{d}) in ::std::iter::IntoIterator::into_iter(__v{d}).enumerate() {{ let __i{d} = __i{d} as u32; {inner} }} }}",
-                target.init_list(&format!("::mp::private::list_len(__v{d}.len())?"))
+                target.init_list(&rt::list_len(&format!("__v{d}.len()")))
             )
         }
-        Ty::Interface { trait_path } => format!(
-            "if let ::std::option::Option::Some(__x{d}) = {value} {{ let __hook{d} = ::mp::private::export::<dyn {trait_path}>(__ctx, ::std::sync::Arc::from(__x{d}))?.hook; {} }}",
-            target.set_cap(&format!("__hook{d}"))
+        Ty::Interface { trait_path, client } => format!(
+            "if let ::std::option::Option::Some(__x{d}) = {value} {{ let __hook{d} = {}; {} }}",
+            rt::export(trait_path, &format!("__x{d}")),
+            target.set_cap(client, &format!("__hook{d}"))
         ),
         Ty::Custom { repr, .. } => {
-            let converted = format!("<_ as ::mp::Wire<{}>>::to_wire({value})", repr.rust());
+            let converted = format!("<_ as {}>::to_wire({value})", rt::wire(&repr.rust()));
             format!("{{ let __w{d} = {converted}; {} }}", encode(repr, &format!("__w{d}"), target, d + 1))
         }
     }
@@ -95,9 +103,14 @@ pub(crate) fn decode(ty: &Ty, raw: &str, elem: bool, d: usize) -> String {
     match ty {
         Ty::Bool | Ty::Num(_) => raw.to_string(),
         Ty::Enum { .. } => format!("{raw}?"),
-        Ty::Text => format!("::mp::private::text({raw}?)"),
+        Ty::Text => rt::text(&format!("{raw}?")),
         Ty::TextBytes => format!("{raw}?.as_bytes().to_vec()"),
         Ty::Data => format!("{raw}?.to_vec()"),
+        Ty::Struct {
+            rust, boxed: true, ..
+        } => format!(
+            "::std::option::Option::Some(::std::boxed::Box::new(<{rust}>::__mp_read({raw}?, __ctx)?))"
+        ),
         Ty::Struct { rust, .. } => {
             let reader = if elem {
                 raw.to_string()
@@ -124,22 +137,14 @@ pub(crate) fn decode(ty: &Ty, raw: &str, elem: bool, d: usize) -> String {
                  for __e{d} in __l{d}.iter() {{ __v{d}.push({item}); }} __v{d} }}"
             )
         }
-        Ty::Interface { trait_path } => {
-            if elem {
-                format!(
-                    "::std::option::Option::Some(::mp::private::import::<dyn {trait_path}>(__ctx, {raw}?.client)?)"
-                )
-            } else {
-                // The caller checks `has_x()` first: capnp-rust errors on a null capability.
-                format!(
-                    "::std::option::Option::Some(::mp::private::import::<dyn {trait_path}>(__ctx, {raw}?.client)?)"
-                )
-            }
-        }
+        Ty::Interface { trait_path, .. } => format!(
+            "::std::option::Option::Some({})",
+            rt::import(trait_path, &format!("{raw}?.client"))
+        ),
         Ty::Custom { rust, repr } => {
             format!(
-                "<{rust} as ::mp::Wire<{}>>::from_wire({})?",
-                repr.rust(),
+                "<{rust} as {}>::from_wire({})?",
+                rt::wire(&repr.rust()),
                 decode(repr, raw, elem, d + 1)
             )
         }
@@ -147,13 +152,13 @@ pub(crate) fn decode(ty: &Ty, raw: &str, elem: bool, d: usize) -> String {
 }
 
 fn value_fields(fields: &[Field]) -> impl Iterator<Item = &Field> {
-    fields.iter().filter(|f| f.value_ty().is_some())
+    super::view::value_fields(fields)
 }
 
 /// Statement writing a struct member or param/result field (with its `hasX` companion).
 pub(crate) fn encode_field(f: &Field, value: &str, builder: &str, d: usize) -> String {
     let ty = match &f.role {
-        Role::Value(t) | Role::Exception(t) => t,
+        Role::Value(t) | Role::Exception(t) | Role::Implicit { ty: t, .. } => t,
         _ => return String::new(),
     };
     let target = Target::Field {
@@ -162,8 +167,10 @@ pub(crate) fn encode_field(f: &Field, value: &str, builder: &str, d: usize) -> S
         generic: f.generic_param,
     };
     match &f.has {
-        Some(has) => format!(
-            "if let ::std::option::Option::Some(__o{d}) = {value} {{ {builder}.reborrow().set_{has}(true); {} }}",
+        // A numeric `hasX` is written as 1, as the original's `setHasX(true)` does.
+        Some((has, is_bool)) => format!(
+            "if let ::std::option::Option::Some(__o{d}) = {value} {{ {builder}.reborrow().set_{has}({}); {} }}",
+            if *is_bool { "true" } else { "1 as _" },
             encode(ty, &format!("__o{d}"), &target, d + 1)
         ),
         None => encode(ty, value, &target, d),
@@ -178,7 +185,9 @@ pub(crate) fn has_value(f: &Field, r: &str) -> String {
         _ => return "false".into(),
     };
     match &f.has {
-        Some(has) => format!("{r}.get_{has}()"),
+        Some((has, true)) => format!("{r}.get_{has}()"),
+        // Non-zero means present, as the original reads a numeric companion as a bool.
+        Some((has, false)) => format!("{r}.get_{has}() != 0 as _"),
         None if ty.is_pointer() => format!("{r}.has_{}()", f.accessor),
         None => "true".into(),
     }
@@ -187,7 +196,7 @@ pub(crate) fn has_value(f: &Field, r: &str) -> String {
 /// Expression reading a struct member or param/result field.
 pub(crate) fn decode_field(f: &Field, r: &str, d: usize) -> String {
     let ty = match &f.role {
-        Role::Value(t) | Role::Exception(t) => t,
+        Role::Value(t) | Role::Exception(t) | Role::Implicit { ty: t, .. } => t,
         _ => return "()".into(),
     };
     let value = decode(ty, &format!("{r}.get_{}()", f.accessor), false, d);
@@ -196,7 +205,7 @@ pub(crate) fn decode_field(f: &Field, r: &str, d: usize) -> String {
             "if {} {{ ::std::option::Option::Some({value}) }} else {{ ::std::option::Option::None }}",
             has_value(f, r)
         )
-    } else if matches!(ty, Ty::Interface { .. }) {
+    } else if matches!(ty, Ty::Interface { .. } | Ty::Struct { boxed: true, .. }) {
         format!(
             "if {r}.has_{}() {{ {value} }} else {{ ::std::option::Option::None }}",
             f.accessor
