@@ -5,6 +5,11 @@
 
 @0xcc316e3f71a040fb;
 
+# C++ code generated from this file (and from user schemas naming its types) uses namespace mp,
+# as the original's does.
+using Cxx = import "/capnp/c++.capnp";
+$Cxx.namespace("mp");
+
 # Code-generation annotations. They never reach the wire; generators find them by ID.
 
 annotation include @0xb899f3c154fdb458 (file) :Text;

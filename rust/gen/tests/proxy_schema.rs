@@ -9,6 +9,11 @@ fn proxy_capnp_has_the_originals_ids() {
     std::fs::write(&path, mpgen::PROXY_CAPNP).expect("write");
     let out = std::process::Command::new("capnp")
         .args(["compile", "-ocapnp", "--no-standard-import"])
+        // proxy.capnp imports /capnp/c++.capnp for its C++ namespace.
+        .arg(format!(
+            "-I{}/../mp/schema",
+            env!("CARGO_MANIFEST_DIR")
+        ))
         .arg(&path)
         .output()
         .expect("run capnp");
