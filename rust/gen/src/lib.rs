@@ -78,9 +78,11 @@
 #![warn(missing_docs)]
 
 mod backend;
+mod cpp_command;
 mod driver;
 pub mod model;
 
+pub use cpp_command::CppCommand;
 pub use driver::{check, GenError, Generator};
 
 /// The text of `include/mp/proxy.capnp`, written next to the build output so that

@@ -10,10 +10,7 @@ fn proxy_capnp_has_the_originals_ids() {
     let out = std::process::Command::new("capnp")
         .args(["compile", "-ocapnp", "--no-standard-import"])
         // proxy.capnp imports /capnp/c++.capnp for its C++ namespace.
-        .arg(format!(
-            "-I{}/../mp/schema",
-            env!("CARGO_MANIFEST_DIR")
-        ))
+        .arg(format!("-I{}/../mp/schema", env!("CARGO_MANIFEST_DIR")))
         .arg(&path)
         .output()
         .expect("run capnp");

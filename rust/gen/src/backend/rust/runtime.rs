@@ -161,7 +161,11 @@ pub(crate) fn client_call(receiver: &str, info: &str, is_async: bool) -> String 
 /// Statement: binds `pattern` to the reply of type `ty` (`__reply` is the erased value, or
 /// for async calls the future of it).
 pub(crate) fn client_reply(pattern: &str, ty: &str, is_async: bool) -> String {
-    let source = if is_async { "__reply.await?" } else { "__reply" };
+    let source = if is_async {
+        "__reply.await?"
+    } else {
+        "__reply"
+    };
     format!("let {pattern} = {};", unerase(source, ty))
 }
 

@@ -92,7 +92,11 @@ fn work(m: &Method, iface: &str) -> (String, String, String) {
     let io = io_names(m);
     let slots = slot_names(m);
     let pattern = format!("(__ret, {}, {}, __exc)", tuple(&io), tuple(&slots));
-    let io_tys: Vec<String> = m.inputs().filter(|f| f.in_out).map(Field::rust_ty).collect();
+    let io_tys: Vec<String> = m
+        .inputs()
+        .filter(|f| f.in_out)
+        .map(Field::rust_ty)
+        .collect();
     let slot_tys: Vec<String> = m
         .wanted()
         .map(|f| format!("::std::option::Option<{}>", f.rust_ty()))
@@ -105,7 +109,11 @@ fn work(m: &Method, iface: &str) -> (String, String, String) {
         ),
         None => (tuple(&outs), "()".to_string()),
     };
-    let ty = format!("({ret_ty}, {}, {}, {exc_ty})", tuple(&io_tys), tuple(&slot_tys));
+    let ty = format!(
+        "({ret_ty}, {}, {}, {exc_ty})",
+        tuple(&io_tys),
+        tuple(&slot_tys)
+    );
     if m.is_destroy() {
         return ("drop(__imp); Ok(((), (), (), ()))".into(), pattern, ty);
     }
