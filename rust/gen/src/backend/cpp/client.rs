@@ -4,7 +4,7 @@
 use crate::model::{Interface, Method};
 
 use super::fields::{accessor, link, Link};
-use super::names::qualified;
+use super::names::{native, qualified};
 use super::{is_plain, Unit, Writer};
 
 /// The C++ parameters of client method `M<n>`: `M<n>::Param<i> name` for every argument of
@@ -59,7 +59,7 @@ fn method(u: &Unit<'_>, i: &Interface, n: usize, m: &Method, w: &mut Writer) {
     let class = format!("ProxyClient<{}>", qualified(u.schema, i.id));
     let head = format!(
         "{class}::M{n}::Result {class}::{}({})",
-        m.name,
+        native(m),
         parameters(n, m).join(", ")
     );
     let returns = m

@@ -39,6 +39,13 @@ pub(crate) fn with_params(schema: &Schema, id: NodeId) -> String {
     }
 }
 
+/// The wrapped class's name for a method: `$Proxy.name`, else the schema name. Both
+/// `ProxyMethod::impl` and the client method use it, so the client implements the wrapped
+/// class's virtual method.
+pub(crate) fn native(m: &Method) -> &str {
+    m.native_name.as_deref().unwrap_or(&m.name)
+}
+
 /// Which of a method's two structs.
 #[derive(Clone, Copy)]
 pub(crate) enum Half {

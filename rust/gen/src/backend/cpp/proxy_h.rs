@@ -4,7 +4,7 @@
 
 use crate::model::Interface;
 
-use super::names::{method_struct, qualified, Half};
+use super::names::{method_struct, native, qualified, Half};
 use super::{accessors, client, is_plain, Unit, Writer};
 
 /// The text of `X.capnp.proxy.h`.
@@ -63,7 +63,7 @@ pub(super) fn emit(u: &Unit<'_>) -> String {
 fn proxy_methods(u: &Unit<'_>, w: &mut Writer) {
     for (i, wrap) in u.interfaces() {
         for m in i.own_methods().filter(|m| is_plain(m.kind)) {
-            let native = m.native_name.as_deref().unwrap_or(&m.name);
+            let native = native(m);
             w.blank();
             w.line("template <>");
             let params = method_struct(u.schema, m, Half::Params);
@@ -100,7 +100,7 @@ fn interface_classes(u: &Unit<'_>, i: &Interface, wrap: &str, w: &mut Writer) {
             w.line(format!("using M{n} = ProxyClientMethodTraits<{params}>;"));
             w.line(format!(
                 "typename M{n}::Result {}({});",
-                m.name,
+                native(m),
                 client::parameters(n, m).join(", ")
             ));
         }
