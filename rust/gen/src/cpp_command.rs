@@ -11,6 +11,7 @@
 //! always the one its output was written for ([`crate::PROXY_CAPNP`]).
 
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::backend::cpp;
 use crate::driver::{GenError, Generator};
@@ -38,10 +39,15 @@ impl CppCommand {
     pub fn run(&self) -> Result<Vec<PathBuf>, GenError> {
         let output_path = relative(&self.src_file, &self.src_prefix, "SRC_PREFIX")?;
         let include_path = relative(&self.src_file, &self.include_prefix, "INCLUDE_PREFIX")?;
-        let scratch = std::env::temp_dir().join(format!("mpgen-{}", std::process::id()));
-        let staging = self
-            .output_dir
-            .join(format!(".mpgen-staging-{}", std::process::id()));
+        // Unique per run, also when one process runs several at once (tests).
+        static RUNS: AtomicUsize = AtomicUsize::new(0);
+        let run = format!(
+            "{}-{}",
+            std::process::id(),
+            RUNS.fetch_add(1, Ordering::Relaxed)
+        );
+        let scratch = std::env::temp_dir().join(format!("mpgen-{run}"));
+        let staging = self.output_dir.join(format!(".mpgen-staging-{run}"));
         let result = self.run_in(&scratch, &staging, &output_path, &include_path);
         let _ = std::fs::remove_dir_all(&scratch);
         let _ = std::fs::remove_dir_all(&staging);
