@@ -171,7 +171,7 @@ fn conversions(w: &mut Writer, model: &Struct) {
             ),
             |w| {
                 if let Some(which) = &model.union_enum {
-                    w.block(format!("let which = match __r.which()?"), |w| {
+                    w.block("let which = match __r.which()?", |w| {
                         for f in union_members(model) {
                             let v = camel(&f.name);
                             match f.ty() {

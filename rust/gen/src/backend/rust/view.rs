@@ -502,9 +502,7 @@ impl<'a> Resolver<'a> {
 
     /// A generic struct instance as a tuple of its value fields.
     fn tuple(&mut self, owner: NodeId, id: NodeId, args: &[Type]) -> Option<Ty> {
-        let Some(model) = self.schema.structs.get(&id) else {
-            return None;
-        };
+        let model = self.schema.structs.get(&id)?;
         if model.layout.union_members > 0 {
             let name = self.schema.node(id).name();
             self.problem(
