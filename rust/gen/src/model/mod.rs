@@ -3,7 +3,7 @@
 //! Everything a backend needs is decided here, once: which fields are inputs, outputs,
 //! in/out, the return value, the `Context`, a thread map, a `hasX`/`wantX` companion, an
 //! exception slot, skipped or implicit (`count(0)`), and each type's capnp layout and default
-//! values. Backends (Rust now, C++ next) only choose spellings in their language. Nothing in
+//! values. Backends (Rust and C++) only choose spellings in their language. Nothing in
 //! this module names a Rust or C++ item.
 //!
 //! [`build`] reads a `CodeGeneratorRequest` into a [`Schema`]; validation runs while it
