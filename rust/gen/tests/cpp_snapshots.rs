@@ -2,7 +2,7 @@
 //! checked in and reviewed in diffs. A change in the output fails the test; run with
 //! `MPGEN_UPDATE_SNAPSHOTS=1` to rewrite the snapshots, then review `git diff`.
 //!
-//! * `tests/snapshots/cpp/`: our test schemas (`tests/cpp/gen/widgets.capnp`, and the Rust
+//! * `tests/snapshots/cpp/`: our test schemas (`tests/cpp/gen/*.capnp`, and the Rust
 //!   backend's `tests/schema/*.capnp`).
 //! * `tests/cpp-runtime/example-glue/` (repository root): the C++ example's schemas
 //!   (`cpp-examples/*.capnp`). These files were written by hand before the backend existed;
@@ -55,6 +55,17 @@ fn tests_dir() -> std::path::PathBuf {
 fn widgets_snapshot() {
     let generated = proxies(&tests_dir().join("cpp"), "gen/widgets.capnp");
     assert!(generated.contains_key("gen/widgets.capnp.proxy.h"));
+    check(&generated, &tests_dir().join("snapshots/cpp/gen"));
+}
+
+#[test]
+fn extras_snapshot() {
+    let generated = proxies(&tests_dir().join("cpp"), "gen/extras.capnp");
+    let types = &generated["gen/extras.capnp.proxy-types.h"];
+    assert!(
+        types.contains("#include <gen/widgets.capnp.proxy-types.h>"),
+        "{types}"
+    );
     check(&generated, &tests_dir().join("snapshots/cpp/gen"));
 }
 
