@@ -142,24 +142,33 @@ impl CppCommand {
 /// `file` relative to `prefix` with `/` separators, as the original computes it (`.` means
 /// the file as given).
 fn relative(file: &Path, prefix: &Path, what: &str) -> Result<String, GenError> {
-    let clean =
-        |p: &Path| -> PathBuf { p.components().filter(|c| *c != Component::CurDir).collect() };
-    let (file, prefix) = (clean(file), clean(prefix));
-    let rel = file
-        .strip_prefix(&prefix)
-        .ok()
-        .filter(|r| !r.as_os_str().is_empty());
-    let rel = rel.ok_or_else(|| {
+    // Only plain names below the prefix: never an absolute path or `..`, so that outputs
+    // land below the output directory.
+    let below = |file: &Path, prefix: &Path| -> Option<Vec<String>> {
+        let clean =
+            |p: &Path| -> PathBuf { p.components().filter(|c| *c != Component::CurDir).collect() };
+        let rel = clean(file).strip_prefix(clean(prefix)).ok()?.to_path_buf();
+        let parts: Option<Vec<String>> = rel
+            .components()
+            .map(|c| match c {
+                Component::Normal(n) => Some(n.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect();
+        parts.filter(|p| !p.is_empty())
+    };
+    // As written first; else both made absolute (`.` with an absolute file, and the like).
+    let parts = below(file, prefix).or_else(|| {
+        let file = std::fs::canonicalize(file).ok()?;
+        below(&file, &std::fs::canonicalize(prefix).ok()?)
+    });
+    let parts = parts.ok_or_else(|| {
         GenError::one(format!(
             "{what} {} is not a directory above {}",
             prefix.display(),
             file.display()
         ))
     })?;
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
     Ok(parts.join("/"))
 }
 

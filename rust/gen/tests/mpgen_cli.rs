@@ -118,6 +118,34 @@ fn writes_the_seven_files_below_the_current_directory() {
 }
 
 #[test]
+fn dot_prefixes_write_next_to_a_relative_or_absolute_file() {
+    let dir = scratch("dot");
+    std::fs::create_dir_all(dir.join("sub")).expect("mkdir");
+    std::fs::write(dir.join("sub/echo.capnp"), GOOD).expect("write");
+    let absolute = dir.join("sub/echo.capnp");
+    for file in ["sub/echo.capnp", absolute.to_str().expect("utf-8")] {
+        let run = Command::new(env!("CARGO_BIN_EXE_mpgen"))
+            .args([".", ".", file])
+            .current_dir(&dir)
+            .output()
+            .expect("run mpgen");
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let types = std::fs::read_to_string(dir.join("sub/echo.capnp.proxy-types.h"))
+            .expect("written next to the schema");
+        assert!(
+            types.contains("#include <sub/echo.capnp.proxy.h>"),
+            "{types}"
+        );
+        assert_eq!(files_below(&dir).len(), 8, "{:?}", files_below(&dir));
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn a_file_outside_src_prefix_is_an_error() {
     let dir = scratch("outside");
     std::fs::write(dir.join("echo.capnp"), GOOD).expect("write");

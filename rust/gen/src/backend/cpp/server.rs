@@ -35,6 +35,9 @@ fn dispatch(u: &Unit<'_>, i: &Interface, w: &mut Writer) {
         if !i.methods.iter().any(|m| m.kind == MethodKind::Normal) {
             w.line("(void)params;");
         }
+        if i.methods.is_empty() {
+            w.line("(void)results;");
+        }
         w.line("switch (method) {");
         for (n, m) in i.methods.iter().enumerate() {
             w.line(format!("case {n}:"));
