@@ -175,3 +175,23 @@ fn relative(file: &Path, prefix: &Path, what: &str) -> Result<String, GenError> 
 fn io_error(path: &Path, e: std::io::Error) -> GenError {
     GenError::one(format!("cannot write {}: {e}", path.display()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::relative;
+    use std::path::Path;
+
+    #[test]
+    fn paths_below_a_prefix() {
+        let rel = |f: &str, p: &str| relative(Path::new(f), Path::new(p), "SRC_PREFIX");
+        assert_eq!(rel("/a/b/c/x.capnp", "/a/b").unwrap(), "c/x.capnp");
+        assert_eq!(rel("./c/x.capnp", ".").unwrap(), "c/x.capnp");
+        assert_eq!(rel("c/x.capnp", "c").unwrap(), "x.capnp");
+        let err = rel("/a/x.capnp", "/b").unwrap_err();
+        assert!(err.problems[0].contains("SRC_PREFIX /b is not a directory above /a/x.capnp"));
+        assert!(
+            rel("/a/b", "/a/b").is_err(),
+            "the prefix itself names no file"
+        );
+    }
+}

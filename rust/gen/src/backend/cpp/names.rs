@@ -97,3 +97,19 @@ pub(crate) fn base(include_path: &str) -> String {
         None => file.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{base, cap, guard};
+
+    #[test]
+    fn guards_bases_and_capitals() {
+        assert_eq!(guard("types.capnp"), "TYPES_CAPNP");
+        assert_eq!(guard("a-b/x1.capnp"), "A_B_X1_CAPNP");
+        assert_eq!(base("types.capnp"), "types");
+        assert_eq!(base("gen/widgets.capnp"), "widgets");
+        assert_eq!(base("plain"), "plain");
+        assert_eq!(cap("bigNumber"), "BigNumber");
+        assert_eq!(cap(""), "");
+    }
+}
