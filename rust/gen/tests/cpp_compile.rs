@@ -1,9 +1,10 @@
 //! The C++ that mpgen writes compiles: for the C++ example's schemas, `tests/cpp/types.capnp`
 //! (with the C++ headers' own test program, `tests/cpp/test_types.cpp`, built against the
-//! generated headers instead of the hand-written ones) and `tests/cpp/gen/widgets.capnp`
-//! (with `tests/cpp/gen/check.cpp`, which instantiates the generated classes), each `.c++`
-//! file with `g++ -std=c++20 -Wall -Wextra -Werror -fsyntax-only` against `include/`, the
-//! capnp-generated headers and `mp/proxy.capnp.h`. Skipped, saying so, when `g++` is missing.
+//! generated headers instead of the hand-written ones) and `tests/cpp/gen/widgets.capnp` with
+//! `gen/gadgets.capnp`, which extends it (with `tests/cpp/gen/check.cpp`, which instantiates
+//! the generated classes): each `.c++` file with `g++ -std=c++20 -Wall -Wextra -Werror
+//! -fsyntax-only` against `include/`, the capnp-generated headers and `mp/proxy.capnp.h`.
+//! Skipped, saying so, when `g++` is missing.
 
 mod common;
 
@@ -121,7 +122,7 @@ fn widgets_schema_compiles_and_instantiates() {
     compiles(
         "widgets",
         &dir,
-        &["gen/widgets.capnp"],
+        &["gen/widgets.capnp", "gen/gadgets.capnp"],
         &dir,
         &[dir.join("gen/check.cpp")],
     );

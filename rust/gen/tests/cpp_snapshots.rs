@@ -59,6 +59,17 @@ fn widgets_snapshot() {
 }
 
 #[test]
+fn gadgets_snapshot() {
+    let generated = proxies(&tests_dir().join("cpp"), "gen/gadgets.capnp");
+    let header = &generated["gen/gadgets.capnp.proxy.h"];
+    assert!(
+        header.contains("#include <gen/widgets.capnp.proxy.h>"),
+        "{header}"
+    );
+    check(&generated, &tests_dir().join("snapshots/cpp/gen"));
+}
+
+#[test]
 fn extras_snapshot() {
     let generated = proxies(&tests_dir().join("cpp"), "gen/extras.capnp");
     let types = &generated["gen/extras.capnp.proxy-types.h"];

@@ -17,7 +17,9 @@ mod server;
 mod types_h;
 mod writer;
 
-use crate::model::{File, Interface, MethodKind, Schema};
+use std::collections::BTreeSet;
+
+use crate::model::{File, Interface, MethodKind, NodeId, Schema};
 
 use writer::Writer;
 
@@ -80,6 +82,24 @@ impl Unit<'_> {
             let wrap = self.schema.node(*id).annotations.wrap.as_deref()?;
             Some((self.schema.interfaces.get(id)?, wrap))
         })
+    }
+
+    /// Include paths (relative to `INCLUDE_PREFIX`, without the `.capnp` suffixes mpgen adds)
+    /// of the file's imports that are in `files`, in import order. A relative import is taken
+    /// relative to this file's directory, an absolute one (`/a/b.capnp`) relative to the
+    /// include root.
+    fn imported(&self, files: &BTreeSet<NodeId>) -> Vec<String> {
+        let include = &self.paths.include_path;
+        let dir = include.rfind('/').map_or("", |i| &include[..=i]);
+        self.file
+            .imports
+            .iter()
+            .filter(|(id, _)| files.contains(id))
+            .map(|(_, name)| match name.strip_prefix('/') {
+                Some(absolute) => absolute.to_string(),
+                None => format!("{dir}{name}"),
+            })
+            .collect()
     }
 
     /// The first line of every output.

@@ -18,6 +18,15 @@ pub(super) fn emit(u: &Unit<'_>) -> String {
     for include in &u.file.includes {
         w.line(format!("#include \"{include}\""));
     }
+    // A superinterface from another file: its ProxyMethods are in that file's proxy.h.
+    let supers = u
+        .interfaces()
+        .flat_map(|(i, _)| i.methods.iter())
+        .map(|m| u.schema.node(m.interface).file)
+        .collect();
+    for path in u.imported(&supers) {
+        w.line(format!("#include <{path}.proxy.h>"));
+    }
     for header in ["mp/proxy.h", "mp/proxy-client.h", "mp/proxy-server.h"] {
         w.line(format!("#include <{header}>"));
     }

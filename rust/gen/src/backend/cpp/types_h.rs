@@ -15,7 +15,7 @@ pub(super) fn emit(u: &Unit<'_>) -> String {
     w.blank();
     w.line("#include <mp/proxy.h>");
     u.include_own(&mut w, ".proxy.h");
-    for path in imported(u) {
+    for path in u.imported(&used_files(u.schema, u.file.id)) {
         w.line(format!("#include <{path}.proxy-types.h>"));
     }
     for include in &u.file.include_types {
@@ -46,27 +46,6 @@ pub(super) fn emit(u: &Unit<'_>) -> String {
     w.blank();
     w.line(format!("#endif // {}_PROXY_TYPES_H", u.guard));
     w.finish()
-}
-
-/// Include paths (relative to `INCLUDE_PREFIX`) of the imported files this file's proxies
-/// and structs use: their conversions must be known here. A relative import is taken
-/// relative to this file's directory, an absolute one (`/a/b.capnp`) relative to the
-/// include root.
-fn imported(u: &Unit<'_>) -> Vec<String> {
-    let used = used_files(u.schema, u.file.id);
-    let dir = match u.paths.include_path.rfind('/') {
-        Some(i) => &u.paths.include_path[..=i],
-        None => "",
-    };
-    u.file
-        .imports
-        .iter()
-        .filter(|(id, _)| used.contains(id))
-        .map(|(_, name)| match name.strip_prefix('/') {
-            Some(absolute) => absolute.to_string(),
-            None => format!("{dir}{name}"),
-        })
-        .collect()
 }
 
 fn proxy_type(u: &Unit<'_>, s: &Struct, wrap: &str, w: &mut Writer) {
