@@ -36,7 +36,7 @@ impl GenError {
         }
     }
 
-    fn from_problems(problems: Vec<Problem>) -> Self {
+    pub(crate) fn from_problems(problems: Vec<Problem>) -> Self {
         GenError {
             problems: problems.iter().map(ToString::to_string).collect(),
         }

@@ -23,8 +23,9 @@
 //!
 //! The crate is split in three: [`model`] reads the schemas into a language-neutral model
 //! (every field's role, layouts, defaults, annotations) and validates them; backends (Rust
-//! here, C++ next) spell the model in their language; the driver ([`Generator`], and the
-//! `mpgen` binary) runs them.
+//! and C++) spell the model in their language; the drivers run them: [`Generator`] for
+//! Rust, [`CppCommand`] (what the `mpgen` binary runs) for C++, which writes the original's
+//! seven files per schema (see `doc/cpp-generated-code.md`).
 //!
 //! ```
 //! # let dir = std::env::temp_dir().join(format!("mpgen-doc-{}", std::process::id()));
@@ -78,9 +79,11 @@
 #![warn(missing_docs)]
 
 mod backend;
+mod cpp_command;
 mod driver;
 pub mod model;
 
+pub use cpp_command::CppCommand;
 pub use driver::{check, GenError, Generator};
 
 /// The text of `include/mp/proxy.capnp`, written next to the build output so that

@@ -2,6 +2,7 @@
 //! decides what every field means; a backend only spells it.
 //!
 //! * [`rust`]: Rust proxies over capnpc's readers and builders (from `build.rs`).
-//! * C++ (`mpgen`'s output): not built yet; it will stand on the same model.
+//! * [`cpp`]: `mpgen`'s five C++ files per schema, against `include/mp/`.
 
+pub(crate) mod cpp;
 pub(crate) mod rust;

@@ -1,10 +1,14 @@
 //! `mpgen SRC_PREFIX INCLUDE_PREFIX SRC_FILE [IMPORT_PATH...]`: the original's command line.
 //!
-//! Today it compiles `SRC_FILE`, builds the schema model and reports every schema problem with
-//! file and line (exit status 1). The C++ output (`X.capnp.proxy*.h`/`.c++`) is the next
-//! issue's work: until then nothing is written, and a valid schema exits with status 2 and a
-//! message saying so, so that no build goes on believing the files exist. `--check` as the
-//! first argument validates only and exits 0 on a valid schema.
+//! Writes, into the current directory (creating the subdirectories `SRC_FILE`'s path below
+//! `SRC_PREFIX` needs), the original's seven files: `X.capnp.h` and `X.capnp.c++` (from
+//! `capnp compile -oc++`) and `X.capnp.proxy.h`, `X.capnp.proxy-types.h`,
+//! `X.capnp.proxy-client.c++`, `X.capnp.proxy-server.c++`, `X.capnp.proxy-types.c++`.
+//! Schema problems are all reported, with file and line, and exit with status 1; nothing is
+//! written then. `--check` as the first argument validates only.
+//!
+//! `import "/mp/proxy.capnp"` resolves to the copy built into this binary (see
+//! [`mpgen::CppCommand`]); `/capnp/c++.capnp` to the `capnp` tool's standard import path.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,43 +25,47 @@ fn main() -> ExitCode {
         eprintln!("{USAGE}");
         return ExitCode::from(64);
     }
-    let src_prefix = PathBuf::from(&args[0]);
-    let _include_prefix = &args[1];
     let src_file = PathBuf::from(&args[2]);
     let import_paths: Vec<PathBuf> = args[3..].iter().map(PathBuf::from).collect();
-    let scratch = std::env::temp_dir().join(format!("mpgen-{}", std::process::id()));
-    let result = mpgen::check(
-        std::slice::from_ref(&src_file),
-        &[src_prefix],
-        &import_paths,
-        &scratch,
-    );
-    let _ = std::fs::remove_dir_all(&scratch);
+    let result = if check_only {
+        let scratch = std::env::temp_dir().join(format!("mpgen-{}", std::process::id()));
+        let result = mpgen::check(
+            std::slice::from_ref(&src_file),
+            &[PathBuf::from(&args[0])],
+            &import_paths,
+            &scratch,
+        );
+        let _ = std::fs::remove_dir_all(&scratch);
+        result.map(|(interfaces, structs)| {
+            println!(
+                "mpgen: {}: valid ({interfaces} proxied interface(s), {structs} struct(s))",
+                src_file.display()
+            );
+        })
+    } else {
+        mpgen::CppCommand {
+            src_prefix: PathBuf::from(&args[0]),
+            include_prefix: PathBuf::from(&args[1]),
+            src_file: src_file.clone(),
+            import_paths,
+            output_dir: PathBuf::from("."),
+            capnp: None,
+        }
+        .run()
+        .map(|_| ())
+    };
     match result {
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             for p in &e.problems {
                 eprintln!("{p}");
             }
             eprintln!(
-                "mpgen: {} problem(s) in {}",
+                "mpgen: {} problem(s) in {}; no files written",
                 e.problems.len(),
                 src_file.display()
             );
             ExitCode::from(1)
-        }
-        Ok((interfaces, structs)) if check_only => {
-            println!(
-                "mpgen: {}: valid ({interfaces} proxied interface(s), {structs} struct(s))",
-                src_file.display()
-            );
-            ExitCode::SUCCESS
-        }
-        Ok((interfaces, structs)) => {
-            eprintln!(
-                "mpgen: {}: valid ({interfaces} proxied interface(s), {structs} struct(s)), but C++ output is not built yet: no files were written (use --check to validate only)",
-                src_file.display()
-            );
-            ExitCode::from(2)
         }
     }
 }

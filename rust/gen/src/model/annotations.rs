@@ -14,6 +14,9 @@ pub(crate) const EXCEPTION: u64 = 0x996a183200992f88;
 pub(crate) const SKIP: u64 = 0x824c08b82695d8dd;
 pub(crate) const NAME: u64 = 0xb594888f63f4dbb9;
 
+/// `$Cxx.namespace` of Cap'n Proto's `c++.capnp`.
+pub(crate) const CXX_NAMESPACE: u64 = 0xb9c6f99ebf805f2c;
+
 /// Node IDs of `proxy.capnp`.
 pub(crate) const THREAD_MAP_ID: u64 = 0xee5e37179ad9dc9d;
 pub(crate) const CONTEXT_ID: u64 = 0x9c44e6645d0b22c6;

@@ -48,6 +48,7 @@ pub fn build(
         b.file(file);
     }
     b.drain_pending();
+    b.model_unused_structs();
     b.problems.sort();
     b.problems.dedup();
     b.schema.problems = b.problems;
@@ -109,6 +110,13 @@ impl<'a> Builder<'a, '_> {
         let file_name = ann::file_name(n);
         if kind == NodeKind::File {
             self.schema.file_names.insert(id, file_name.clone());
+            let namespace = n
+                .get_annotations()
+                .ok()
+                .and_then(|a| ann::texts(a, ann::CXX_NAMESPACE).into_iter().next());
+            if let Some(ns) = namespace {
+                self.schema.cxx_namespaces.insert(id, ns);
+            }
         }
         let file = self
             .raw
@@ -187,11 +195,15 @@ impl<'a> Builder<'a, '_> {
             imports,
             interfaces: Vec::new(),
             structs: Vec::new(),
+            top_structs: Vec::new(),
         };
         let mut order = Vec::new();
         self.nested(id, &mut order);
         for child in order {
             let node = &self.schema.nodes[&child];
+            if node.kind == NodeKind::Struct && node.scope.len() == 1 {
+                model.top_structs.push(child);
+            }
             let wrapped = node.annotations.wrap.is_some();
             match node.kind {
                 NodeKind::Interface if wrapped => {
@@ -600,6 +612,24 @@ impl<'a> Builder<'a, '_> {
                 }
             }
         }
+    }
+
+    /// Models the top-level structs that no proxy uses (the C++ output describes them all).
+    /// Their problems are dropped: no generated proxy reads or writes them.
+    fn model_unused_structs(&mut self) {
+        let reported = self.problems.len();
+        let ids: Vec<NodeId> = self
+            .schema
+            .files
+            .iter()
+            .flat_map(|f| f.top_structs.iter().copied())
+            .collect();
+        for id in ids {
+            if !self.schema.structs.contains_key(&id) {
+                self.structure(id);
+            }
+        }
+        self.problems.truncate(reported);
     }
 
     fn structure(&mut self, id: NodeId) {

@@ -49,6 +49,7 @@ pub(crate) fn method(
         {
             Some((f, raws)) => {
                 f.result = Some(r.slot.clone());
+                f.skip |= r.annotations.skip;
                 if f.native_name.is_none() {
                     f.native_name.clone_from(&r.annotations.name);
                 }
@@ -103,6 +104,7 @@ fn new_field(r: &RawField, param: bool) -> Field {
         want: None,
         cyclic: false,
         line: r.line,
+        skip: r.annotations.skip,
     }
 }
 

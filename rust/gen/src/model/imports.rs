@@ -94,3 +94,35 @@ fn referenced(t: &Type, out: &mut Vec<NodeId>) {
         _ => {}
     }
 }
+
+/// The other files whose nodes `file`'s proxies and structs use (superinterfaces, field
+/// types), `proxy.capnp` aside: the files whose generated code `file`'s generated code needs.
+pub fn used_files(schema: &Schema, file: NodeId) -> std::collections::BTreeSet<NodeId> {
+    let mut used = Vec::new();
+    for iface in schema.interfaces.values() {
+        if schema.node(iface.id).file != file {
+            continue;
+        }
+        used.extend(iface.extends.iter().copied());
+        for m in &iface.methods {
+            used.push(m.interface);
+            for f in &m.fields {
+                for slot in f.param.iter().chain(f.result.iter()) {
+                    referenced(&slot.ty, &mut used);
+                }
+            }
+        }
+    }
+    for s in schema.structs.values() {
+        if schema.node(s.id).file != file {
+            continue;
+        }
+        for f in &s.fields {
+            referenced(&f.slot().ty, &mut used);
+        }
+    }
+    used.into_iter()
+        .map(|id| schema.node(id).file)
+        .filter(|&f| f != file && f != PROXY_FILE_ID)
+        .collect()
+}

@@ -3,7 +3,7 @@
 //! Everything a backend needs is decided here, once: which fields are inputs, outputs,
 //! in/out, the return value, the `Context`, a thread map, a `hasX`/`wantX` companion, an
 //! exception slot, skipped or implicit (`count(0)`), and each type's capnp layout and default
-//! values. Backends (Rust now, C++ next) only choose spellings in their language. Nothing in
+//! values. Backends (Rust and C++) only choose spellings in their language. Nothing in
 //! this module names a Rust or C++ item.
 //!
 //! [`build`] reads a `CodeGeneratorRequest` into a [`Schema`]; validation runs while it
@@ -17,7 +17,7 @@ mod locate;
 mod types;
 
 pub use build::build;
-pub use imports::missing_imports;
+pub use imports::{missing_imports, used_files};
 pub use types::{Layout, Slot, StructLayout, Type, Value};
 
 use std::collections::BTreeMap;
@@ -87,6 +87,8 @@ pub struct Schema {
     pub enums: BTreeMap<NodeId, Enum>,
     /// The name of every file in the request (imported ones included), by ID.
     pub file_names: BTreeMap<NodeId, String>,
+    /// The `$Cxx.namespace` (`a::b`) of every file in the request that has one, by file ID.
+    pub cxx_namespaces: BTreeMap<NodeId, String>,
     /// Schema problems found while modelling (with file and line). Backends may still run,
     /// so that every problem is reported at once, but their output must not be used.
     pub problems: Vec<Problem>,
@@ -116,6 +118,10 @@ pub struct File {
     pub interfaces: Vec<NodeId>,
     /// Its structs that get a native form: wrapped ones and those that proxies use.
     pub structs: Vec<NodeId>,
+    /// All its top-level structs, in declaration order, each modelled in [`Schema::structs`]
+    /// (the C++ output describes every one, used or not, as the original does; problems in
+    /// structs no proxy uses are not reported).
+    pub top_structs: Vec<NodeId>,
 }
 
 /// What a node is.
@@ -315,6 +321,9 @@ pub struct Field {
     pub cyclic: bool,
     /// Line of its declaration, when found.
     pub line: Option<u32>,
+    /// `$Proxy.skip` is on it (on either half of an in/out field). Its role is then
+    /// [`Role::Skipped`], which a `Void` field also has without the annotation.
+    pub skip: bool,
 }
 
 impl Field {
@@ -333,6 +342,11 @@ impl Field {
             self.role,
             Role::Value { .. } | Role::Return | Role::Exception { .. }
         )
+    }
+
+    /// Whether it is a `Void` field.
+    pub fn is_void(&self) -> bool {
+        self.slot().ty == Type::Void
     }
 
     /// The slot native code reads for its type: params first.
