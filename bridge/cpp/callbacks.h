@@ -83,10 +83,14 @@ public:
 class CxxServerFactory
 {
 public:
-    explicit CxxServerFactory(std::function<std::unique_ptr<ServerBase>()> make) : m_make(std::move(make)) {}
+    CxxServerFactory(EventLoop& loop, std::function<std::unique_ptr<ServerBase>()> make)
+        : m_loop(loop), m_make(std::move(make))
+    {
+    }
     rust::Box<Local> make() const;
 
 private:
+    EventLoop& m_loop;
     std::function<std::unique_ptr<ServerBase>()> m_make;
 };
 

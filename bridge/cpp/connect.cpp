@@ -38,7 +38,8 @@ void ServeRemote(EventLoop& loop, Stream stream, std::unique_ptr<ServerBase> ser
 {
     const InterfaceInfo& info = server->interfaceInfo();
     try {
-        auto local = bridge::new_local(*info.impl().handle, std::make_unique<bridge::CxxServer>(std::move(server)));
+        auto local = bridge::new_local(
+            *loop.impl().handle, *info.impl().handle, std::make_unique<bridge::CxxServer>(std::move(server)));
         bridge::serve_stream(*loop.impl().handle, stream.release(), std::move(local));
     } catch (const rust::Error& e) {
         bridge::Rethrow(e);
@@ -50,7 +51,7 @@ void ListenRemote(EventLoop& loop, SocketId listener, std::function<std::unique_
 {
     try {
         bridge::listen_connections(*loop.impl().handle, listener,
-            std::make_unique<bridge::CxxServerFactory>(std::move(make_server)),
+            std::make_unique<bridge::CxxServerFactory>(loop, std::move(make_server)),
             max_connections ? static_cast<int64_t>(*max_connections) : 0);
     } catch (const rust::Error& e) {
         bridge::Rethrow(e);

@@ -136,10 +136,11 @@ size_t InterfaceInfo::methodIndexForParams(uint64_t params_type) const
 OutgoingMessage::OutgoingMessage() = default;
 OutgoingMessage::~OutgoingMessage() = default;
 
-capnp::Capability::Client OutgoingMessage::exportServer(std::unique_ptr<ServerBase> server)
+capnp::Capability::Client OutgoingMessage::exportServer(EventLoop& loop, std::unique_ptr<ServerBase> server)
 {
     const InterfaceInfo& info = server->interfaceInfo();
-    auto local = bridge::new_local(*info.impl().handle, std::make_unique<bridge::CxxServer>(std::move(server)));
+    auto local = bridge::new_local(
+        *loop.impl().handle, *info.impl().handle, std::make_unique<bridge::CxxServer>(std::move(server)));
     return capnp::Capability::Client(kj::refcounted<ExportHook>(std::move(local)));
 }
 
@@ -246,7 +247,7 @@ rust::Box<Local> CxxServerFactory::make() const
 {
     std::unique_ptr<ServerBase> server = m_make();
     const InterfaceInfo& info = server->interfaceInfo();
-    return new_local(*info.impl().handle, std::make_unique<CxxServer>(std::move(server)));
+    return new_local(m_loop.impl().handle.operator*(), *info.impl().handle, std::make_unique<CxxServer>(std::move(server)));
 }
 
 } // namespace bridge

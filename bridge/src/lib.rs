@@ -102,8 +102,8 @@ pub mod ffi {
 
         /// A C++ server to serve.
         type Local;
-        /// Wraps a C++ server of `interface`.
-        fn new_local(interface: &Interface, server: UniquePtr<CxxServer>) -> Box<Local>;
+        /// Wraps a C++ server of `interface`; it keeps `lp` running until it is destroyed.
+        fn new_local(lp: &Loop, interface: &Interface, server: UniquePtr<CxxServer>) -> Box<Local>;
 
         /// A received message: segments plus imported capabilities.
         type Message;

@@ -11,8 +11,11 @@ use crate::ffi::CxxServer;
 use crate::interface::Interface;
 use crate::message::Message;
 
-/// The C++ object behind a served capability.
-struct CxxObject(UniquePtr<CxxServer>);
+/// The C++ object behind a served capability. It holds its loop: like the original, whose loop
+/// runs until its asynchronous cleanups are done, a loop does not finish while a C++ server
+/// object still exists (they are destroyed on the runtime's cleanup thread, and C++ objects
+/// often refer to what the thread running the loop owns).
+struct CxxObject(UniquePtr<CxxServer>, #[allow(dead_code)] mp::EventLoopRef);
 
 // SAFETY: a CxxServer is the generated C++ `ProxyServer`, which the original already calls
 // from any thread (the loop thread, the mapped worker threads); its state is the wrapped
@@ -33,12 +36,16 @@ pub struct Local {
     dispatch: Arc<CxxDispatch>,
 }
 
-/// Wraps a C++ server of `interface`.
-pub fn new_local(interface: &Interface, server: UniquePtr<CxxServer>) -> Box<Local> {
+/// Wraps a C++ server of `interface`, which keeps `lp` running until it is destroyed.
+pub fn new_local(
+    lp: &crate::event_loop::Loop,
+    interface: &Interface,
+    server: UniquePtr<CxxServer>,
+) -> Box<Local> {
     Box::new(Local {
         dispatch: Arc::new(CxxDispatch {
             interface: interface.desc,
-            object: ImplSlot::new(Arc::new(CxxObject(server))),
+            object: ImplSlot::new(Arc::new(CxxObject(server, lp.event_loop().add_ref()))),
         }),
     })
 }

@@ -61,6 +61,7 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
+class EventLoop;
 class ServerBase;
 
 //! A message C++ builds: a call's params on the client, its results on the server.
@@ -82,7 +83,8 @@ public:
     }
 
     //! Serves `server` to the peer as a new capability; set the returned client into a field.
-    capnp::Capability::Client exportServer(std::unique_ptr<ServerBase> server);
+    //! `loop` keeps running until the server object is destroyed.
+    capnp::Capability::Client exportServer(EventLoop& loop, std::unique_ptr<ServerBase> server);
 
     capnp::MallocMessageBuilder& message() { return m_message; }
     capnp::BuilderCapabilityTable& caps() { return m_caps; }

@@ -30,7 +30,7 @@ void BuildInterface(InvokeContext& invoke_context, std::shared_ptr<Impl> object,
         throw std::logic_error("an interface can only be sent as part of a call");
     }
     auto server = std::make_unique<ProxyServer<Message>>(std::move(object), *invoke_context.loop);
-    output.set(invoke_context.outgoing->exportServer(std::move(server)).template castAs<Message>());
+    output.set(invoke_context.outgoing->exportServer(*invoke_context.loop, std::move(server)).template castAs<Message>());
 }
 
 //! A client proxy for the capability in `input`, or null.

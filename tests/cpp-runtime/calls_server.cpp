@@ -15,7 +15,7 @@ int main(int argc, char** argv)
     const mp::SocketId socket = mp::StartSpawned(argv[1]);
     calls::Stats stats;
     mp::EventLoop loop("calls_server", [](mp::LogMessage) {});
-    mp::ServeRemote(loop, mp::MakeStream(loop, socket), std::make_unique<calls::InitServer>(stats));
+    mp::ServeRemote(loop, mp::MakeStream(loop, socket), std::make_unique<calls::InitServer>(loop, stats));
     loop.loop();
     return 0;
 }

@@ -6,6 +6,7 @@
 #include <calls.capnp.h>
 
 #include <mp/connect.h>
+#include <mp/event-loop.h>
 #include <mp/transport.h>
 
 #include <atomic>
@@ -140,7 +141,7 @@ private:
 class InitServer : public mp::ServerBase
 {
 public:
-    explicit InitServer(Stats& stats) : m_stats(stats) {}
+    InitServer(mp::EventLoop& loop, Stats& stats) : m_loop(loop), m_stats(stats) {}
     const mp::InterfaceInfo& interfaceInfo() const override { return InitInfo(); }
     void dispatch(size_t method, mp::IncomingMessage&, mp::OutgoingMessage& results) override
     {
@@ -150,10 +151,11 @@ public:
         }
         if (method != MAKE_ADDER) throw std::runtime_error("TestInit: unknown method");
         auto r = results.initRoot<TestInit::MakeAdderResults>();
-        r.setResult(results.exportServer(std::make_unique<AdderServer>(m_stats)).castAs<Adder>());
+        r.setResult(results.exportServer(m_loop, std::make_unique<AdderServer>(m_stats)).castAs<Adder>());
     }
 
 private:
+    mp::EventLoop& m_loop;
     Stats& m_stats;
 };
 

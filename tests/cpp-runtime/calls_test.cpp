@@ -40,7 +40,7 @@ struct Setup {
         loop = ready.get_future().get();
         ref.emplace(*loop);
         auto [a, b] = mp::SocketPair();
-        mp::ServeRemote(*loop, mp::MakeStream(*loop, a), std::make_unique<InitServer>(stats));
+        mp::ServeRemote(*loop, mp::MakeStream(*loop, a), std::make_unique<InitServer>(*loop, stats));
         init = mp::ConnectRemote(*loop, mp::MakeStream(*loop, b), InitInfo());
     }
 
@@ -118,7 +118,7 @@ void CallbackRunsOnTheBlockedCaller()
     mp::OutgoingMessage params;
     auto p = params.initRoot<Adder::CallBackParams>();
     p.setX(4);
-    p.setCb(params.exportServer(std::make_unique<CallbackServer>(&ran_on)).castAs<Callback>());
+    p.setCb(params.exportServer(*s.loop, std::make_unique<CallbackServer>(&ran_on)).castAs<Callback>());
     auto reply = adder->call(AdderInfo(), CALL_BACK, params);
     CHECK_EQ(reply.getRoot<Adder::CallBackResults>().getResult(), 41);
     CHECK(ran_on == std::this_thread::get_id());
