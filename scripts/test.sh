@@ -20,7 +20,8 @@ cargo test -q --workspace 2>&1 | tee "$log" || status=$?
 echo "== C++: CMake build, ctest, installed package"
 bash scripts/test-cmake.sh 2>&1 | tee -a "$log" || status=$?
 echo "== mpbench --quick (smoke run; timings are printed, never checked)"
-cargo run --release -q -p multiprocess-bench -- --quick || status=$?
+# With our C++ programs too, built against the package test-cmake.sh installed.
+cargo run --release -q -p multiprocess-bench -- --quick --cpp target/cmake/prefix || status=$?
 # One closing line for all suites together.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^ignored/) s += $i } }
      END { printf "summary: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"

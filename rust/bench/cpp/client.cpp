@@ -212,7 +212,7 @@ int main(int argc, char** argv)
         auto connect = [&] { return mp::ConnectStream<::BenchInit>(*loop, mp::MakeStream(*loop, Connect(socket_path))); };
 
         // Memory first, on a fresh server, so freed memory of earlier cases is not reused.
-        std::cerr << "mpbench-client: memory (original)" << std::endl;
+        std::cerr << "mpbench-client: memory (C++)" << std::endl;
         {
             long before = SettledRssKib(pid);
             std::vector<std::unique_ptr<mp::ProxyClient<::BenchInit>>> conns;
@@ -240,20 +240,20 @@ int main(int argc, char** argv)
             Print("memory-thread", {}, {}, {}, {}, PerItem(before, after, MEMORY_ITEMS));
         }
 
-        std::cerr << "mpbench-client: call (original)" << std::endl;
+        std::cerr << "mpbench-client: call (C++)" << std::endl;
         PrintLatency("call", TimeCalls(seconds, [&] { bench->add(1, 2); }));
 
-        std::cerr << "mpbench-client: ctx-call (original)" << std::endl;
+        std::cerr << "mpbench-client: ctx-call (C++)" << std::endl;
         PrintLatency("ctx-call", TimeCalls(seconds, [&] { bench->addCtx(1, 2); }));
 
-        std::cerr << "mpbench-client: callback (original)" << std::endl;
+        std::cerr << "mpbench-client: callback (C++)" << std::endl;
         CallbackImpl cb;
         PrintLatency("callback", TimeCalls(seconds, [&] {
             if (bench->callBack(cb, 1) != 2) throw std::runtime_error("callback returned the wrong value");
         }));
 
         for (auto [name, size] : {std::pair<const char*, size_t>{"data-1m", 1 << 20}, {"data-16m", 16 << 20}}) {
-            std::cerr << "mpbench-client: " << name << " (original)" << std::endl;
+            std::cerr << "mpbench-client: " << name << " (C++)" << std::endl;
             std::vector<char> data(size, 0x5a);
             const bool peak_known = std::string(name) == "data-16m" && ResetPeak(pid);
             Samples s = TimeCalls(seconds, [&] {
@@ -268,7 +268,7 @@ int main(int argc, char** argv)
             }
         }
 
-        std::cerr << "mpbench-client: threads-4 (original)" << std::endl;
+        std::cerr << "mpbench-client: threads-4 (C++)" << std::endl;
         {
             std::barrier sync(THREADS);
             std::vector<Samples> all(THREADS);
@@ -285,7 +285,7 @@ int main(int argc, char** argv)
             Print("threads-4", s.PercentileUs(50), s.PercentileUs(99), {}, s.CallsPerS(), {});
         }
 
-        std::cerr << "mpbench-client: after-disconnect (original)" << std::endl;
+        std::cerr << "mpbench-client: after-disconnect (C++)" << std::endl;
         for (int i = 0; i < CHURN_CONNECTIONS; ++i) {
             auto other_init = connect();
             auto other = other_init->makeBench();

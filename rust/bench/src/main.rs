@@ -3,13 +3,16 @@
 //! is given, against C++ programs built on it.
 //!
 //! ```text
-//! mpbench [--quick] [--json] [--rounds N] [--original PREFIX] [--case NAME]... [--tuned]
+//! mpbench [--quick] [--json] [--rounds N] [--original PREFIX] [--cpp PREFIX] [--case NAME]... [--tuned]
 //! ```
+//! `--cpp PREFIX` adds the same cases with a C++ client and server built against our installed
+//! package (`cmake --install`), beside our Rust ones and the original's.
 //! Cases run in interleaved rounds (floor, ours, original, then again); each figure is the
 //! median over rounds, printed with the spread between rounds. Both sides run with the same
 //! process settings: no allocator tuning, unless `--tuned` asks for it in our processes (the
 //! full run adds such rows for the data cases, labelled `tuned`). `MP_ORIGINAL_PREFIX` in the
-//! environment stands for `--original`. Timings are printed, never checked.
+//! environment stands for `--original`, `MP_CPP_PREFIX` for `--cpp`. Timings are printed, never
+//! checked.
 
 #![warn(missing_docs)]
 
@@ -32,11 +35,11 @@ mod tuned;
 
 use std::path::PathBuf;
 
-use measurement::Measurement;
+use measurement::{Impl, Measurement};
 use stats::Budget;
 
 const USAGE: &str = "usage: mpbench [--quick] [--json] [--rounds N] [--original PREFIX] \
-                     [--case NAME]... [--tuned]";
+                     [--cpp PREFIX] [--case NAME]... [--tuned]";
 
 /// What the command line asked for.
 #[derive(Debug, Default)]
@@ -45,6 +48,7 @@ struct Options {
     json: bool,
     rounds: Option<usize>,
     original: Option<PathBuf>,
+    cpp: Option<PathBuf>,
     only: Vec<String>,
     tuned: bool,
 }
@@ -52,6 +56,9 @@ struct Options {
 fn parse_args(args: &[String]) -> Result<Options, String> {
     let mut opts = Options {
         original: std::env::var_os("MP_ORIGINAL_PREFIX")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from),
+        cpp: std::env::var_os("MP_CPP_PREFIX")
             .filter(|v| !v.is_empty())
             .map(PathBuf::from),
         ..Options::default()
@@ -89,16 +96,20 @@ fn run(exe: &str, opts: &Options) -> mp::Result<()> {
     let budget = Budget::seconds(total / rounds as f64);
     // Build first, so a broken original fails before minutes of measuring. The original is
     // only compared in a fair run: `--tuned` changes our processes alone.
-    let build = match (&opts.original, opts.tuned) {
-        (Some(prefix), false) => {
-            eprintln!(
-                "mpbench: building the C++ programs against {}",
-                prefix.display()
-            );
-            Some(original::build(prefix)?)
+    let build_for = |prefix: &Option<PathBuf>, imp: Impl| -> mp::Result<Option<PathBuf>> {
+        match (prefix, opts.tuned) {
+            (Some(prefix), false) => {
+                eprintln!(
+                    "mpbench: building the C++ programs against {}",
+                    prefix.display()
+                );
+                Ok(Some(original::build(prefix, imp)?))
+            }
+            _ => Ok(None),
         }
-        _ => None,
     };
+    let build = build_for(&opts.original, Impl::Original)?;
+    let cpp_build = build_for(&opts.cpp, Impl::Cpp)?;
     let mut all: Vec<Measurement> = Vec::new();
     for round in 1..=rounds {
         eprintln!("mpbench: round {round} of {rounds}");
@@ -112,13 +123,17 @@ fn run(exe: &str, opts: &Options) -> mp::Result<()> {
         )?);
         if let Some(build) = &build {
             eprintln!("mpbench:   the original's cases");
-            all.extend(original::run(build, budget)?);
+            all.extend(original::run(build, budget, Impl::Original)?);
+        }
+        if let Some(build) = &cpp_build {
+            eprintln!("mpbench:   our C++ cases");
+            all.extend(original::run(build, budget, Impl::Cpp)?);
         }
     }
     let mut combined = rounds::combine(&all);
     if opts.tuned {
         for m in &mut combined {
-            if m.imp == measurement::Impl::Ours {
+            if m.imp == Impl::Ours {
                 m.case = tuned::label(&m.case);
             }
         }
@@ -129,7 +144,10 @@ fn run(exe: &str, opts: &Options) -> mp::Result<()> {
     if opts.json {
         print!("{}", report::json_lines(&combined));
     } else {
-        print!("{}", report::table(&combined, build.is_some(), rounds));
+        print!(
+            "{}",
+            report::table(&combined, build.is_some(), cpp_build.is_some(), rounds)
+        );
     }
     Ok(())
 }

@@ -11,6 +11,8 @@ pub enum Impl {
     Ours,
     /// C++ client and server built against the installed original.
     Original,
+    /// The same C++ client and server built against our package (the C++ wing).
+    Cpp,
 }
 
 impl Impl {
@@ -20,6 +22,7 @@ impl Impl {
             Impl::Floor => "floor",
             Impl::Ours => "ours",
             Impl::Original => "original",
+            Impl::Cpp => "cpp",
         }
     }
 }

@@ -1,6 +1,7 @@
-//! The same cases against the original: a C++ server and client of ours (in `cpp/`), built
-//! at run time with CMake against an installed original libmultiprocess, then run. The C++
-//! client prints one `RESULT` line per case, which is parsed here.
+//! The same cases in C++: a server and client of ours (in `cpp/`, written against the
+//! original's API), built at run time with CMake against an installed package, then run. The
+//! package is the original's (the comparison) or ours (our C++ wing). The C++ client prints one
+//! `RESULT` line per case, which is parsed here.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -13,13 +14,17 @@ fn source_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("cpp")
 }
 
-/// The build directory: next to the running executable (inside cargo's target directory).
-fn build_dir() -> mp::Result<PathBuf> {
+/// The build directory for one package: next to the running executable (inside cargo's
+/// target directory).
+fn build_dir(imp: Impl) -> mp::Result<PathBuf> {
     let exe = std::env::current_exe()?;
     let dir = exe
         .parent()
         .ok_or_else(|| mp::Error::failed("executable has no directory"))?;
-    Ok(dir.join("mpbench-cpp"))
+    Ok(dir.join(match imp {
+        Impl::Cpp => "mpbench-cpp-ours",
+        _ => "mpbench-cpp",
+    }))
 }
 
 fn run_quiet(cmd: &mut Command, what: &str) -> mp::Result<()> {
@@ -38,10 +43,10 @@ fn run_quiet(cmd: &mut Command, what: &str) -> mp::Result<()> {
     Ok(())
 }
 
-/// Configures and builds the C++ programs against the original installed at `prefix`;
-/// returns the build directory.
-pub fn build(prefix: &Path) -> mp::Result<PathBuf> {
-    let build = build_dir()?;
+/// Configures and builds the C++ programs against the package installed at `prefix` (the
+/// original's for `Impl::Original`, ours for `Impl::Cpp`); returns the build directory.
+pub fn build(prefix: &Path, imp: Impl) -> mp::Result<PathBuf> {
+    let build = build_dir(imp)?;
     let prefix = std::fs::canonicalize(prefix)
         .map_err(|e| mp::Error::failed(format!("{}: {e}", prefix.display())))?;
     let mut configure = Command::new("cmake");
@@ -68,9 +73,9 @@ fn which(program: &str) -> bool {
         .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
 }
 
-/// Runs the C++ client (which spawns the C++ server) and collects its results.
-pub fn run(build: &Path, budget: Budget) -> mp::Result<Vec<Measurement>> {
-    let dir = std::env::temp_dir().join(format!("mpbench-orig-{}", std::process::id()));
+/// Runs the C++ client (which spawns the C++ server) and collects its results as `imp`'s.
+pub fn run(build: &Path, budget: Budget, imp: Impl) -> mp::Result<Vec<Measurement>> {
+    let dir = std::env::temp_dir().join(format!("mpbench-{}-{}", imp.name(), std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let out = Command::new(build.join("mpbench-client"))
         .arg(build.join("mpbench-server"))
@@ -87,12 +92,12 @@ pub fn run(build: &Path, budget: Budget) -> mp::Result<Vec<Measurement>> {
             out.status
         )));
     }
-    Ok(parse(&String::from_utf8_lossy(&out.stdout)))
+    Ok(parse(&String::from_utf8_lossy(&out.stdout), imp))
 }
 
 /// Parses `RESULT <case> <p50_us> <p99_us> <mb_per_s> <calls_per_s> <kib>` lines, `-`
 /// standing for a number that does not apply.
-pub fn parse(text: &str) -> Vec<Measurement> {
+pub fn parse(text: &str, imp: Impl) -> Vec<Measurement> {
     text.lines()
         .filter_map(|line| {
             let mut words = line.strip_prefix("RESULT ")?.split_whitespace();
@@ -104,7 +109,7 @@ pub fn parse(text: &str) -> Vec<Measurement> {
                 mb_per_s: next(),
                 calls_per_s: next(),
                 kib: next(),
-                ..Measurement::new(case, Impl::Original)
+                ..Measurement::new(case, imp)
             })
         })
         .collect()
@@ -116,7 +121,10 @@ mod tests {
 
     #[test]
     fn parses_result_lines() {
-        let all = parse("noise\nRESULT data-1m 10.5 20 99.5 - -\nRESULT memory-conn - - - - 12\n");
+        let all = parse(
+            "noise\nRESULT data-1m 10.5 20 99.5 - -\nRESULT memory-conn - - - - 12\n",
+            Impl::Original,
+        );
         assert_eq!(all.len(), 2);
         assert_eq!(all[0].case, "data-1m");
         assert_eq!(all[0].p50_us, Some(10.5));

@@ -92,8 +92,9 @@ fn x_floor(case: &str, m: Option<&Measurement>, all: &[Measurement]) -> String {
     ratio.map_or_else(|| "-".into(), |r| format!("{r:.2}"))
 }
 
-/// The whole table; `original` says whether the original was measured.
-pub fn table(all: &[Measurement], original: bool, rounds: usize) -> String {
+/// The whole table; `original` and `cpp` say whether the original and our C++ programs were
+/// measured.
+pub fn table(all: &[Measurement], original: bool, cpp: bool, rounds: usize) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -156,11 +157,55 @@ pub fn table(all: &[Measurement], original: bool, rounds: usize) -> String {
          Both sides ran without allocator tuning; rows marked \"tuned\" are ours with\n\
          mp::tune_allocator_for_large_messages() in client and server (a user option).\n"
     );
+    if cpp {
+        out.push_str(&cpp_table(all, original));
+    }
     match std::env::var("GLIBC_TUNABLES") {
         Ok(t) => out.push_str(&format!(
             "GLIBC_TUNABLES={t} applied to every process, ours and the original's.\n"
         )),
         Err(_) => out.push_str("Every process ran with glibc's default allocator settings.\n"),
+    }
+    out
+}
+
+/// Our C++ client and server (built against our package) beside our Rust ones and the
+/// original's C++ ones: the same cases, the same C++ source.
+fn cpp_table(all: &[Measurement], original: bool) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\nOur C++ programs (rust/bench/cpp built against our package):\n\
+         {:<19} {:>8} {:>8} {:>15} {:>6} | {:>10} | {:>10}",
+        "case", "p50 us", "p99 us", "rate/memory", "spread", "c++/rust", "c++/orig"
+    );
+    let _ = writeln!(out, "{}", "-".repeat(90));
+    for case in CASES {
+        let Some(cpp) = find(all, case, Impl::Cpp) else {
+            continue;
+        };
+        let ratio = |other: Option<&Measurement>| match (
+            cpp.headline(),
+            other.and_then(|m| m.headline()),
+        ) {
+            (Some((a, _)), Some((b, _))) if b > 0.0 => format!("{:.2}", a / b),
+            _ => "-".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "{:<19} {:>8} {:>8} {:>15} {:>6} | {:>10} | {:>10}",
+            case,
+            num(cpp.p50_us),
+            num(cpp.p99_us),
+            rate(Some(cpp)),
+            percent(cpp.spread),
+            ratio(find(all, case, Impl::Ours)),
+            if original {
+                ratio(find(all, case, Impl::Original))
+            } else {
+                "n/a".to_string()
+            }
+        );
     }
     out
 }
@@ -234,6 +279,7 @@ pub fn parse_json_lines(text: &str) -> Vec<Measurement> {
                             "floor" => Some(Impl::Floor),
                             "ours" => Some(Impl::Ours),
                             "original" => Some(Impl::Original),
+                            "cpp" => Some(Impl::Cpp),
                             _ => None,
                         }
                     }
@@ -278,7 +324,7 @@ mod tests {
         data.mb_per_s = Some(500.0);
         let mut peak = Measurement::new("peak-rss-16m", Impl::Ours);
         peak.kib = Some(49152.0);
-        let t = table(&[floor, call, bulk, data, peak], false, 3);
+        let t = table(&[floor, call, bulk, data, peak], false, false, 3);
         let line = |name: &str| {
             t.lines()
                 .find(|l| l.starts_with(&format!("{name} ")))
