@@ -1,11 +1,13 @@
-//! Generates the test interfaces (some fields mapped to Rust types of the tests' own) and
-//! the conformance suite's interfaces.
+//! Generates the test interfaces (some fields mapped to Rust types of the tests' own), the
+//! conformance suite's interfaces, and those the C++ transport tests serve.
 
 fn main() {
     let result = mpgen::Generator::new()
         .src_prefix("schema")
         .src_prefix("conformance")
+        .src_prefix("cpp-runtime")
         .file("schema/service.capnp")
+        .file("cpp-runtime/calls.capnp")
         .file("schema/types.capnp")
         .file("conformance/conformance.capnp")
         .rust_type("Types.narrow.value", "i32")

@@ -4,12 +4,12 @@
 use std::sync::Arc;
 
 use cxx::UniquePtr;
-use mp::core::{Dispatch, IncomingCall, InterfaceDesc};
+use mp::core::{CallCtx, Dispatch, IncomingCall, InterfaceDesc};
 use mp::private::ImplSlot;
 
 use crate::ffi::CxxServer;
 use crate::interface::Interface;
-use crate::message::Message;
+use crate::message::{import_all, Message};
 
 /// The C++ object behind a served capability. It holds its loop: like the original, whose loop
 /// runs until its asynchronous cleanups are done, a loop does not finish while a C++ server
@@ -75,7 +75,7 @@ impl Dispatch for CxxDispatch {
             .ok_or_else(|| mp::private::unknown_method(call.method))?;
         let mut table = Vec::new();
         let copied = crate::segments::copy(call.params, &mut table)?;
-        let mut params = Message::new(copied, crate::remote::import_all(call.ctx, table));
+        let mut params = Message::new(copied, import_all(call.ctx, table));
         let mut results = match crate::guard::guard("C++ server", || {
             server
                 .call(index, &mut params)
@@ -93,7 +93,7 @@ impl Dispatch for CxxDispatch {
         let slices = unsafe { crate::segments::borrow(&segments) };
         let reader = crate::segments::read(&slices);
         let caps = results.pin_mut().take_caps();
-        let table = crate::remote::export_all(call.ctx, &caps)?;
+        let table = export_all(call.ctx, &caps)?;
         let mut root: capnp::any_pointer::Reader<'_> = reader.get_root()?;
         {
             use capnp::traits::Imbue;
@@ -103,4 +103,14 @@ impl Dispatch for CxxDispatch {
         out.set_as(root)?;
         Ok(())
     }
+}
+
+/// Exports C++ servers for a message's cap table, in table order.
+pub(crate) fn export_all(
+    ctx: &CallCtx,
+    caps: &[Box<Local>],
+) -> mp::Result<capnp::private::layout::CapTable> {
+    caps.iter()
+        .map(|local| Ok(Some(mp::core::export(ctx, local.dispatch())?.hook)))
+        .collect()
 }

@@ -3,16 +3,14 @@
 //! which C++ takes out and types as it reads the fields.
 
 use capnp::message::{Builder, HeapAllocator};
-use mp::ProxyClient;
+use mp::core::{CallCtx, ProxyClient};
 
 use crate::ffi::Segment;
-use crate::interface::Interface;
-use crate::remote::Remote;
 
 /// Segments plus the capabilities they refer to by cap-table index.
 pub struct Message {
     message: Builder<HeapAllocator>,
-    caps: Vec<Option<Result<ProxyClient, String>>>,
+    pub(crate) caps: Vec<Option<Result<ProxyClient, String>>>,
 }
 
 impl Message {
@@ -32,19 +30,21 @@ impl Message {
     pub fn cap_count(&self) -> usize {
         self.caps.len()
     }
+}
 
-    /// Takes capability `index` out as a proxy of `interface`. Each one can be taken once.
-    pub fn take_cap(&mut self, index: usize, interface: &Interface) -> Result<Box<Remote>, String> {
-        let slot = self
-            .caps
-            .get_mut(index)
-            .ok_or_else(|| format!("capability index {index} out of range"))?;
-        let client = slot
-            .take()
-            .ok_or_else(|| format!("capability {index} is null or was already taken"))??;
-        let client = client
-            .with_interface(interface.desc)
-            .map_err(|e| e.to_string())?;
-        Ok(Box::new(Remote { client }))
-    }
+/// Imports every capability of a copied message, untyped, in table order. One that cannot be
+/// imported (the stand-ins for the `Context` of an incoming call, which the core has used
+/// already) keeps its error, which C++ sees only if it reads that field.
+pub(crate) fn import_all(
+    ctx: &CallCtx,
+    caps: capnp::private::layout::CapTable,
+) -> Vec<Option<Result<ProxyClient, String>>> {
+    caps.into_iter()
+        .map(|hook| {
+            hook.map(|hook| {
+                ProxyClient::import_untyped(ctx, capnp::capability::Client::new(hook))
+                    .map_err(|e| e.to_string())
+            })
+        })
+        .collect()
 }

@@ -1,44 +1,17 @@
 //! A capability of the peer, called from C++: params built by C++ go out through the core's
 //! blocking call, results come back as a [`Message`].
 
-use mp::core::{CallCtx, ProxyClient};
+use mp::core::ProxyClient;
 
 use crate::ffi::Segment;
 use crate::guard::guard;
 use crate::interface::Interface;
-use crate::local::Local;
-use crate::message::Message;
+use crate::local::{export_all, Local};
+use crate::message::{import_all, Message};
 
 /// A proxy of the peer's object (the core's `ProxyClient`).
 pub struct Remote {
     pub(crate) client: ProxyClient,
-}
-
-/// Exports C++ servers for a message's cap table, in table order.
-pub(crate) fn export_all(
-    ctx: &CallCtx,
-    caps: &[Box<Local>],
-) -> mp::Result<capnp::private::layout::CapTable> {
-    caps.iter()
-        .map(|local| Ok(Some(mp::core::export(ctx, local.dispatch())?.hook)))
-        .collect()
-}
-
-/// Imports every capability of a copied message, untyped, in table order. One that cannot be
-/// imported (the stand-ins for the `Context` of an incoming call, which the core has used
-/// already) keeps its error, which C++ sees only if it reads that field.
-pub(crate) fn import_all(
-    ctx: &CallCtx,
-    caps: capnp::private::layout::CapTable,
-) -> Vec<Option<Result<ProxyClient, String>>> {
-    caps.into_iter()
-        .map(|hook| {
-            hook.map(|hook| {
-                ProxyClient::import_untyped(ctx, capnp::capability::Client::new(hook))
-                    .map_err(|e| e.to_string())
-            })
-        })
-        .collect()
 }
 
 impl Remote {
@@ -101,5 +74,24 @@ impl Remote {
                 .remote_thread_name()
                 .map_err(crate::errors::to_cxx)
         })
+    }
+}
+
+// Taking a capability out of a message makes a `Remote`; it lives here so that messages need
+// not know proxies.
+impl Message {
+    /// Takes capability `index` out as a proxy of `interface`. Each one can be taken once.
+    pub fn take_cap(&mut self, index: usize, interface: &Interface) -> Result<Box<Remote>, String> {
+        let slot = self
+            .caps
+            .get_mut(index)
+            .ok_or_else(|| format!("capability index {index} out of range"))?;
+        let client = slot
+            .take()
+            .ok_or_else(|| format!("capability {index} is null or was already taken"))??;
+        let client = client
+            .with_interface(interface.desc)
+            .map_err(|e| e.to_string())?;
+        Ok(Box::new(Remote { client }))
     }
 }

@@ -5,12 +5,15 @@
 
 using Proxy = import "/mp/proxy.capnp";
 
-interface TestInit {
+# The wrap names give the Rust test (tests/tests/cpp_server.rs) typed proxies; the C++ tests
+# dispatch by hand and ignore them.
+
+interface TestInit $Proxy.wrap("TestInit") {
   construct @0 (threadMap :Proxy.ThreadMap) -> (threadMap :Proxy.ThreadMap);
   makeAdder @1 (context :Proxy.Context) -> (result :Adder);
 }
 
-interface Adder {
+interface Adder $Proxy.wrap("Adder") {
   destroy @0 (context :Proxy.Context) -> ();
   # Runs on the server's event loop thread (no Context).
   add @1 (a :Int32, b :Int32) -> (result :Int32);
@@ -25,6 +28,6 @@ interface Adder {
   hang @6 (context :Proxy.Context) -> ();
 }
 
-interface Callback {
+interface Callback $Proxy.wrap("Callback") {
   call @0 (context :Proxy.Context, x :Int32) -> (result :Int32);
 }

@@ -16,6 +16,11 @@ pub mod types_capnp {
     include!(concat!(env!("OUT_DIR"), "/types_capnp.rs"));
 }
 
+/// Interfaces the C++ transport tests serve (`tests/cpp-runtime/calls.capnp`).
+pub mod calls_capnp {
+    #![allow(missing_docs, clippy::all, clippy::pedantic)]
+    include!(concat!(env!("OUT_DIR"), "/calls_capnp.rs"));
+}
 pub mod custom;
 pub mod types_impl;
 
