@@ -80,6 +80,10 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
                 let prefix = it.next().ok_or("--original needs a PREFIX")?;
                 opts.original = Some(PathBuf::from(prefix));
             }
+            "--cpp" => {
+                let prefix = it.next().ok_or("--cpp needs a PREFIX")?;
+                opts.cpp = Some(PathBuf::from(prefix));
+            }
             "--case" => opts
                 .only
                 .push(it.next().ok_or("--case needs a NAME")?.clone()),
@@ -87,6 +91,25 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         }
     }
     Ok(opts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_option() {
+        let args: Vec<String> = ["--quick", "--rounds", "3", "--cpp", "/p", "--case", "call"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let opts = parse_args(&args).expect("valid");
+        assert!(opts.quick);
+        assert_eq!(opts.rounds, Some(3));
+        assert_eq!(opts.cpp, Some(PathBuf::from("/p")));
+        assert_eq!(opts.only, ["call"]);
+        assert!(parse_args(&["--bogus".to_string()]).is_err());
+    }
 }
 
 fn run(exe: &str, opts: &Options) -> mp::Result<()> {
