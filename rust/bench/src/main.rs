@@ -93,25 +93,6 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
     Ok(opts)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_every_option() {
-        let args: Vec<String> = ["--quick", "--rounds", "3", "--cpp", "/p", "--case", "call"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let opts = parse_args(&args).expect("valid");
-        assert!(opts.quick);
-        assert_eq!(opts.rounds, Some(3));
-        assert_eq!(opts.cpp, Some(PathBuf::from("/p")));
-        assert_eq!(opts.only, ["call"]);
-        assert!(parse_args(&["--bogus".to_string()]).is_err());
-    }
-}
-
 fn run(exe: &str, opts: &Options) -> mp::Result<()> {
     let rounds = opts.rounds.unwrap_or(if opts.quick { 2 } else { 5 });
     // The per-case time is shared by the rounds.
@@ -205,5 +186,24 @@ fn main() {
     if let Err(e) = result {
         eprintln!("mpbench: {e}");
         std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_option() {
+        let args: Vec<String> = ["--quick", "--rounds", "3", "--cpp", "/p", "--case", "call"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let opts = parse_args(&args).expect("valid");
+        assert!(opts.quick);
+        assert_eq!(opts.rounds, Some(3));
+        assert_eq!(opts.cpp, Some(PathBuf::from("/p")));
+        assert_eq!(opts.only, ["call"]);
+        assert!(parse_args(&["--bogus".to_string()]).is_err());
     }
 }
