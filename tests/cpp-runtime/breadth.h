@@ -1,0 +1,79 @@
+// The C++ API breadth.capnp wraps, as a project using libmultiprocess writes its own.
+#ifndef BREADTH_H
+#define BREADTH_H
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace breadth {
+
+struct Record
+{
+    std::string name;
+    std::vector<int> values;
+    std::optional<int> the_number;
+    bool operator==(const Record&) const = default;
+};
+
+class Callback
+{
+public:
+    virtual ~Callback() = default;
+    virtual int call(int arg) = 0;
+};
+
+//! Calls back into the server with depth - 1 (see Breadth::recurse).
+class Recurser
+{
+public:
+    virtual ~Recurser() = default;
+    virtual std::string recurse(int depth) = 0;
+};
+
+class Breadth
+{
+public:
+    virtual ~Breadth() = default;
+    virtual int8_t passI8(int8_t v) = 0;
+    virtual uint16_t passU16(uint16_t v) = 0;
+    virtual uint32_t passU32(uint32_t v) = 0;
+    virtual int64_t passI64(int64_t v) = 0;
+    virtual uint64_t passU64(uint64_t v) = 0;
+    virtual int16_t passI16(int16_t v) = 0;
+    virtual bool passBool(bool v) = 0;
+    virtual double passDouble(double v) = 0;
+    virtual std::string passString(const std::string& v) = 0;
+    virtual std::vector<unsigned char> passData(const std::vector<unsigned char>& v) = 0;
+    virtual std::vector<int> passVector(const std::vector<int>& v) = 0;
+    virtual std::set<std::string> passSet(const std::set<std::string>& v) = 0;
+    virtual std::map<std::string, int> passMap(const std::map<std::string, int>& v) = 0;
+    virtual std::optional<int> passOptional(std::optional<int> v) = 0;
+    virtual bool outPointer(int v, int* out) = 0;
+    virtual void inOut(int add, int& sum) = 0;
+    virtual Record passRecord(const Record& v) = 0;
+    virtual void raise(const Record& v) = 0;
+    virtual void raiseStd(const std::string& v) = 0;
+    virtual std::unique_ptr<Callback> makeCallback(int factor) = 0;
+    virtual std::shared_ptr<Callback> makeShared(int factor) = 0;
+    virtual int callUnique(std::unique_ptr<Callback> callback, int arg) = 0;
+    virtual int callShared(std::shared_ptr<Callback> callback, int arg) = 0;
+    virtual int callRef(Callback& callback, int arg) = 0;
+    virtual void saveCallback(std::shared_ptr<Callback> callback) = 0;
+    virtual int callSaved(int arg) = 0;
+    virtual std::string threadName() = 0;
+    virtual std::string recurse(Recurser& callback, int depth) = 0;
+    virtual int callFn(std::function<int(int)> fn, int arg) = 0;
+    virtual std::function<int(int)> makeFn(int factor) = 0;
+    virtual void saveFn(std::function<int(int)> fn) = 0;
+    virtual int callSavedFn(int arg) = 0;
+};
+
+} // namespace breadth
+
+#endif // BREADTH_H
