@@ -61,6 +61,12 @@ interface RecurserInterface $Proxy.wrap("breadth::Recurser") {
   recurse @1 (context :Proxy.Context, depth :Int32) -> (result :Text);
 }
 
+# Wraps a class without virtual functions: its proxy is used as ProxyClient<PlainInterface>.
+interface PlainInterface $Proxy.wrap("breadth::Plain") {
+  construct @0 (threadMap :Proxy.ThreadMap) -> (threadMap :Proxy.ThreadMap);
+  add @1 (context :Proxy.Context, a :Int32, b :Int32) -> (result :Int32);
+}
+
 struct Record $Proxy.wrap("breadth::Record") {
   name @0 :Text;
   values @1 :List(Int32);

@@ -21,6 +21,14 @@ struct Record
     bool operator==(const Record&) const = default;
 };
 
+//! Not polymorphic, like the original's test FooImplementation.
+class Plain
+{
+public:
+    int add(int a, int b) { return a + b + m_offset; }
+    int m_offset = 0;
+};
+
 class Callback
 {
 public:

@@ -20,6 +20,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -366,6 +367,8 @@ int main()
     {
         mp::EventLoopRef ref{*loop};
         BreadthImpl server;
+        breadth::Plain plain;
+        plain.m_offset = 100;
         auto [a, b] = mp::SocketPair();
         mp::ServeStream<breadth::messages::BreadthInterface>(*loop, mp::MakeStream(*loop, a), server);
         auto client = mp::ConnectStream<breadth::messages::BreadthInterface>(*loop, mp::MakeStream(*loop, b));
@@ -377,6 +380,18 @@ int main()
         mp_test::Run("functions", [&] { TestFunctions(*client); });
         mp_test::Run("threads", [&] { TestThreads(*client, server); });
         client.reset();
+
+        // A wrapped class without virtual functions, served and called on its own connection.
+        mp_test::Run("plain class", [&] {
+            static_assert(!std::is_polymorphic_v<breadth::Plain>);
+            auto [c, d] = mp::SocketPair();
+            mp::ServeStream<breadth::messages::PlainInterface>(*loop, mp::MakeStream(*loop, c), plain);
+            auto plain_client = mp::ConnectStream<breadth::messages::PlainInterface>(*loop, mp::MakeStream(*loop, d));
+            // The proxy's add calls the peer (whose offset is 100), not its own base's.
+            CHECK_EQ(plain_client->add(2, 3), 105);
+            CHECK_EQ(plain_client->m_offset, 0);
+            plain_client.reset();
+        });
     }
     loop_thread.join();
     return mp_test::Summary();
