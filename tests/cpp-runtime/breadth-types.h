@@ -2,6 +2,7 @@
 #ifndef BREADTH_TYPES_H
 #define BREADTH_TYPES_H
 
+#include <mp/type-chrono.h>
 #include <mp/type-context.h>
 #include <mp/type-data.h>
 #include <mp/type-decay.h>
@@ -17,6 +18,7 @@
 #include <mp/type-string.h>
 #include <mp/type-struct.h>
 #include <mp/type-threadmap.h>
+#include <mp/type-unordered-set.h>
 #include <mp/type-vector.h>
 #include <mp/type-void.h>
 

@@ -44,6 +44,17 @@ interface BreadthInterface $Proxy.wrap("breadth::Breadth") {
   makeFn @31 (context :Proxy.Context, factor :Int32) -> (result :IntFnInterface);
   saveFn @32 (context :Proxy.Context, fn :IntFnInterface) -> ();
   callSavedFn @33 (context :Proxy.Context, arg :Int32) -> (result :Int32);
+  passEnum @34 (context :Proxy.Context, v :Int32) -> (result :Int32);
+  passDuration @35 (context :Proxy.Context, v :Int64) -> (result :Int64);
+  passUnordered @36 (context :Proxy.Context, v :List(Int32)) -> (result :List(Int32));
+  passBools @37 (context :Proxy.Context, v :List(Bool)) -> (result :List(Bool));
+  passNested @38 (context :Proxy.Context, v :List(List(Int32))) -> (result :List(List(Int32)));
+  passEmpty @39 (context :Proxy.Context, v :Empty) -> (result :Empty);
+  passRecords @40 (context :Proxy.Context, v :List(Record)) -> (result :List(Record));
+  callExtended @41 (context :Proxy.Context, callback :ExtendedInterface, arg :Int32) -> (result :Int32);
+}
+
+struct Empty $Proxy.wrap("breadth::Empty") {
 }
 
 interface IntFnInterface $Proxy.wrap("ProxyCallback<std::function<int(int)>>") {
@@ -54,6 +65,10 @@ interface IntFnInterface $Proxy.wrap("ProxyCallback<std::function<int(int)>>") {
 interface CallbackInterface $Proxy.wrap("breadth::Callback") {
   destroy @0 (context :Proxy.Context) -> ();
   call @1 (context :Proxy.Context, arg :Int32) -> (result :Int32);
+}
+
+interface ExtendedInterface extends(CallbackInterface) $Proxy.wrap("breadth::Extended") {
+  callExtended @0 (context :Proxy.Context, arg :Int32) -> (result :Int32);
 }
 
 interface RecurserInterface $Proxy.wrap("breadth::Recurser") {

@@ -2,6 +2,7 @@
 #ifndef BREADTH_H
 #define BREADTH_H
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -9,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace breadth {
@@ -34,6 +36,19 @@ class Callback
 public:
     virtual ~Callback() = default;
     virtual int call(int arg) = 0;
+};
+
+class Extended : public Callback
+{
+public:
+    virtual int callExtended(int arg) = 0;
+};
+
+enum class Color : int { Red = 1, Green = 2, Blue = -3 };
+
+struct Empty
+{
+    bool operator==(const Empty&) const = default;
 };
 
 //! Calls back into the server with depth - 1 (see Breadth::recurse).
@@ -80,6 +95,14 @@ public:
     virtual std::function<int(int)> makeFn(int factor) = 0;
     virtual void saveFn(std::function<int(int)> fn) = 0;
     virtual int callSavedFn(int arg) = 0;
+    virtual Color passEnum(Color v) = 0;
+    virtual std::chrono::milliseconds passDuration(std::chrono::milliseconds v) = 0;
+    virtual std::unordered_set<int> passUnordered(const std::unordered_set<int>& v) = 0;
+    virtual std::vector<bool> passBools(const std::vector<bool>& v) = 0;
+    virtual std::vector<std::vector<int>> passNested(const std::vector<std::vector<int>>& v) = 0;
+    virtual Empty passEmpty(const Empty& v) = 0;
+    virtual std::vector<Record> passRecords(const std::vector<Record>& v) = 0;
+    virtual int callExtended(Extended& callback, int arg) = 0;
 };
 
 } // namespace breadth

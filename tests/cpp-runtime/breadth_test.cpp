@@ -9,6 +9,7 @@
 #include <mp/util.h>
 
 #include <atomic>
+#include <chrono>
 #include <future>
 #include <limits>
 #include <map>
@@ -21,6 +22,7 @@
 #include <string>
 #include <thread>
 #include <type_traits>
+#include <unordered_set>
 #include <vector>
 
 namespace {
@@ -172,10 +174,47 @@ public:
         return fn(arg);
     }
 
+    breadth::Color passEnum(breadth::Color v) override { return v == breadth::Color::Red ? breadth::Color::Blue : v; }
+    std::chrono::milliseconds passDuration(std::chrono::milliseconds v) override { return v * 2; }
+    std::unordered_set<int> passUnordered(const std::unordered_set<int>& v) override
+    {
+        auto out = v;
+        out.insert(0);
+        return out;
+    }
+    std::vector<bool> passBools(const std::vector<bool>& v) override
+    {
+        std::vector<bool> out;
+        for (bool b : v) out.push_back(!b);
+        return out;
+    }
+    std::vector<std::vector<int>> passNested(const std::vector<std::vector<int>>& v) override
+    {
+        auto out = v;
+        out.push_back({});
+        return out;
+    }
+    breadth::Empty passEmpty(const breadth::Empty& v) override { return v; }
+    std::vector<breadth::Record> passRecords(const std::vector<breadth::Record>& v) override
+    {
+        return {v.rbegin(), v.rend()};
+    }
+    int callExtended(breadth::Extended& callback, int arg) override
+    {
+        return callback.call(arg) * 1000 + callback.callExtended(arg);
+    }
+
     std::mutex m_mutex;
     std::shared_ptr<breadth::Callback> m_saved;
     std::function<int(int)> m_saved_fn;
     std::set<std::string> m_recurse_threads;
+};
+
+class ExtendedImpl : public breadth::Extended
+{
+public:
+    int call(int arg) override { return arg + 1; }
+    int callExtended(int arg) override { return arg + 2; }
 };
 
 class RecurserImpl : public breadth::Recurser
@@ -310,6 +349,24 @@ void TestFunctions(breadth::Breadth& client)
     CHECK_EQ(client.callSavedFn(3), -1);
 }
 
+void TestMoreTypes(breadth::Breadth& client)
+{
+    CHECK((client.passEnum(breadth::Color::Red) == breadth::Color::Blue));
+    CHECK((client.passEnum(breadth::Color::Green) == breadth::Color::Green));
+    CHECK((client.passDuration(std::chrono::milliseconds{-21}) == std::chrono::milliseconds{-42}));
+    CHECK((client.passUnordered({5, 6}) == std::unordered_set<int>{0, 5, 6}));
+    const std::vector<bool> bools{true, false, false, true, true, false, true, true, true};
+    std::vector<bool> flipped;
+    for (bool b : bools) flipped.push_back(!b);
+    CHECK((client.passBools(bools) == flipped));
+    CHECK((client.passNested({{1, 2}, {}, {3}}) == std::vector<std::vector<int>>{{1, 2}, {}, {3}, {}}));
+    CHECK((client.passEmpty({}) == breadth::Empty{}));
+    const std::vector<breadth::Record> records{{"a", {1}, std::nullopt}, {"b", {}, 2}};
+    CHECK((client.passRecords(records) == std::vector<breadth::Record>{records[1], records[0]}));
+    ExtendedImpl extended;
+    CHECK_EQ(client.callExtended(extended, 10), 11012);
+}
+
 void TestThreads(breadth::Breadth& client, BreadthImpl& server)
 {
     const std::string me = ThreadId();
@@ -378,6 +435,7 @@ int main()
         mp_test::Run("structs and exceptions", [&] { TestStructsAndExceptions(*client); });
         mp_test::Run("interfaces", [&] { TestInterfaces(*client); });
         mp_test::Run("functions", [&] { TestFunctions(*client); });
+        mp_test::Run("more types", [&] { TestMoreTypes(*client); });
         mp_test::Run("threads", [&] { TestThreads(*client, server); });
         client.reset();
 
