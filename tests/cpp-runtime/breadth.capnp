@@ -52,6 +52,9 @@ interface BreadthInterface $Proxy.wrap("breadth::Breadth") {
   passEmpty @39 (context :Proxy.Context, v :Empty) -> (result :Empty);
   passRecords @40 (context :Proxy.Context, v :List(Record)) -> (result :List(Record));
   callExtended @41 (context :Proxy.Context, callback :ExtendedInterface, arg :Int32) -> (result :Int32);
+  passBlob @42 (context :Proxy.Context, v :Blob) -> (result :Blob);
+  passPoint @43 (context :Proxy.Context, v :Text) -> (result :Text);
+  passTuple @44 (context :Proxy.Context, v :IntText) -> (result :IntText);
 }
 
 struct Empty $Proxy.wrap("breadth::Empty") {
@@ -92,4 +95,18 @@ struct Record $Proxy.wrap("breadth::Record") {
 struct StringIntPair {
   key @0 :Text;
   value @1 :Int32;
+}
+
+# A wrapped struct with a fixed-size byte array, a user type converted by breadth-types.h's own
+# hooks, a std::pair and a field the C++ struct does not have.
+struct Blob $Proxy.wrap("breadth::Blob") {
+  key @0 :Data;
+  point @1 :Text;
+  entry @2 :StringIntPair;
+  unused @3 :Int32 $Proxy.skip;
+}
+
+struct IntText {
+  number @0 :Int32;
+  text @1 :Text;
 }

@@ -10,6 +10,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <unordered_set>
 #include <vector>
 
@@ -36,6 +38,22 @@ class Callback
 public:
     virtual ~Callback() = default;
     virtual int call(int arg) = 0;
+};
+
+//! Travels as Text "x,y" through the conversions in breadth-types.h.
+struct Point
+{
+    int x = 0;
+    int y = 0;
+    bool operator==(const Point&) const = default;
+};
+
+struct Blob
+{
+    unsigned char key[4] = {};
+    Point point;
+    std::pair<std::string, int> entry;
+    bool operator==(const Blob&) const = default;
 };
 
 class Extended : public Callback
@@ -103,6 +121,9 @@ public:
     virtual Empty passEmpty(const Empty& v) = 0;
     virtual std::vector<Record> passRecords(const std::vector<Record>& v) = 0;
     virtual int callExtended(Extended& callback, int arg) = 0;
+    virtual Blob passBlob(const Blob& v) = 0;
+    virtual Point passPoint(const Point& v) = 0;
+    virtual std::tuple<int, std::string> passTuple(const std::tuple<int, std::string>& v) = 0;
 };
 
 } // namespace breadth

@@ -21,6 +21,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <type_traits>
 #include <unordered_set>
 #include <vector>
@@ -204,6 +205,20 @@ public:
         return callback.call(arg) * 1000 + callback.callExtended(arg);
     }
 
+    breadth::Blob passBlob(const breadth::Blob& v) override
+    {
+        auto out = v;
+        for (auto& byte : out.key) byte = static_cast<unsigned char>(byte + 1);
+        out.point.x += 1;
+        out.entry.second *= 2;
+        return out;
+    }
+    breadth::Point passPoint(const breadth::Point& v) override { return {v.y, v.x}; }
+    std::tuple<int, std::string> passTuple(const std::tuple<int, std::string>& v) override
+    {
+        return {std::get<0>(v) + 1, std::get<1>(v) + "+"};
+    }
+
     std::mutex m_mutex;
     std::shared_ptr<breadth::Callback> m_saved;
     std::function<int(int)> m_saved_fn;
@@ -363,6 +378,16 @@ void TestMoreTypes(breadth::Breadth& client)
     CHECK((client.passEmpty({}) == breadth::Empty{}));
     const std::vector<breadth::Record> records{{"a", {1}, std::nullopt}, {"b", {}, 2}};
     CHECK((client.passRecords(records) == std::vector<breadth::Record>{records[1], records[0]}));
+    breadth::Blob blob;
+    for (int i = 0; i < 4; ++i) blob.key[i] = static_cast<unsigned char>(250 + i);
+    blob.point = {-4, 9};
+    blob.entry = {"k", 21};
+    const breadth::Blob blob_back = client.passBlob(blob);
+    CHECK((blob_back.key[0] == 251 && blob_back.key[3] == 254));
+    CHECK((blob_back.point == breadth::Point{-3, 9}));
+    CHECK((blob_back.entry == std::pair<std::string, int>{"k", 42}));
+    CHECK((client.passPoint({1, -2}) == breadth::Point{-2, 1}));
+    CHECK((client.passTuple({41, "t"}) == std::tuple<int, std::string>{42, "t+"}));
     ExtendedImpl extended;
     CHECK_EQ(client.callExtended(extended, 10), 11012);
 }
