@@ -38,7 +38,16 @@ std::string ThreadId()
 class CallbackImpl : public breadth::Callback
 {
 public:
-    explicit CallbackImpl(int factor) : m_factor(factor) {}
+    explicit CallbackImpl(int factor) : m_factor(factor) { ++Live(); }
+    ~CallbackImpl() override { --Live(); }
+    CallbackImpl(const CallbackImpl&) = delete;
+    CallbackImpl& operator=(const CallbackImpl&) = delete;
+    //! How many exist: the server's objects die when the client proxy is released.
+    static std::atomic<int>& Live()
+    {
+        static std::atomic<int> live{0};
+        return live;
+    }
     int call(int arg) override
     {
         m_thread = ThreadId();
@@ -318,6 +327,10 @@ void TestInterfaces(breadth::Breadth& client)
     CHECK(made != nullptr);
     if (made) CHECK_EQ(made->call(5), 15);
     CHECK(client.makeCallback(0) == nullptr);
+    // Releasing the proxy sends `destroy` first and waits: the server's object is gone after.
+    const int live = CallbackImpl::Live().load();
+    made.reset();
+    CHECK_EQ(CallbackImpl::Live().load(), live - 1);
     std::shared_ptr<breadth::Callback> shared = client.makeShared(4);
     CHECK(shared != nullptr);
     if (shared) CHECK_EQ(shared->call(5), 20);
