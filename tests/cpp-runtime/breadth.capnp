@@ -55,6 +55,7 @@ interface BreadthInterface $Proxy.wrap("breadth::Breadth") {
   passBlob @42 (context :Proxy.Context, v :Blob) -> (result :Blob);
   passPoint @43 (context :Proxy.Context, v :Text) -> (result :Text);
   passTuple @44 (context :Proxy.Context, v :IntText) -> (result :IntText);
+  exitProcess @45 (context :Proxy.Context) -> ();
 }
 
 struct Empty $Proxy.wrap("breadth::Empty") {

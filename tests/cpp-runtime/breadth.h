@@ -124,6 +124,8 @@ public:
     virtual Blob passBlob(const Blob& v) = 0;
     virtual Point passPoint(const Point& v) = 0;
     virtual std::tuple<int, std::string> passTuple(const std::tuple<int, std::string>& v) = 0;
+    //! Ends the serving process in the middle of the call (the disconnect case).
+    virtual void exitProcess() = 0;
 };
 
 } // namespace breadth

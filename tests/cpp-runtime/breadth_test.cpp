@@ -9,6 +9,8 @@
 #include <mp/util.h>
 
 #include <atomic>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <chrono>
 #include <future>
 #include <limits>
@@ -227,6 +229,8 @@ public:
     {
         return {std::get<0>(v) + 1, std::get<1>(v) + "+"};
     }
+
+    void exitProcess() override { _exit(0); }
 
     std::mutex m_mutex;
     std::shared_ptr<breadth::Callback> m_saved;
@@ -448,10 +452,57 @@ void TestThreads(breadth::Breadth& client, BreadthImpl& server)
     CHECK(distinct.count(server_thread) == 0);
 }
 
+//! A generated client whose server process dies: the call in flight and later calls throw the
+//! original's texts, and releasing proxies to the dead peer neither hangs nor crashes.
+void TestDisconnect(mp::EventLoop& loop)
+{
+    char self[4096];
+    const ssize_t length = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    CHECK(length > 0);
+    if (length <= 0) return;
+    self[length] = '\0';
+    const std::string exe(self);
+    auto [pid, socket] = mp::SpawnProcess(
+        [&](const mp::SpawnConnectInfo& info) { return std::vector<std::string>{exe, "serve", info}; });
+    auto client = mp::ConnectStream<breadth::messages::BreadthInterface>(loop, mp::MakeStream(loop, socket));
+    CHECK_EQ(client->passString("alive"), "alive!");
+    std::unique_ptr<breadth::Callback> held = client->makeCallback(2);
+    CHECK(held != nullptr);
+    CHECK_THROWS(client->exitProcess(), "IPC client method call interrupted by disconnect.");
+    CHECK_THROWS(client->passString("dead"), "IPC client method called after disconnect.");
+    if (held) CHECK_THROWS(held->call(1), "IPC client method called after disconnect.");
+    held.reset();
+    client.reset();
+    const int status = mp::WaitProcess(pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+//! The child TestDisconnect starts: serves a Breadth on the socket its parent passed.
+int Serve(const char* connect_info)
+{
+    const mp::SocketId socket = mp::StartSpawned(connect_info);
+    std::promise<mp::EventLoop*> ready;
+    std::thread loop_thread([&] {
+        mp::EventLoop loop("breadth-server", [](mp::LogMessage) {});
+        ready.set_value(&loop);
+        loop.loop();
+    });
+    mp::EventLoop* loop = ready.get_future().get();
+    BreadthImpl server;
+    {
+        mp::EventLoopRef ref{*loop};
+        mp::ServeStream<breadth::messages::BreadthInterface>(*loop, mp::MakeStream(*loop, socket), server);
+    }
+    loop_thread.join();
+    return 0;
+}
+
 } // namespace
 
-int main()
+int main(int argc, char** argv)
 {
+    if (argc == 3 && std::string(argv[1]) == "serve") return Serve(argv[2]);
+
     std::promise<mp::EventLoop*> ready;
     std::thread loop_thread([&] {
         mp::EventLoop loop("breadth", [](mp::LogMessage) {});
@@ -476,6 +527,8 @@ int main()
         mp_test::Run("more types", [&] { TestMoreTypes(*client); });
         mp_test::Run("threads", [&] { TestThreads(*client, server); });
         client.reset();
+
+        mp_test::Run("disconnect", [&] { TestDisconnect(*loop); });
 
         // A wrapped class without virtual functions, served and called on its own connection.
         mp_test::Run("plain class", [&] {
