@@ -38,7 +38,8 @@ public:
     }
     ProxyClientBase(const ProxyClientBase&) = delete;
     ProxyClientBase& operator=(const ProxyClientBase&) = delete;
-    ~ProxyClientBase() override = default;
+    // No destructor is declared: the implicit one is virtual exactly when Impl's is, so a
+    // wrapped class need not be polymorphic (its proxy is then used as ProxyClient<I> itself).
 
     RemoteCapability& remote() { return *m_remote; }
     EventLoop& loop() { return *m_loop; }
