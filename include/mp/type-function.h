@@ -47,7 +47,7 @@ void CustomBuildField(TypeList<std::function<Result(Args...)>>, Priority<1>, Inv
     std::shared_ptr<ProxyCallback<std::function<Result(Args...)>>> callback =
         std::make_shared<FunctionCallback<Result, Args...>>(std::forward<Value>(value));
     auto server = std::make_unique<ProxyServer<Message>>(std::move(callback), *invoke_context.loop);
-    output.set(invoke_context.outgoing->exportServer(std::move(server)).template castAs<Message>());
+    output.set(invoke_context.outgoing->exportServer(*invoke_context.loop, std::move(server)).template castAs<Message>());
 }
 
 template <typename Result, typename... Args, typename Input, typename ReadDest>
