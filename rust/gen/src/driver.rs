@@ -237,6 +237,7 @@ impl Generator {
                     include_dir.display()
                 ))
             })?;
+        provide_cxx_capnp(include_dir)?;
         let bytes = self.compile(include_dir)?;
         let message = capnp::serialize::read_message(
             &mut &bytes[..],
@@ -328,6 +329,37 @@ pub fn check(
     Ok((interfaces, structs))
 }
 
+/// Where the `capnp` tool looks for `/capnp/c++.capnp` by default.
+const STANDARD_IMPORT_DIRS: [&str; 2] = ["/usr/local/include", "/usr/include"];
+
+/// `mp/proxy.capnp` imports `/capnp/c++.capnp` (for its C++ namespace), which comes with Cap'n
+/// Proto's C++ library. A Rust-only machine may have the `capnp` tool without it; then a
+/// stand-in of ours (same file ID and annotation names) goes next to `mp/proxy.capnp`. Where
+/// the real one exists it is left to be found, since user schemas may use more of it.
+fn provide_cxx_capnp(include_dir: &Path) -> Result<(), GenError> {
+    let standard: Vec<&Path> = STANDARD_IMPORT_DIRS.iter().map(Path::new).collect();
+    provide_cxx_capnp_given(include_dir, &standard)
+}
+
+/// [`provide_cxx_capnp`] with the directories where the real file may be.
+fn provide_cxx_capnp_given(include_dir: &Path, standard: &[&Path]) -> Result<(), GenError> {
+    let installed = standard
+        .iter()
+        .any(|dir| dir.join("capnp/c++.capnp").is_file());
+    let path = include_dir.join("capnp/c++.capnp");
+    if installed {
+        // A stand-in left by an earlier run would shadow the real file (our dir comes first).
+        let _ = std::fs::remove_file(&path);
+        return Ok(());
+    }
+    std::fs::create_dir_all(include_dir.join("capnp"))
+        .and_then(|_| write_if_changed(&path, CXX_CAPNP_STAND_IN))
+        .map_err(|e| GenError::one(format!("cannot write {}: {e}", path.display())))
+}
+
+/// The stand-in for `/capnp/c++.capnp` (see [`provide_cxx_capnp`]).
+const CXX_CAPNP_STAND_IN: &str = include_str!("../../mp/schema/capnp/c++.capnp");
+
 fn write_if_changed(path: &Path, text: &str) -> std::io::Result<()> {
     if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
         return Ok(());
@@ -336,4 +368,30 @@ fn write_if_changed(path: &Path, text: &str) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
     }
     std::fs::write(path, text)
+}
+
+#[cfg(test)]
+mod cxx_capnp_tests {
+    use super::*;
+
+    #[test]
+    fn the_stand_in_is_written_only_where_the_real_file_is_missing() {
+        let root = std::env::temp_dir().join(format!("mpgen-cxx-capnp-{}", std::process::id()));
+        let include = root.join("include");
+        let system = root.join("system");
+        let stand_in = include.join("capnp/c++.capnp");
+        provide_cxx_capnp_given(&include, &[&system]).expect("writes");
+        assert_eq!(
+            std::fs::read_to_string(&stand_in).expect("written"),
+            CXX_CAPNP_STAND_IN
+        );
+        std::fs::create_dir_all(system.join("capnp")).expect("dir");
+        std::fs::write(system.join("capnp/c++.capnp"), "# the real one").expect("write");
+        provide_cxx_capnp_given(&include, &[&system]).expect("removes");
+        assert!(
+            !stand_in.exists(),
+            "the stand-in must not shadow the real file"
+        );
+        let _ = std::fs::remove_dir_all(&root);
+    }
 }
