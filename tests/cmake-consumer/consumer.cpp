@@ -2,12 +2,16 @@
 // a reference, a spawned child. Prints "consumer ok" and exits 0 when everything worked.
 #include <mp/proxy-io.h>
 #include <mp/spawn.h>
+#include <mp/version.h>
 
 #include <future>
 #include <iostream>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
+
+// Installed like every other header (the original's install leaves it out).
+static_assert(MP_MAJOR_VERSION >= 14, "mp/version.h names the API version");
 
 int main()
 {
