@@ -274,3 +274,71 @@ fn conformance_interop_rust_client_against_original_server() {
         .arg(interop(&prefix).join("interop-server")));
     judge(&out, &err, &["rust client"], 23);
 }
+
+/// Our C++ program named by `var` (set by ctest from the CMake build; see
+/// `tests/cpp-runtime/CMakeLists.txt`), or `None` with a `SKIPPED` line.
+fn our_cpp_program(var: &str, test: &str) -> Option<PathBuf> {
+    match std::env::var_os(var).filter(|v| !v.is_empty()) {
+        Some(path) => Some(PathBuf::from(path)),
+        None => {
+            eprintln!(
+                "SKIPPED {test}: {var} is not set (ctest runs this test with our CMake-built C++ programs)"
+            );
+            None
+        }
+    }
+}
+
+#[test]
+fn conformance_cxx_client_against_our_cpp_server() {
+    let test = "conformance_cxx_client_against_our_cpp_server";
+    let Some(server) = our_cpp_program("MP_CPP_CONF_SERVER", test) else {
+        return;
+    };
+    // The same checks as against the Rust server; Text keeps its bytes in C++, so the Rust
+    // side's known gap is a check here.
+    let (out, err) = run(Command::new(peer())
+        .arg("client")
+        .arg(server)
+        .env("MP_CONF_TEXT_IS_BYTES", "1"));
+    judge(&out, &err, &["c++ client"], 46);
+    assert!(!out.contains("GAP "), "no known gap expected against our C++ server");
+}
+
+#[test]
+fn conformance_our_cpp_client_against_cxx_server() {
+    let test = "conformance_our_cpp_client_against_cxx_server";
+    let Some(client) = our_cpp_program("MP_CPP_CONF_CLIENT", test) else {
+        return;
+    };
+    let (out, err) = run(Command::new(client).arg(peer()));
+    judge(&out, &err, &["our c++ client", "c++ server"], 58);
+}
+
+#[test]
+fn conformance_interop_original_client_against_our_cpp_server() {
+    let test = "conformance_interop_original_client_against_our_cpp_server";
+    let Some(server) = our_cpp_program("MP_CPP_CONF_SERVER", test) else {
+        return;
+    };
+    let Some(prefix) = original_prefix(test) else {
+        return;
+    };
+    let (out, err) = run(Command::new(interop(&prefix).join("interop-client"))
+        .arg(server)
+        .env("MP_CONF_TEXT_IS_BYTES", "1"));
+    judge(&out, &err, &["original client"], 22);
+}
+
+#[test]
+fn conformance_interop_our_cpp_client_against_original_server() {
+    let test = "conformance_interop_our_cpp_client_against_original_server";
+    let Some(client) = our_cpp_program("MP_CPP_CONF_CLIENT", test) else {
+        return;
+    };
+    let Some(prefix) = original_prefix(test) else {
+        return;
+    };
+    let (out, err) = run(Command::new(client).arg(interop(&prefix).join("interop-server")));
+    judge(&out, &err, &["our c++ client"], 23);
+}
