@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -237,8 +238,14 @@ void Run(mp::EventLoop& loop, const std::string& peer)
             Check(t4 != t1, "the same thread gets its own server thread on each connection", Escape(n4));
             error = Error([&] { init2->quit(); });
             Check(error.empty() || error.find("disconnect") != std::string::npos, "quit: the server drops the connection", Escape(error));
-            // The call either finds the connection gone or is interrupted when it goes.
-            error = Error([&] { svc2->add(1, 1); });
+            // The peer drops the connection after its reply: until the runtime notices, calls
+            // still go through. Wait (bounded; not a timing check) for the first that fails;
+            // it either finds the connection gone or is interrupted when it goes.
+            const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+            do {
+                error = Error([&] { svc2->add(1, 1); });
+                if (error.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            } while (error.empty() && std::chrono::steady_clock::now() < deadline);
             Check(error == "IPC client method called after disconnect." || error == "IPC client method call interrupted by disconnect.",
                   "a call after the server dropped the connection fails as disconnected", Escape(error));
         }
