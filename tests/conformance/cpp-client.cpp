@@ -8,6 +8,8 @@
 // threads (the main thread and one named `conf-worker`); on the second connection only from
 // the main thread.
 
+#include "loop_thread.h"
+
 #include <conformance.capnp.h>
 #include <conformance.capnp.proxy.h>
 
@@ -25,7 +27,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <future>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -270,24 +271,15 @@ int main(int argc, char** argv)
         return 1;
     }
     alarm(300); // a hung check must not hang the test run
-    std::promise<mp::EventLoop*> ready;
-    std::thread loop_thread([&] {
-        mp::EventLoop loop(kExe, [](mp::LogMessage message) {
-            if (message.level == mp::Log::Raise) throw std::runtime_error(message.message);
-        });
-        ready.set_value(&loop);
-        loop.loop();
+    mp_test::LoopThread loop_thread(kExe, [](mp::LogMessage message) {
+        if (message.level == mp::Log::Raise) throw std::runtime_error(message.message);
     });
-    mp::EventLoop* loop = ready.get_future().get();
-    {
-        mp::EventLoopRef ref{*loop};
-        try {
-            Run(*loop, argv[1]);
-        } catch (const std::exception& e) {
-            Check(false, "run the client scenarios", e.what());
-        }
+    try {
+        Run(loop_thread.loop(), argv[1]);
+    } catch (const std::exception& e) {
+        Check(false, "run the client scenarios", e.what());
     }
-    loop_thread.join();
+    loop_thread.stop();
     std::printf("[%s] %d passed, %d failed, 0 known gaps\n", kWho, g_passed, g_failed);
     return 0;
 }

@@ -1,6 +1,7 @@
 // Type breadth and thread mapping through mpgen-generated C++ (breadth.capnp): a C++ server and
 // a C++ client on the two ends of a socketpair in one process, with the runtime in between.
 #include "check.h"
+#include "loop_thread.h"
 
 #include <breadth.capnp.h>
 #include <breadth.capnp.proxy.h>
@@ -12,7 +13,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <chrono>
-#include <future>
 #include <limits>
 #include <map>
 #include <memory>
@@ -481,19 +481,12 @@ void TestDisconnect(mp::EventLoop& loop, const std::vector<std::string>& server)
 int Serve(const char* connect_info)
 {
     const mp::SocketId socket = mp::StartSpawned(connect_info);
-    std::promise<mp::EventLoop*> ready;
-    std::thread loop_thread([&] {
-        mp::EventLoop loop("breadth-server", [](mp::LogMessage) {});
-        ready.set_value(&loop);
-        loop.loop();
-    });
-    mp::EventLoop* loop = ready.get_future().get();
     BreadthImpl server;
-    {
-        mp::EventLoopRef ref{*loop};
-        mp::ServeStream<breadth::messages::BreadthInterface>(*loop, mp::MakeStream(*loop, socket), server);
-    }
-    loop_thread.join();
+    mp_test::LoopThread loop_thread("breadth-server");
+    mp::EventLoop& loop = loop_thread.loop();
+    mp::ServeStream<breadth::messages::BreadthInterface>(loop, mp::MakeStream(loop, socket), server);
+    // Returns when the client closes the connection.
+    loop_thread.stop();
     return 0;
 }
 
@@ -510,15 +503,9 @@ std::string SelfExe()
 //! (this program's `serve`, or a Rust server of breadth.capnp): the same values as in-process.
 int Client(const std::vector<std::string>& server)
 {
-    std::promise<mp::EventLoop*> ready;
-    std::thread loop_thread([&] {
-        mp::EventLoop loop("breadth-client", [](mp::LogMessage) {});
-        ready.set_value(&loop);
-        loop.loop();
-    });
-    mp::EventLoop* loop = ready.get_future().get();
+    mp_test::LoopThread loop_thread("breadth-client");
+    mp::EventLoop* loop = &loop_thread.loop();
     {
-        mp::EventLoopRef ref{*loop};
         auto [pid, socket] = mp::SpawnProcess([&](const mp::SpawnConnectInfo& info) {
             auto args = server;
             args.push_back(info);
@@ -540,7 +527,7 @@ int Client(const std::vector<std::string>& server)
         });
         mp_test::Run("disconnect", [&] { TestDisconnect(*loop, server); });
     }
-    loop_thread.join();
+    loop_thread.stop();
     return mp_test::Summary();
 }
 
@@ -552,15 +539,9 @@ int main(int argc, char** argv)
     // `client <server program> [its args...]`: the cases against a server in another process.
     if (argc >= 3 && std::string(argv[1]) == "client") return Client(std::vector<std::string>(argv + 2, argv + argc));
 
-    std::promise<mp::EventLoop*> ready;
-    std::thread loop_thread([&] {
-        mp::EventLoop loop("breadth", [](mp::LogMessage) {});
-        ready.set_value(&loop);
-        loop.loop();
-    });
-    mp::EventLoop* loop = ready.get_future().get();
+    mp_test::LoopThread loop_thread("breadth");
+    mp::EventLoop* loop = &loop_thread.loop();
     {
-        mp::EventLoopRef ref{*loop};
         BreadthImpl server;
         breadth::Plain plain;
         plain.m_offset = 100;
@@ -591,6 +572,6 @@ int main(int argc, char** argv)
             plain_client.reset();
         });
     }
-    loop_thread.join();
+    loop_thread.stop();
     return mp_test::Summary();
 }

@@ -2,6 +2,7 @@
 // itself as the server (`serve <fd>`), so that process-wide state carried by a count(0) field
 // really travels.
 #include "check.h"
+#include "loop_thread.h"
 
 #include <hooks.capnp.h>
 #include <hooks.capnp.proxy.h>
@@ -11,7 +12,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <future>
 #include <string>
 #include <thread>
 #include <vector>
@@ -90,15 +90,9 @@ int main(int argc, char** argv)
 {
     if (argc == 3 && std::string(argv[1]) == "serve") return Serve(argv[2]);
 
-    std::promise<mp::EventLoop*> ready;
-    std::thread loop_thread([&] {
-        mp::EventLoop loop("hooks-client", [](mp::LogMessage) {});
-        ready.set_value(&loop);
-        loop.loop();
-    });
-    mp::EventLoop* loop = ready.get_future().get();
+    mp_test::LoopThread loop_thread("hooks-client");
+    mp::EventLoop* loop = &loop_thread.loop();
     {
-        mp::EventLoopRef ref{*loop};
         const std::string self = SelfExe();
         auto [pid, socket] = mp::SpawnProcess(
             [&](const mp::SpawnConnectInfo& info) { return std::vector<std::string>{self, "serve", info}; });
@@ -108,6 +102,6 @@ int main(int argc, char** argv)
         const int status = mp::WaitProcess(pid);
         CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     }
-    loop_thread.join();
+    loop_thread.stop();
     return mp_test::Summary();
 }
