@@ -79,9 +79,7 @@ impl Remote {
     /// Calls `makePool(count)` on the peer's ThreadMap of this capability's connection.
     pub fn make_pool(&self, count: u32) -> Result<(), String> {
         guard("make_pool", || {
-            self.client
-                .make_pool(count)
-                .map_err(crate::errors::to_cxx)
+            self.client.make_pool(count).map_err(crate::errors::to_cxx)
         })
     }
 }

@@ -302,7 +302,10 @@ fn conformance_cxx_client_against_our_cpp_server() {
         .arg(server)
         .env("MP_CONF_TEXT_IS_BYTES", "1"));
     judge(&out, &err, &["c++ client"], 46);
-    assert!(!out.contains("GAP "), "no known gap expected against our C++ server");
+    assert!(
+        !out.contains("GAP "),
+        "no known gap expected against our C++ server"
+    );
 }
 
 #[test]
@@ -331,7 +334,10 @@ fn conformance_interop_original_client_against_our_cpp_server() {
         .env("MP_CONF_TEXT_IS_BYTES", "1")
         .env("MP_CONF_NARROW_IS_INT64", "1"));
     judge(&out, &err, &["original client"], 34);
-    assert!(!out.contains("GAP "), "no known gap expected against our C++ server");
+    assert!(
+        !out.contains("GAP "),
+        "no known gap expected against our C++ server"
+    );
 }
 
 #[test]

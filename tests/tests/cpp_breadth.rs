@@ -37,10 +37,24 @@ fn the_cpp_breadth_client_runs_every_case_against_a_rust_server() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     print!("{stdout}");
     eprint!("{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "the C++ client failed: {}", out.status);
+    assert!(
+        out.status.success(),
+        "the C++ client failed: {}",
+        out.status
+    );
     assert!(stdout.contains("all checks passed"), "no summary line");
-    for case in ["numbers", "interfaces", "functions", "more types", "threads", "disconnect"] {
-        assert!(stdout.contains(&format!("ok     {case}\n")), "case {case} did not pass");
+    for case in [
+        "numbers",
+        "interfaces",
+        "functions",
+        "more types",
+        "threads",
+        "disconnect",
+    ] {
+        assert!(
+            stdout.contains(&format!("ok     {case}\n")),
+            "case {case} did not pass"
+        );
     }
 }
 
@@ -138,7 +152,10 @@ fn numbers_and_containers(c: &dyn BreadthInterface) {
         .unwrap()
         .into_iter()
         .collect();
-    assert_eq!(set, BTreeSet::from(["a".into(), "b".into(), "server".into()]));
+    assert_eq!(
+        set,
+        BTreeSet::from(["a".into(), "b".into(), "server".into()])
+    );
     let pair = |key: &str, value| StringIntPair {
         key: key.into(),
         value,
@@ -172,7 +189,11 @@ fn optional_outputs_structs_exceptions(c: &dyn BreadthInterface) {
     let err = c.raise(rec.clone()).expect_err("raise throws");
     assert_eq!(err.payload::<Record>(), Some(rec), "{err:?}");
     let err = c.raise_std("broken".into()).expect_err("raiseStd throws");
-    assert_eq!(err.payload::<String>().as_deref(), Some("broken"), "{err:?}");
+    assert_eq!(
+        err.payload::<String>().as_deref(),
+        Some("broken"),
+        "{err:?}"
+    );
 }
 
 fn interfaces_and_functions(c: &dyn BreadthInterface) {
@@ -181,7 +202,10 @@ fn interfaces_and_functions(c: &dyn BreadthInterface) {
     assert_eq!(made.call(5).unwrap(), 15);
     drop(made);
     assert!(c.make_callback(0).unwrap().is_none());
-    assert_eq!(c.make_shared(4).unwrap().expect("shared").call(5).unwrap(), 20);
+    assert_eq!(
+        c.make_shared(4).unwrap().expect("shared").call(5).unwrap(),
+        20
+    );
 
     let (cb, ran_on) = Callback::new(2);
     assert_eq!(c.call_unique(Some(Box::new(cb)), 21).unwrap(), 42);
@@ -205,14 +229,21 @@ fn interfaces_and_functions(c: &dyn BreadthInterface) {
     assert_eq!(c.call_fn(Some(f), 41).unwrap(), 41);
     assert_eq!(*ran_on.lock().unwrap(), Some(me));
     assert_eq!(c.call_fn(None, 1).unwrap(), -1);
-    assert_eq!(c.make_fn(6).unwrap().expect("a function").call(7).unwrap(), 42);
+    assert_eq!(
+        c.make_fn(6).unwrap().expect("a function").call(7).unwrap(),
+        42
+    );
     assert!(c.make_fn(0).unwrap().is_none());
     let (f, _) = Callback::new(9);
-    c.save_fn(Some(Box::new(f) as Box<dyn IntFnInterface>)).unwrap();
+    c.save_fn(Some(Box::new(f) as Box<dyn IntFnInterface>))
+        .unwrap();
     assert_eq!(c.call_saved_fn(9).unwrap(), 81);
     c.save_fn(None).unwrap();
     assert_eq!(c.call_saved_fn(3).unwrap(), -1);
-    assert_eq!(c.call_extended(Some(Box::new(Extended)), 10).unwrap(), 11012);
+    assert_eq!(
+        c.call_extended(Some(Box::new(Extended)), 10).unwrap(),
+        11012
+    );
 }
 
 fn more_types(c: &dyn BreadthInterface) {
@@ -293,7 +324,11 @@ fn threads(c: &Arc<dyn BreadthInterface>) {
         })
         .collect();
     let names: BTreeSet<String> = workers.into_iter().map(|w| w.join().unwrap()).collect();
-    assert_eq!(names.len(), 8, "each client thread has its own server thread");
+    assert_eq!(
+        names.len(),
+        8,
+        "each client thread has its own server thread"
+    );
     assert!(!names.contains(&server_thread));
 }
 

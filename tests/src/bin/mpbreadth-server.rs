@@ -31,10 +31,7 @@ impl IntFnInterface for Multiplier {
 fn parse_point(text: &str) -> mp::Result<(i32, i32)> {
     let bad = || mp::Error::invalid_argument(format!("not a point: {text:?}"));
     let (x, y) = text.split_once(',').ok_or_else(bad)?;
-    Ok((
-        x.parse().map_err(|_| bad())?,
-        y.parse().map_err(|_| bad())?,
-    ))
+    Ok((x.parse().map_err(|_| bad())?, y.parse().map_err(|_| bad())?))
 }
 
 #[derive(Default)]
