@@ -14,6 +14,9 @@
 //       connections accepted at <socket path>, checks what the client sends, and prints its
 //       checks when the spawned connection closes.
 //
+// MP_CONF_TEXT_IS_BYTES=1 says the server keeps Text as bytes (our C++ server does; our Rust
+// server's String does not), so non-UTF-8 Text must round-trip: a check instead of a GAP.
+//
 // A C++ peer has no OS thread per `Thread` capability: each Thread object this peer hosts
 // stands for one logical thread (an id and a name), and every call runs on the kj event loop.
 

@@ -14,6 +14,10 @@
 //! original) also run against `mpconf-server` and `mpconf-client`; without it those tests print
 //! `SKIPPED ...` and pass.
 //!
+//! Our C++ wing's server and client of the schema (`tests/conformance/cpp-*.cpp`, built by
+//! CMake) run the same way when `MP_CPP_CONF_SERVER` / `MP_CPP_CONF_CLIENT` name them (ctest's
+//! `conformance_our_cpp` sets both); otherwise the `*our_cpp*` tests print `SKIPPED ...` and pass.
+//!
 //! Every check prints one line (`PASS`, `FAIL`, or `GAP` for a documented deviation); each test
 //! ends with `N passed, M failed`. See `tests/conformance/README.md`.
 
