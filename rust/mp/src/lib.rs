@@ -83,8 +83,10 @@ mod typed;
 
 pub use crate::core::cancel::call_canceled;
 pub use crate::core::{Connection, ProxyClient};
+pub use crate::event_loop::limits::Limits;
 pub use crate::event_loop::loop_thread::{EventLoop, EventLoopRef};
 pub use crate::os::alloc_tuning::tune_allocator_for_large_messages;
+pub use crate::os::bind_unix::{bind_unix, bind_unix_with_mode, SocketFile, DEFAULT_SOCKET_MODE};
 pub use crate::os::error::{Error, ErrorKind, Result};
 pub use crate::os::log::{LogFn, LogLevel, LogMessage, LogOptions};
 pub use crate::os::spawn::{socket_pair, spawn_process, start_spawned, wait_process};

@@ -153,6 +153,11 @@ pub fn listen(
     })
 }
 
+/// The first pause after a failed `accept`; it doubles with each failure in a row.
+const ACCEPT_BACKOFF_MIN: std::time::Duration = std::time::Duration::from_millis(10);
+/// The longest pause between two `accept` attempts.
+const ACCEPT_BACKOFF_MAX: std::time::Duration = std::time::Duration::from_millis(500);
+
 async fn accept_loop(
     lp: EventLoop,
     listener: tokio::net::UnixListener,
@@ -161,15 +166,30 @@ async fn accept_loop(
 ) {
     let open = Rc::new(Cell::new(0usize));
     let resume = Rc::new(tokio::sync::Notify::new());
+    let mut backoff = ACCEPT_BACKOFF_MIN;
     loop {
         while options.max_connections.is_some_and(|max| open.get() >= max) {
             resume.notified().await;
         }
         let stream = match listener.accept().await {
-            Ok((stream, _)) => stream,
+            Ok((stream, _)) => {
+                backoff = ACCEPT_BACKOFF_MIN;
+                stream
+            }
             Err(e) => {
-                lp.log(LogLevel::Error, format!("IPC server: accept failed: {e}"));
-                return;
+                // Out of fds (EMFILE, ENFILE), a client that left before we accepted
+                // (ECONNABORTED), ...: none of them is the listener's fault. Keep listening,
+                // after a pause that gives other connections time to close.
+                lp.log(
+                    LogLevel::Error,
+                    format!(
+                        "IPC server: accept failed: {e}; retrying in {} ms",
+                        backoff.as_millis()
+                    ),
+                );
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(ACCEPT_BACKOFF_MAX);
+                continue;
             }
         };
         let stream = match stream.into_std() {
