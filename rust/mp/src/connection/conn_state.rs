@@ -11,8 +11,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 
 use capnp_rpc::rpc_twoparty_capnp::Side;
-use futures::FutureExt;
 use capnp_rpc::{twoparty, CapabilityServerSet, RpcSystem};
+use futures::FutureExt;
 use tokio_util::compat::{TokioAsyncReadCompatExt, TokioAsyncWriteCompatExt};
 
 use crate::connection::pool::{start_pool, PoolSlot};
