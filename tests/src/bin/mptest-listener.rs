@@ -14,6 +14,17 @@ fn main() {
         eprintln!("Usage: mptest-listener <socket> <off|trace> <log file> [spare fds]");
         std::process::exit(1);
     }
+    // A test that dies leaves no server behind.
+    // SAFETY: prctl with PR_SET_PDEATHSIG only sets a signal for this process.
+    unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) };
+    // The tests read this process's VmRSS as the memory it holds: a fixed mmap threshold
+    // (setting one turns glibc's sliding one off) gives every large buffer back to the
+    // system when it is freed, instead of keeping the heap's top for the next one.
+    #[cfg(target_env = "gnu")]
+    // SAFETY: mallopt only changes an allocator parameter, to a value in range.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
     let log = match args[2].as_str() {
         "trace" => mp::LogOptions::to_file(mp::LogLevel::Trace, &args[3]),
         _ => mp::LogOptions::silent(),

@@ -108,6 +108,68 @@ pub fn call_with_context_pointer(qid: u32, method_id: u16, pointer: u64) -> Vec<
     bytes
 }
 
+/// A call like [`call`] whose `Context` names its threads with the raw pointer words
+/// `thread` and `callback`, and whose payload carries `caps` as its cap table (descriptor
+/// kind 0..=5 with an id each: none, senderHosted, senderPromise, receiverHosted,
+/// receiverAnswer, thirdPartyHosted).
+pub fn call_with_threads(
+    qid: u32,
+    method_id: u16,
+    thread: u64,
+    callback: u64,
+    caps: &[(u8, u32)],
+) -> Vec<u8> {
+    let mut bytes = frame(|m| {
+        let mut c = m.init_call();
+        c.set_question_id(qid);
+        c.set_interface_id(test_init_id());
+        c.set_method_id(method_id);
+        c.reborrow()
+            .init_target()
+            .init_promised_answer()
+            .set_question_id(0);
+        let mut payload = c.init_params();
+        {
+            let mut p = payload
+                .reborrow()
+                .init_content()
+                .init_as::<service::add_params::Builder<'_>>();
+            p.set_a(MARK_A);
+            p.set_b(MARK_B);
+            p.init_context();
+        }
+        let mut table = payload.init_cap_table(caps.len() as u32);
+        for (i, &(kind, id)) in caps.iter().enumerate() {
+            let mut d = table.reborrow().get(i as u32);
+            match kind % 6 {
+                0 => d.set_none(()),
+                1 => d.set_sender_hosted(id),
+                2 => d.set_sender_promise(id),
+                3 => d.set_receiver_hosted(id),
+                4 => d.init_receiver_answer().set_question_id(id),
+                _ => {
+                    d.init_third_party_hosted().set_vine_id(id);
+                }
+            }
+        }
+    });
+    let mark = mark_bytes();
+    let at = bytes
+        .windows(8)
+        .position(|w| w == mark)
+        .expect("the marker word is in the frame");
+    // The `Context` struct (no data, two pointers) directly follows its pointer.
+    let context = u64::from_le_bytes(bytes[at + 8..at + 16].try_into().expect("word"));
+    assert_eq!(
+        context,
+        pointer::structure(0, 0, 2),
+        "Context is laid out next"
+    );
+    bytes[at + 16..at + 24].copy_from_slice(&thread.to_le_bytes());
+    bytes[at + 24..at + 32].copy_from_slice(&callback.to_le_bytes());
+    bytes
+}
+
 /// Raw pointer words for [`call_with_context_pointer`].
 pub mod pointer {
     /// A struct pointer `offset` words on, with the given section sizes.
