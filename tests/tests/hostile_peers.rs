@@ -7,7 +7,8 @@
 //! closed its threads, fds and memory must be back at their baseline.
 //!
 //! `MP_HOSTILE_ROUNDS` (default 120 per log mode) sets the number of cases, `MP_HOSTILE_SEED`
-//! the random seed (printed, so a failure can be replayed).
+//! the random seed (printed, so a failure can be replayed); `MP_HOSTILE_VERBOSE` prints the
+//! server's usage after each case and each probe's time.
 
 #[path = "support/raw_peer.rs"]
 mod raw_peer;
@@ -306,11 +307,15 @@ fn pass(
             "[{tag} case {i}] the server died after: {}",
             c.name
         );
-        if std::env::var("MP_DEBUG_RSS").is_ok() {
+        if std::env::var("MP_HOSTILE_VERBOSE").is_ok() {
             println!("{tag} case {i} {}: {:?}", c.name, v.usage());
         }
         if i % 10 == 9 {
-            slowest = slowest.max(v.assert_serves(serve_limit));
+            let took = v.assert_serves(serve_limit);
+            if std::env::var("MP_HOSTILE_VERBOSE").is_ok() {
+                println!("probe {} ms", took.as_millis());
+            }
+            slowest = slowest.max(took);
         }
     }
     slowest = slowest.max(v.assert_serves(serve_limit));

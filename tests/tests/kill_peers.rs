@@ -83,11 +83,11 @@ impl Callback for Here {
 /// What a caller thread saw: its calls that succeeded, then the error that ended it.
 type CallerEnd = (u64, mp::Error);
 
+/// One kind of call a caller thread repeats.
+type CallFn = fn(&dyn Service) -> mp::Result<()>;
+
 /// Calls `call` until it fails; returns the failure.
-fn call_until_error(
-    service: Arc<dyn Service>,
-    call: fn(&dyn Service) -> mp::Result<()>,
-) -> std::thread::JoinHandle<CallerEnd> {
+fn call_until_error(service: Arc<dyn Service>, call: CallFn) -> std::thread::JoinHandle<CallerEnd> {
     std::thread::spawn(move || {
         let mut ok = 0;
         loop {
@@ -99,7 +99,7 @@ fn call_until_error(
     })
 }
 
-const CALLS: [(&str, fn(&dyn Service) -> mp::Result<()>); 4] = [
+const CALLS: [(&str, CallFn); 4] = [
     ("plain call", |s| s.add_on_loop(1, 2).map(drop)),
     ("Context call", |s| s.add(1, 2).map(drop)),
     ("long Context call", |s| s.sleep_ms(3).map(drop)),

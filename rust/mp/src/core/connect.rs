@@ -131,8 +131,10 @@ impl std::fmt::Debug for ListenOptions {
 /// Makes the dispatch object for each accepted connection's bootstrap capability.
 pub type DispatchFactory = Arc<dyn Fn() -> Arc<dyn Dispatch> + Send + Sync>;
 
-/// Accepts connections on `listener` (already bound and listening) and serves a bootstrap
-/// capability made by `make` on each. The listener does not keep the loop alive by itself.
+/// Accepts connections on `listener` (already bound and listening, e.g. by
+/// [`bind_unix`](crate::bind_unix)) and serves a bootstrap capability made by `make` on each.
+/// A failed `accept` (out of fds, a client gone before it was accepted) is logged and retried
+/// after a short pause; the listener never gives up. It does not keep the loop alive by itself.
 pub fn listen(
     lp: &EventLoop,
     listener: UnixListener,
