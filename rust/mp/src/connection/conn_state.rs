@@ -250,7 +250,8 @@ impl ConnState {
         let this = self.clone();
         tokio::task::spawn_local(async move {
             if let Some(d) = disconnector {
-                let _ = d.await;
+                // As in `open`: a panic while capnp-rpc shuts down must not skip `finish`.
+                let _ = AssertUnwindSafe(d).catch_unwind().await;
             }
             if let Some(task) = this.task.borrow_mut().take() {
                 task.abort();
@@ -265,7 +266,24 @@ impl ConnState {
 
     /// The RPC system stopped (peer gone or our close finished): log, clean up, unregister.
     fn finish(&self, error: Option<capnp::Error>) {
-        let unexpected = self.mark_closed();
+        // User code runs in here (close hooks, the log callback); if it panics, the
+        // connection is still removed and its loop reference released below.
+        let unexpected =
+            std::panic::catch_unwind(AssertUnwindSafe(|| self.mark_closed())).unwrap_or(true);
+        let _ = std::panic::catch_unwind(AssertUnwindSafe(|| self.log_finish(unexpected, error)));
+        self.disconnector.borrow_mut().take();
+        self.linger.borrow_mut().take();
+        if let Some(state) = loop_state() {
+            let removed = state.slot::<Connections>().0.borrow_mut().remove(&self.id);
+            drop(removed);
+        }
+        // Dropping the reference last lets the loop exit once nothing else uses it.
+        let loop_ref = self.loop_ref.borrow_mut().take();
+        drop(loop_ref);
+    }
+
+    /// The lines the original logs when a connection ends.
+    fn log_finish(&self, unexpected: bool, error: Option<capnp::Error>) {
         match self.side {
             Side::Client if unexpected => self.lp.log_here(
                 LogLevel::Warning,
@@ -280,15 +298,6 @@ impl ConnState {
             self.lp
                 .log_here(LogLevel::Info, format!("IPC connection error: {e}"));
         }
-        self.disconnector.borrow_mut().take();
-        self.linger.borrow_mut().take();
-        if let Some(state) = loop_state() {
-            let removed = state.slot::<Connections>().0.borrow_mut().remove(&self.id);
-            drop(removed);
-        }
-        // Dropping the reference last lets the loop exit once nothing else uses it.
-        let loop_ref = self.loop_ref.borrow_mut().take();
-        drop(loop_ref);
     }
 
     /// The local `Thread` standing for thread `key` (blocked in a call), created on first use.
