@@ -249,3 +249,47 @@ fn make_thread_beyond_the_limit_says_which_limit() {
     drop(stream);
     assert_finishes(&server, limit, "raw makeThread");
 }
+
+#[test]
+fn a_thread_refused_by_the_limit_is_asked_for_again_on_its_next_call() {
+    let (a, b) = mp::socket_pair().expect("socketpair");
+    let server = mp::EventLoop::new("mptest", common::quiet());
+    server.set_limits(mp::Limits {
+        max_threads_per_connection: 1,
+        ..mp::Limits::default()
+    });
+    mp::serve_stream(&server, b, multiprocess_tests::test_init()).expect("serve");
+    let runner = server.clone();
+    std::thread::spawn(move || runner.run());
+    let client_loop = mp::EventLoop::start("mptest", common::quiet()).expect("client loop");
+    let init: Arc<dyn TestInit> = Arc::from(
+        mp::connect_stream::<dyn TestInit>(client_loop.event_loop(), a).expect("connect"),
+    );
+    // A first caller takes the one server thread and keeps it until told to go.
+    let (go, wait) = std::sync::mpsc::channel::<()>();
+    let (called, has_called) = std::sync::mpsc::channel();
+    let holder = {
+        let init = init.clone();
+        std::thread::spawn(move || {
+            called.send(init.where_am_i().is_ok()).expect("send");
+            let _ = wait.recv();
+        })
+    };
+    assert!(
+        has_called.recv().expect("holder"),
+        "the first caller failed"
+    );
+    // This thread is refused while the holder lives...
+    assert!(init.where_am_i().is_err(), "a second thread was allowed");
+    drop(go);
+    holder.join().expect("holder");
+    // ...and served once the holder's server thread is gone: its next call asks again.
+    let served = victim::wait_until(Duration::from_secs(10), || init.where_am_i().is_ok());
+    assert!(
+        served,
+        "the refused thread kept failing after the limit freed up"
+    );
+    drop(init);
+    drop(client_loop);
+    assert_finishes(&server, Duration::from_secs(10), "limit of one");
+}

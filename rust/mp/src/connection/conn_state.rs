@@ -326,13 +326,15 @@ impl ConnState {
         if let Some(t) = &entry.request_thread {
             return Ok(t.clone());
         }
-        let client = self.make_remote_thread(name)?;
+        let client = self.make_remote_thread(name, Some(key))?;
         entry.request_thread = Some(client.clone());
         Ok(client)
     }
 
-    /// Asks the peer for a new thread (`makeThread`), returning its pipelined capability.
-    fn make_remote_thread(&self, name: &str) -> Result<thread::Client> {
+    /// Asks the peer for a new thread (`makeThread`), returning its pipelined capability. If
+    /// the peer refuses (its thread limit, say), thread `key` forgets that thread, so that its
+    /// next call asks again rather than fail for as long as the thread lives.
+    fn make_remote_thread(&self, name: &str, key: Option<ThreadKey>) -> Result<thread::Client> {
         let map = self.peer_thread_map.borrow().clone().ok_or_else(|| {
             Error::failed("IPC client: the peer sent no ThreadMap (construct was not called), so no thread can be made")
         })?;
@@ -341,9 +343,22 @@ impl ConnState {
         let remote = request.send();
         let client = remote.pipeline.get_result();
         let lp = self.lp.clone();
+        let (id, made) = (self.id, client.client.hook.get_ptr());
         tokio::task::spawn_local(async move {
             if let Err(e) = remote.promise.await {
                 lp.log(LogLevel::Info, format!("IPC client makeThread failed: {e}"));
+                let conn = ConnState::get(id);
+                let mut entries = conn.as_ref().map(|c| c.entries.borrow_mut());
+                let entry = entries.as_mut().zip(key).and_then(|(e, k)| e.get_mut(&k));
+                if let Some(entry) = entry {
+                    let same = entry
+                        .request_thread
+                        .as_ref()
+                        .map(|t| t.client.hook.get_ptr());
+                    if same == Some(made) {
+                        entry.request_thread = None;
+                    }
+                }
             }
         });
         Ok(client)
@@ -372,7 +387,7 @@ impl ConnState {
         let n = self.async_made.get() + 1;
         self.async_made.set(n);
         let name = format!("{} (async {n})", os_thread_name(self.lp.exe_name()));
-        let thread = self.make_remote_thread(&name)?;
+        let thread = self.make_remote_thread(&name, None)?;
         Ok((thread, callback))
     }
 
