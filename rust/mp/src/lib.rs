@@ -8,6 +8,8 @@
 //! * [`EventLoop`]: one thread owning every capnp object of its connections;
 //! * [`connect_stream`], [`serve_stream`], [`listen_connections`]: connections with the
 //!   original's roles, including the automatic `construct` and its `ThreadMap` exchange;
+//!   [`bind_unix`] makes a private listening socket, and [`Limits`] caps the threads a peer
+//!   may make this process start (see `doc/reliability.md`);
 //! * [`spawn_process`], [`start_spawned`], [`wait_process`]: child processes with the
 //!   original's socketpair and argv conventions;
 //! * thread mapping: a call with a `Context` runs on a server thread dedicated to the calling
