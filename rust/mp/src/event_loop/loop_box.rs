@@ -1,5 +1,6 @@
 //! `LoopBox<T>`: a value that lives on an event loop thread, held by a `Send + Sync` handle.
 
+use std::cell::RefCell;
 use std::marker::PhantomData;
 use std::rc::Rc;
 
@@ -43,13 +44,118 @@ impl<T: 'static> Drop for LoopBox<T> {
             if let Some(state) = loop_state() {
                 drop(state.remove(id));
             }
-        } else {
+        } else if !hold(&self.lp, id) {
             // If the loop already stopped, its table is gone and there is nothing to free.
-            let _ = self.lp.post(move || {
-                if let Some(state) = loop_state() {
-                    drop(state.remove(id));
-                }
-            });
+            let _ = self.lp.post(move || free(&[id]));
         }
     }
+}
+
+/// Frees the values `ids` on the loop thread (nothing if the loop has ended).
+fn free(ids: &[u64]) {
+    if let Some(state) = loop_state() {
+        for id in ids {
+            drop(state.remove(*id));
+        }
+    }
+}
+
+thread_local! {
+    /// Values of one loop that this thread let go while it serves a call of that loop (see
+    /// [`HoldReleases`]), not yet freed.
+    static HELD: RefCell<Option<HeldReleases>> = const { RefCell::new(None) };
+}
+
+/// Values of a loop let go off its thread, freed together: on the loop when dropped there,
+/// else through one post.
+pub(crate) struct HeldReleases {
+    lp: EventLoop,
+    ids: Vec<u64>,
+}
+
+impl Drop for HeldReleases {
+    fn drop(&mut self) {
+        if self.ids.is_empty() {
+            return;
+        }
+        let ids = std::mem::take(&mut self.ids);
+        if self.lp.on_loop_thread() {
+            free(&ids);
+        } else {
+            let _ = self.lp.post(move || free(&ids));
+        }
+    }
+}
+
+/// Holds the releases of `lp`'s values made by this thread until [`finish`](Self::finish):
+/// a thread serving a call lets go of loop-side handles (a proxy it was passed, say), and
+/// each release would be a post that wakes the loop just before the call's outcome does.
+/// Held ones go with the outcome instead. Any post this thread makes to `lp` in between
+/// (an outgoing call, say) frees them first, so the loop sees releases and posts in the
+/// order they were made.
+pub(crate) struct HoldReleases {
+    outer: Option<HeldReleases>,
+}
+
+impl HoldReleases {
+    /// Starts holding `lp`'s releases on this thread (nested holds each keep their own).
+    pub(crate) fn start(lp: &EventLoop) -> Self {
+        let own = HeldReleases {
+            lp: lp.clone(),
+            ids: Vec::new(),
+        };
+        HoldReleases {
+            outer: HELD.with(|held| held.borrow_mut().replace(own)),
+        }
+    }
+
+    /// Stops holding; gives back what was held, to be dropped on the loop.
+    pub(crate) fn finish(mut self) -> Option<HeldReleases> {
+        self.restore()
+    }
+
+    fn restore(&mut self) -> Option<HeldReleases> {
+        let outer = self.outer.take();
+        HELD.with(|held| std::mem::replace(&mut *held.borrow_mut(), outer))
+    }
+}
+
+impl Drop for HoldReleases {
+    fn drop(&mut self) {
+        // Unwinding or finished: either way the held releases are freed (posted) here.
+        drop(self.restore());
+    }
+}
+
+/// Adds `id` to this thread's held releases if it holds those of `lp`.
+fn hold(lp: &EventLoop, id: u64) -> bool {
+    // `try_with`: handles are also dropped while the thread's locals are destroyed.
+    HELD.try_with(|held| match held.try_borrow_mut() {
+        Ok(mut held) => match held.as_mut() {
+            Some(held) if held.lp == *lp => {
+                held.ids.push(id);
+                true
+            }
+            _ => false,
+        },
+        Err(_) => false,
+    })
+    .unwrap_or(false)
+}
+
+/// The releases of `lp`'s values this thread holds, taken out so that a post can free them
+/// before its own job runs.
+pub(crate) fn take_held(lp: &EventLoop) -> Option<Vec<u64>> {
+    HELD.try_with(|held| {
+        let mut held = held.try_borrow_mut().ok()?;
+        let held = held.as_mut().filter(|h| h.lp == *lp && !h.ids.is_empty())?;
+        Some(std::mem::take(&mut held.ids))
+    })
+    .ok()
+    .flatten()
+}
+
+/// Frees values taken with [`take_held`]; runs on the loop thread.
+pub(crate) fn free_taken(ids: Vec<u64>) {
+    free(&ids);
 }
