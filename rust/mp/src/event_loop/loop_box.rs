@@ -1,6 +1,6 @@
 //! `LoopBox<T>`: a value that lives on an event loop thread, held by a `Send + Sync` handle.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
 use std::rc::Rc;
 
@@ -61,9 +61,11 @@ fn free(ids: &[u64]) {
 }
 
 thread_local! {
-    /// Values of one loop that this thread let go while it serves a call of that loop (see
-    /// [`HoldReleases`]), not yet freed.
-    static HELD: RefCell<Option<HeldReleases>> = const { RefCell::new(None) };
+    /// The releases this thread holds (see [`HoldReleases`]): a pointer into the innermost live
+    /// `HoldReleases` of this thread, or null. A plain pointer rather than an owned value, so
+    /// that the thread-local needs no destructor: registering one costs each worker thread
+    /// about a page of memory.
+    static HELD: Cell<*const RefCell<HeldReleases>> = const { Cell::new(std::ptr::null()) };
 }
 
 /// Values of a loop let go off its thread, freed together: on the loop when dropped there,
@@ -94,65 +96,64 @@ impl Drop for HeldReleases {
 /// (an outgoing call, say) frees them first, so the loop sees releases and posts in the
 /// order they were made.
 pub(crate) struct HoldReleases {
-    outer: Option<HeldReleases>,
+    /// Boxed, so that `HELD` can point at it while the guard moves; `None` once finished.
+    own: Option<Box<RefCell<HeldReleases>>>,
+    outer: *const RefCell<HeldReleases>,
 }
 
 impl HoldReleases {
     /// Starts holding `lp`'s releases on this thread (nested holds each keep their own).
     pub(crate) fn start(lp: &EventLoop) -> Self {
-        let own = HeldReleases {
+        let own = Box::new(RefCell::new(HeldReleases {
             lp: lp.clone(),
             ids: Vec::new(),
-        };
+        }));
+        let outer = HELD.with(|held| held.replace(&*own));
         HoldReleases {
-            outer: HELD.with(|held| held.borrow_mut().replace(own)),
+            own: Some(own),
+            outer,
         }
     }
 
     /// Stops holding; gives back what was held, to be dropped on the loop.
     pub(crate) fn finish(mut self) -> Option<HeldReleases> {
-        self.restore()
-    }
-
-    fn restore(&mut self) -> Option<HeldReleases> {
-        let outer = self.outer.take();
-        HELD.with(|held| std::mem::replace(&mut *held.borrow_mut(), outer))
+        HELD.with(|held| held.set(self.outer));
+        self.own.take().map(|own| own.into_inner())
     }
 }
 
 impl Drop for HoldReleases {
     fn drop(&mut self) {
-        // Unwinding or finished: either way the held releases are freed (posted) here.
-        drop(self.restore());
+        // Stop pointing at `own` before it is freed (its drop posts what it held).
+        let _ = HELD.try_with(|held| held.set(self.outer));
     }
+}
+
+/// Runs `f` on this thread's held releases, if it holds some.
+fn with_held<R>(f: impl FnOnce(&mut HeldReleases) -> Option<R>) -> Option<R> {
+    let held = HELD.try_with(Cell::get).ok()?;
+    if held.is_null() {
+        return None;
+    }
+    // SAFETY: a non-null `HELD` points into the box owned by this thread's innermost live
+    // `HoldReleases`, which resets `HELD` before the box is freed (in `finish` and in `Drop`);
+    // only this thread reads `HELD`.
+    let held = unsafe { &*held };
+    let mut held = held.try_borrow_mut().ok()?;
+    f(&mut held)
 }
 
 /// Adds `id` to this thread's held releases if it holds those of `lp`.
 fn hold(lp: &EventLoop, id: u64) -> bool {
-    // `try_with`: handles are also dropped while the thread's locals are destroyed.
-    HELD.try_with(|held| match held.try_borrow_mut() {
-        Ok(mut held) => match held.as_mut() {
-            Some(held) if held.lp == *lp => {
-                held.ids.push(id);
-                true
-            }
-            _ => false,
-        },
-        Err(_) => false,
-    })
-    .unwrap_or(false)
+    with_held(|held| (held.lp == *lp).then(|| held.ids.push(id))).is_some()
 }
 
 /// The releases of `lp`'s values this thread holds, taken out so that a post can free them
 /// before its own job runs.
 pub(crate) fn take_held(lp: &EventLoop) -> Option<Vec<u64>> {
-    HELD.try_with(|held| {
-        let mut held = held.try_borrow_mut().ok()?;
-        let held = held.as_mut().filter(|h| h.lp == *lp && !h.ids.is_empty())?;
-        Some(std::mem::take(&mut held.ids))
+    with_held(|held| {
+        (held.lp == *lp && !held.ids.is_empty()).then(|| std::mem::take(&mut held.ids))
     })
-    .ok()
-    .flatten()
 }
 
 /// Frees values taken with [`take_held`]; runs on the loop thread.
