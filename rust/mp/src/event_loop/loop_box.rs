@@ -160,3 +160,76 @@ pub(crate) fn take_held(lp: &EventLoop) -> Option<Vec<u64>> {
 pub(crate) fn free_taken(ids: Vec<u64>) {
     free(&ids);
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::os::log::LogOptions;
+
+    /// Sets its flag when dropped.
+    struct Flag(Arc<AtomicBool>);
+
+    impl Drop for Flag {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
+    fn boxed_flag(lp: &EventLoop) -> (LoopBox<Flag>, Arc<AtomicBool>) {
+        let freed = Arc::new(AtomicBool::new(false));
+        let flag = Flag(freed.clone());
+        let lp2 = lp.clone();
+        let boxed = lp.sync(move || LoopBox::new(&lp2, flag)).unwrap();
+        (boxed, freed)
+    }
+
+    #[test]
+    fn held_releases_go_with_the_outcome() {
+        let lp = EventLoop::start("held-test", LogOptions::default()).unwrap();
+        let (boxed, freed) = boxed_flag(&lp);
+        let hold = HoldReleases::start(&lp);
+        drop(boxed);
+        let held = hold.finish().expect("a hold gives back what it held");
+        assert_eq!(held.ids.len(), 1, "the release was held, not posted");
+        assert!(!freed.load(Ordering::SeqCst));
+        // Dropped off the loop: one post frees what was held.
+        drop(held);
+        lp.sync(|| ()).unwrap();
+        assert!(freed.load(Ordering::SeqCst));
+    }
+
+    #[test]
+    fn a_post_frees_held_releases_first() {
+        let lp = EventLoop::start("held-test", LogOptions::default()).unwrap();
+        let (boxed, freed) = boxed_flag(&lp);
+        let hold = HoldReleases::start(&lp);
+        drop(boxed);
+        let seen = freed.clone();
+        let freed_before_job = lp.sync(move || seen.load(Ordering::SeqCst)).unwrap();
+        assert!(freed_before_job, "the held release runs before a later job");
+        let held = hold.finish().expect("a hold gives back what it held");
+        assert!(held.ids.is_empty(), "the post took the held release");
+    }
+
+    #[test]
+    fn holds_nest_and_other_loops_are_not_held() {
+        let lp = EventLoop::start("held-test", LogOptions::default()).unwrap();
+        let other = EventLoop::start("held-test-2", LogOptions::default()).unwrap();
+        let (mine, _) = boxed_flag(&lp);
+        let (theirs, theirs_freed) = boxed_flag(&other);
+        let outer = HoldReleases::start(&lp);
+        let inner = HoldReleases::start(&lp);
+        drop(mine);
+        drop(theirs);
+        let inner_held = inner.finish().expect("inner hold");
+        let outer_held = outer.finish().expect("outer hold");
+        assert_eq!(inner_held.ids.len(), 1);
+        assert!(outer_held.ids.is_empty());
+        // The other loop's value was posted at once.
+        other.sync(|| ()).unwrap();
+        assert!(theirs_freed.load(Ordering::SeqCst));
+    }
+}
