@@ -74,7 +74,7 @@ pub(crate) async fn serve(
         &lp,
         CallMessages {
             params,
-            results: RefCell::new(results),
+            results: RefCell::new(Some(results)),
         },
     ));
     let held = keep.get().ok_or_else(|| {
@@ -89,9 +89,23 @@ pub(crate) async fn serve(
     let outcome = run_on_thread(&conn, number, exec, dispatch, method, lent, reader).await;
     log_outcome(&lp, number, method, &outcome);
     let outcome = outcome?;
-    let mut results = held.results.borrow_mut();
-    outcome.copy_into(results.get())?;
-    send_results(&conn, &ctx, method, results.get())
+    let mut slot = held.results.borrow_mut();
+    let results = slot
+        .as_mut()
+        .ok_or_else(|| capnp::Error::failed("the results of a call were sent already".into()))?;
+    let after = outcome.copy_into(results.get())?;
+    let sent = send_results(&conn, &ctx, method, results.get());
+    // capnp-rpc sends the `Return` when its results are dropped: now. The params (whose
+    // capabilities include the caller's callbackThread) and the handles the worker gave back
+    // go after it, so that their `Release` follows the `Return` on the wire, as with the
+    // original, instead of delaying it.
+    let results = slot.take();
+    drop(slot);
+    drop(results);
+    // A task queued now runs after the one capnp-rpc woke to send the reply, in this same
+    // loop turn, so both messages go out together.
+    tokio::task::spawn_local(async move { drop((after, held, keep)) });
+    sent
 }
 
 /// On the loop thread, before the call runs: the `request data` line and a `ThreadMap` param.

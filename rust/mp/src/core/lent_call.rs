@@ -15,7 +15,9 @@ use crate::event_loop::loop_box::LoopBox;
 /// An incoming call's messages, kept in the loop's table while a worker uses them.
 pub(crate) struct CallMessages {
     pub(crate) params: Params<any_pointer::Owned>,
-    pub(crate) results: RefCell<Results<any_pointer::Owned>>,
+    /// Taken (dropped) by the loop once the reply is built: capnp-rpc sends the `Return` when
+    /// its `Results` is dropped, and the params' capabilities may go later (see `serve`).
+    pub(crate) results: RefCell<Option<Results<any_pointer::Owned>>>,
 }
 
 /// A worker's access to the messages kept by `keep`.
@@ -71,6 +73,9 @@ impl LentCall {
         let results = match lend_results {
             true => {
                 let mut results = held.results.borrow_mut();
+                let results = results.as_mut().ok_or_else(|| {
+                    capnp::Error::failed("the results of a call were sent already".into())
+                })?;
                 // SAFETY: as above, for the results message; the `RefCell` borrow ends here,
                 // and the loop takes it again only after the worker is done (see
                 // `unsafe impl Send`).

@@ -22,7 +22,7 @@ use crate::core::dispatch::{Dispatch, IncomingCall};
 use crate::core::lent_call::{CallMessages, LentCall};
 use crate::core::owned_message::{slots_of, OwnedMessage};
 use crate::core::raw_struct::pointer_field;
-use crate::event_loop::loop_box::LoopBox;
+use crate::event_loop::loop_box::{HeldReleases, HoldReleases, LoopBox};
 use crate::os::error::{Error, Result};
 use crate::os::log::LogLevel;
 use crate::os::thread_name::thread_name;
@@ -59,6 +59,8 @@ impl ExecContext {
 struct Leftovers {
     caps: Option<WorkerCaps>,
     callback: Option<Arc<ThreadCap>>,
+    /// Loop-side values the call let go of (see `HoldReleases`).
+    released: Option<HeldReleases>,
 }
 
 /// Where the thread running a call reads its params from.
@@ -77,15 +79,25 @@ pub(crate) struct WorkerOutcome {
     slots: Vec<Option<(SlotTable, usize)>>,
     params: Option<Arc<LoopBox<CapTable>>>,
     exported: Option<Arc<LoopBox<RefCell<Vec<capnp::capability::Client>>>>>,
+    /// The handles the worker gave back (the caller's callbackThread among them).
+    leftovers: Leftovers,
+}
+
+/// What a call served off the loop thread leaves to drop once its reply is queued.
+pub(crate) struct AfterReply {
+    _leftovers: Leftovers,
 }
 
 impl WorkerOutcome {
     /// Copies results the worker built in a message of its own into the reply, with the
     /// real capabilities for the slots (on the loop thread). Results built in place are left
     /// as they are.
-    pub(crate) fn copy_into(self, mut results: any_pointer::Builder<'_>) -> Result<()> {
+    pub(crate) fn copy_into(self, mut results: any_pointer::Builder<'_>) -> Result<AfterReply> {
+        let after = AfterReply {
+            _leftovers: self.leftovers,
+        };
         let Some(own) = self.own else {
-            return Ok(());
+            return Ok(after);
         };
         let params = self.params.as_ref().and_then(|p| p.get());
         let exported = self.exported.as_ref().and_then(|e| e.get());
@@ -103,7 +115,7 @@ impl WorkerOutcome {
             })
             .collect();
         own.read_with(&table, |reader| results.set_as(reader))??;
-        Ok(())
+        Ok(after)
     }
 }
 
@@ -231,6 +243,7 @@ pub(crate) async fn run_on_thread(
             // What holds loop-side handles goes back to the loop with the outcome, so that
             // they are dropped there, not released through posts from here.
             let mut leftovers = Leftovers::default();
+            let hold = HoldReleases::start(&job_lp);
             let installed = match callback {
                 Some(cb) => {
                     leftovers.callback = tc.push_request_thread(conn_id, cb);
@@ -305,6 +318,7 @@ pub(crate) async fn run_on_thread(
             if installed {
                 leftovers.callback = tc.pop_request_thread(conn_id);
             }
+            leftovers.released = hold.finish();
             if canceled.load(Ordering::SeqCst) && job_lp.log_enabled(LogLevel::Debug) {
                 job_lp.log(
                     LogLevel::Debug,
@@ -325,14 +339,15 @@ pub(crate) async fn run_on_thread(
     }
     let outcome = rx.await;
     guard.finished = true;
-    match outcome.map(|(result, _leftovers)| result) {
-        Ok(Ok((own, slots))) => Ok(WorkerOutcome {
+    match outcome {
+        Ok((Ok((own, slots)), leftovers)) => Ok(WorkerOutcome {
             own,
             slots,
             params: params_table,
             exported,
+            leftovers,
         }),
-        Ok(Err(e)) => Err(e.into_server_reply()),
+        Ok((Err(e), _leftovers)) => Err(e.into_server_reply()),
         Err(_) => Err(capnp::Error::failed(
             "request was dropped before it could be executed".into(),
         )),

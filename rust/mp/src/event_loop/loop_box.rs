@@ -1,5 +1,6 @@
 //! `LoopBox<T>`: a value that lives on an event loop thread, held by a `Send + Sync` handle.
 
+use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
 use std::rc::Rc;
 
@@ -43,13 +44,192 @@ impl<T: 'static> Drop for LoopBox<T> {
             if let Some(state) = loop_state() {
                 drop(state.remove(id));
             }
-        } else {
+        } else if !hold(&self.lp, id) {
             // If the loop already stopped, its table is gone and there is nothing to free.
-            let _ = self.lp.post(move || {
-                if let Some(state) = loop_state() {
-                    drop(state.remove(id));
-                }
-            });
+            let _ = self.lp.post(move || free(&[id]));
         }
+    }
+}
+
+/// Frees the values `ids` on the loop thread (nothing if the loop has ended).
+fn free(ids: &[u64]) {
+    if let Some(state) = loop_state() {
+        for id in ids {
+            drop(state.remove(*id));
+        }
+    }
+}
+
+thread_local! {
+    /// The releases this thread holds (see [`HoldReleases`]): a pointer into the innermost live
+    /// `HoldReleases` of this thread, or null. A plain pointer rather than an owned value, so
+    /// that the thread-local needs no destructor: registering one costs each worker thread
+    /// about a page of memory.
+    static HELD: Cell<*const RefCell<HeldReleases>> = const { Cell::new(std::ptr::null()) };
+}
+
+/// Values of a loop let go off its thread, freed together: on the loop when dropped there,
+/// else through one post.
+pub(crate) struct HeldReleases {
+    lp: EventLoop,
+    ids: Vec<u64>,
+}
+
+impl Drop for HeldReleases {
+    fn drop(&mut self) {
+        if self.ids.is_empty() {
+            return;
+        }
+        let ids = std::mem::take(&mut self.ids);
+        if self.lp.on_loop_thread() {
+            free(&ids);
+        } else {
+            let _ = self.lp.post(move || free(&ids));
+        }
+    }
+}
+
+/// Holds the releases of `lp`'s values made by this thread until [`finish`](Self::finish):
+/// a thread serving a call lets go of loop-side handles (a proxy it was passed, say), and
+/// each release would be a post that wakes the loop just before the call's outcome does.
+/// Held ones go with the outcome instead. Any post this thread makes to `lp` in between
+/// (an outgoing call, say) frees them first, so the loop sees releases and posts in the
+/// order they were made.
+pub(crate) struct HoldReleases {
+    /// Boxed, so that `HELD` can point at it while the guard moves; `None` once finished.
+    own: Option<Box<RefCell<HeldReleases>>>,
+    outer: *const RefCell<HeldReleases>,
+}
+
+impl HoldReleases {
+    /// Starts holding `lp`'s releases on this thread (nested holds each keep their own).
+    pub(crate) fn start(lp: &EventLoop) -> Self {
+        let own = Box::new(RefCell::new(HeldReleases {
+            lp: lp.clone(),
+            ids: Vec::new(),
+        }));
+        let outer = HELD.with(|held| held.replace(&*own));
+        HoldReleases {
+            own: Some(own),
+            outer,
+        }
+    }
+
+    /// Stops holding; gives back what was held, to be dropped on the loop.
+    pub(crate) fn finish(mut self) -> Option<HeldReleases> {
+        HELD.with(|held| held.set(self.outer));
+        self.own.take().map(|own| own.into_inner())
+    }
+}
+
+impl Drop for HoldReleases {
+    fn drop(&mut self) {
+        // Stop pointing at `own` before it is freed (its drop posts what it held).
+        let _ = HELD.try_with(|held| held.set(self.outer));
+    }
+}
+
+/// Runs `f` on this thread's held releases, if it holds some.
+fn with_held<R>(f: impl FnOnce(&mut HeldReleases) -> Option<R>) -> Option<R> {
+    let held = HELD.try_with(Cell::get).ok()?;
+    if held.is_null() {
+        return None;
+    }
+    // SAFETY: a non-null `HELD` points into the box owned by this thread's innermost live
+    // `HoldReleases`, which resets `HELD` before the box is freed (in `finish` and in `Drop`);
+    // only this thread reads `HELD`.
+    let held = unsafe { &*held };
+    let mut held = held.try_borrow_mut().ok()?;
+    f(&mut held)
+}
+
+/// Adds `id` to this thread's held releases if it holds those of `lp`.
+fn hold(lp: &EventLoop, id: u64) -> bool {
+    with_held(|held| (held.lp == *lp).then(|| held.ids.push(id))).is_some()
+}
+
+/// The releases of `lp`'s values this thread holds, taken out so that a post can free them
+/// before its own job runs.
+pub(crate) fn take_held(lp: &EventLoop) -> Option<Vec<u64>> {
+    with_held(|held| {
+        (held.lp == *lp && !held.ids.is_empty()).then(|| std::mem::take(&mut held.ids))
+    })
+}
+
+/// Frees values taken with [`take_held`]; runs on the loop thread.
+pub(crate) fn free_taken(ids: Vec<u64>) {
+    free(&ids);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::os::log::LogOptions;
+
+    /// Sets its flag when dropped.
+    struct Flag(Arc<AtomicBool>);
+
+    impl Drop for Flag {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
+    fn boxed_flag(lp: &EventLoop) -> (LoopBox<Flag>, Arc<AtomicBool>) {
+        let freed = Arc::new(AtomicBool::new(false));
+        let flag = Flag(freed.clone());
+        let lp2 = lp.clone();
+        let boxed = lp.sync(move || LoopBox::new(&lp2, flag)).unwrap();
+        (boxed, freed)
+    }
+
+    #[test]
+    fn held_releases_go_with_the_outcome() {
+        let lp = EventLoop::start("held-test", LogOptions::default()).unwrap();
+        let (boxed, freed) = boxed_flag(&lp);
+        let hold = HoldReleases::start(&lp);
+        drop(boxed);
+        let held = hold.finish().expect("a hold gives back what it held");
+        assert_eq!(held.ids.len(), 1, "the release was held, not posted");
+        assert!(!freed.load(Ordering::SeqCst));
+        // Dropped off the loop: one post frees what was held.
+        drop(held);
+        lp.sync(|| ()).unwrap();
+        assert!(freed.load(Ordering::SeqCst));
+    }
+
+    #[test]
+    fn a_post_frees_held_releases_first() {
+        let lp = EventLoop::start("held-test", LogOptions::default()).unwrap();
+        let (boxed, freed) = boxed_flag(&lp);
+        let hold = HoldReleases::start(&lp);
+        drop(boxed);
+        let seen = freed.clone();
+        let freed_before_job = lp.sync(move || seen.load(Ordering::SeqCst)).unwrap();
+        assert!(freed_before_job, "the held release runs before a later job");
+        let held = hold.finish().expect("a hold gives back what it held");
+        assert!(held.ids.is_empty(), "the post took the held release");
+    }
+
+    #[test]
+    fn holds_nest_and_other_loops_are_not_held() {
+        let lp = EventLoop::start("held-test", LogOptions::default()).unwrap();
+        let other = EventLoop::start("held-test-2", LogOptions::default()).unwrap();
+        let (mine, _) = boxed_flag(&lp);
+        let (theirs, theirs_freed) = boxed_flag(&other);
+        let outer = HoldReleases::start(&lp);
+        let inner = HoldReleases::start(&lp);
+        drop(mine);
+        drop(theirs);
+        let inner_held = inner.finish().expect("inner hold");
+        let outer_held = outer.finish().expect("outer hold");
+        assert_eq!(inner_held.ids.len(), 1);
+        assert!(outer_held.ids.is_empty());
+        // The other loop's value was posted at once.
+        other.sync(|| ()).unwrap();
+        assert!(theirs_freed.load(Ordering::SeqCst));
     }
 }

@@ -12,6 +12,7 @@ use std::thread::ThreadId;
 use tokio::sync::mpsc;
 
 use crate::event_loop::limits::Limits;
+use crate::event_loop::loop_box;
 use crate::event_loop::loop_state::{set_loop_state, take_loop_state, LoopState};
 use crate::os::error::{Error, Result};
 use crate::os::log::{LogLevel, LogMessage, LogOptions};
@@ -187,9 +188,17 @@ impl EventLoop {
 
     /// Runs `f` on the loop thread later. Fails if the loop has stopped.
     pub fn post(&self, f: impl FnOnce() + Send + 'static) -> Result<()> {
+        let job: LoopJob = match loop_box::take_held(self) {
+            // Releases this thread held go first, as if each had been posted when made.
+            Some(ids) => Box::new(move || {
+                loop_box::free_taken(ids);
+                f()
+            }),
+            None => Box::new(f),
+        };
         self.shared
             .tx
-            .send(Box::new(f))
+            .send(job)
             .map_err(|_| Error::disconnected("event loop stopped"))
     }
 
@@ -209,7 +218,14 @@ impl EventLoop {
             f: Some(f),
             slot: slot.clone(),
         };
-        let boxed: Box<dyn FnOnce() + Send + 'a> = Box::new(move || job.run());
+        let held = loop_box::take_held(self);
+        let boxed: Box<dyn FnOnce() + Send + 'a> = Box::new(move || {
+            // Releases this thread held go first (see `post`).
+            if let Some(ids) = held {
+                loop_box::free_taken(ids);
+            }
+            job.run()
+        });
         // SAFETY: the job only borrows data that outlives this call, and this call does not
         // return before the job has run or been dropped: `ScopedJob` fills `slot` in both
         // cases (in `run`, and in its `Drop` after dropping `f`), and we wait for that below.
