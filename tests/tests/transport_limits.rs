@@ -143,7 +143,8 @@ fn a_header_claiming_a_huge_segment_commits_no_memory_before_the_bytes_arrive() 
     let stalled: Vec<UnixStream> = (0..8)
         .map(|_| {
             let mut s = server.raw();
-            s.write_all(&header(0, 8 * 1024 * 1024 - 1)).expect("header");
+            s.write_all(&header(0, 8 * 1024 * 1024 - 1))
+                .expect("header");
             s
         })
         .collect();
