@@ -1,159 +1,107 @@
-//! Where a received message lives: a word vector for small messages, an anonymous memory
-//! mapping for big ones.
+//! Where a received message lives: one word vector per message, filled from the socket.
 //!
-//! A mapping is reserved at the size the frame announces, but the kernel gives it memory
-//! page by page as the socket's bytes are written into it, so what a peer makes us commit
-//! grows with what it actually sends (an announced 64 MiB segment that never arrives costs
-//! nothing). The mapping also needs no zeroing pass of ours and goes back to the system
-//! whole when the message is dropped. A connection keeps its last big buffer for the next
-//! big message (see `SpareBuffer`), which saves the page faults of a fresh one.
+//! The vector is allocated at the size the segment table announces but not initialized:
+//! the socket's bytes are read straight into its spare capacity, so the kernel commits
+//! fresh pages only as bytes land, and no zeroing pass runs over them (an announced 64 MiB
+//! segment that never arrives costs address space, not memory).
+//!
+//! Big vectors are not kept for the next message: we tried (one spare per connection), and
+//! with glibc's default allocator settings it made 16 MiB echoes slower, not faster. The
+//! other big buffers of a call (the decoded `Vec`, the reply's segment) then no longer
+//! shared the heap with this one, glibc trimmed and re-faulted them on every call (2-3x the
+//! page faults), and the spare's saved faults did not make up for it. Freed vectors go back
+//! to the allocator, which reuses them much as it did before.
 
-use std::cell::Cell;
-use std::ptr::NonNull;
-use std::rc::{Rc, Weak};
+use std::os::fd::AsRawFd;
 
-/// Messages of at least this many bytes are read into a mapping; smaller ones into a vector.
-pub(crate) const MAPPED_FROM: usize = 64 * 1024;
-
-/// An anonymous private mapping, readable and writable, zero-filled by the kernel.
-pub(crate) struct Mapping {
-    ptr: NonNull<u8>,
-    len: usize,
-}
-
-impl Mapping {
-    fn new(len: usize) -> std::io::Result<Mapping> {
-        // SAFETY: a fresh anonymous mapping with no address hint touches no existing memory;
-        // the result is checked before use.
-        let ptr = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                len,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-                -1,
-                0,
-            )
-        };
-        if ptr == libc::MAP_FAILED {
-            return Err(std::io::Error::last_os_error());
-        }
-        let ptr = NonNull::new(ptr.cast::<u8>()).ok_or_else(std::io::Error::last_os_error)?;
-        Ok(Mapping { ptr, len })
-    }
-
-    fn bytes(&self) -> &[u8] {
-        // SAFETY: the mapping is `len` readable bytes (zero-filled at first) that live as
-        // long as `self`.
-        unsafe { std::slice::from_raw_parts(self.ptr.as_ptr(), self.len) }
-    }
-
-    fn bytes_mut(&mut self) -> &mut [u8] {
-        // SAFETY: as in `bytes`, and `&mut self` makes this the only reference.
-        unsafe { std::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.len) }
-    }
-}
-
-impl Drop for Mapping {
-    fn drop(&mut self) {
-        // SAFETY: `ptr`/`len` are exactly what `mmap` returned, and nothing borrows them now.
-        unsafe {
-            libc::munmap(self.ptr.as_ptr().cast(), self.len);
-        }
-    }
-}
-
-/// A connection's spare big buffer, reused by its next big message.
-pub(crate) type SpareBuffer = Rc<Cell<Option<Mapping>>>;
-
-enum Storage {
-    Words(Vec<u64>),
-    Mapped(Mapping),
-}
-
-/// The segments of one received message, in one buffer: `ReaderSegments` for capnp.
+/// The segments of one received message, in one vector: `ReaderSegments` for capnp.
 pub(crate) struct FrameSegments {
-    storage: Storage,
+    /// Empty while filling (the bytes are in its spare capacity); whole once filled.
+    words: Vec<u64>,
+    /// Words in the message.
+    total: usize,
+    /// Bytes received so far.
+    filled: usize,
     /// Each segment's (start, end) in words.
     bounds: Vec<(usize, usize)>,
-    /// Where a big buffer goes back to when the message is dropped.
-    spare: Weak<Cell<Option<Mapping>>>,
 }
 
 impl FrameSegments {
-    /// A buffer for a message with these segment bounds, taking the connection's spare
-    /// buffer when it is big enough.
-    pub(crate) fn new(
-        bounds: Vec<(usize, usize)>,
-        spare: &SpareBuffer,
-    ) -> std::io::Result<FrameSegments> {
-        let words = bounds.last().map_or(0, |b| b.1);
-        let bytes = words * 8;
-        let storage = if bytes < MAPPED_FROM {
-            Storage::Words(vec![0u64; words])
-        } else {
-            match spare.take() {
-                Some(m) if m.len >= bytes && m.len <= 2 * bytes => Storage::Mapped(m),
-                _ => Storage::Mapped(Mapping::new(bytes)?),
-            }
-        };
-        Ok(FrameSegments {
-            storage,
+    /// An unfilled message with these segment bounds.
+    pub(crate) fn new(bounds: Vec<(usize, usize)>) -> FrameSegments {
+        let total = bounds.last().map_or(0, |b| b.1);
+        FrameSegments {
+            words: Vec::with_capacity(total),
+            total,
+            filled: 0,
             bounds,
-            spare: Rc::downgrade(spare),
-        })
+        }
     }
 
-    /// The bytes of all segments, to be filled from the socket.
-    pub(crate) fn bytes_mut(&mut self) -> &mut [u8] {
-        let len = self.bounds.last().map_or(0, |b| b.1) * 8;
-        match &mut self.storage {
-            Storage::Words(v) => {
-                let bytes: &mut [u8] = bytemuck_words(v);
-                &mut bytes[..len]
+    /// Bytes still to receive.
+    pub(crate) fn missing(&self) -> usize {
+        self.total * 8 - self.filled
+    }
+
+    /// Takes what it still needs from the front of `bytes`; returns how many it took.
+    pub(crate) fn fill_from(&mut self, bytes: &[u8]) -> usize {
+        let n = bytes.len().min(self.missing());
+        // SAFETY: the vector's capacity holds `total` words, so `filled + n <= total * 8`
+        // bytes from its start are inside the allocation; `bytes` is another object.
+        unsafe {
+            let dst = self.words.as_mut_ptr().cast::<u8>().add(self.filled);
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), dst, n);
+        }
+        self.advance(n);
+        n
+    }
+
+    /// One `read` from `socket` into the missing part; `WouldBlock` if nothing is there.
+    pub(crate) fn read_from(&mut self, socket: &tokio::net::UnixStream) -> std::io::Result<usize> {
+        let missing = self.missing();
+        let fd = socket.as_raw_fd();
+        // SAFETY: `read` writes at most `missing` bytes at offset `filled` of the vector's
+        // capacity, which holds `total * 8` bytes (see `fill_from`); uninitialized memory
+        // may be written to, and the bytes count as initialized only once all are read.
+        let dst = unsafe { self.words.as_mut_ptr().cast::<u8>().add(self.filled) };
+        let n = socket.try_io(tokio::io::Interest::READABLE, || {
+            // SAFETY: as above; `fd` stays open while `socket` is borrowed.
+            let n = unsafe { libc::read(fd, dst.cast(), missing) };
+            if n < 0 {
+                Err(std::io::Error::last_os_error())
+            } else {
+                Ok(n as usize)
             }
-            Storage::Mapped(m) => &mut m.bytes_mut()[..len],
+        })?;
+        self.advance(n);
+        Ok(n)
+    }
+
+    fn advance(&mut self, n: usize) {
+        self.filled += n;
+        if self.filled == self.total * 8 {
+            // SAFETY: all `total` words have been written (by `fill_from` and `read_from`).
+            unsafe { self.words.set_len(self.total) };
         }
     }
 
     fn bytes(&self) -> &[u8] {
-        match &self.storage {
-            Storage::Words(v) => {
-                // SAFETY: a `u64` slice is valid as bytes, with the same lifetime.
-                unsafe { std::slice::from_raw_parts(v.as_ptr().cast::<u8>(), v.len() * 8) }
-            }
-            Storage::Mapped(m) => m.bytes(),
+        // SAFETY: a `u64` slice is valid as bytes, with the same lifetime; before the message
+        // is filled `words` is empty.
+        unsafe {
+            std::slice::from_raw_parts(self.words.as_ptr().cast::<u8>(), self.words.len() * 8)
         }
     }
-}
-
-fn bytemuck_words(v: &mut [u64]) -> &mut [u8] {
-    // SAFETY: any byte pattern is a valid `u64` and vice versa; same memory and lifetime.
-    unsafe { std::slice::from_raw_parts_mut(v.as_mut_ptr().cast::<u8>(), v.len() * 8) }
 }
 
 impl capnp::message::ReaderSegments for FrameSegments {
     fn get_segment(&self, idx: u32) -> Option<&[u8]> {
         let (start, end) = *self.bounds.get(idx as usize)?;
-        Some(&self.bytes()[start * 8..end * 8])
+        self.bytes().get(start * 8..end * 8)
     }
 
     fn len(&self) -> usize {
         self.bounds.len()
-    }
-}
-
-impl Drop for FrameSegments {
-    fn drop(&mut self) {
-        let storage = std::mem::replace(&mut self.storage, Storage::Words(Vec::new()));
-        if let (Storage::Mapped(m), Some(spare)) = (storage, self.spare.upgrade()) {
-            // Keep the bigger of the two, so the next message of this size finds one.
-            let keep = match spare.take() {
-                Some(old) if old.len > m.len => old,
-                _ => m,
-            };
-            spare.set(Some(keep));
-        }
     }
 }
 
@@ -163,23 +111,44 @@ mod tests {
     use capnp::message::ReaderSegments;
 
     #[test]
-    fn segments_are_views_of_one_buffer_and_big_buffers_are_reused() {
-        let spare = SpareBuffer::default();
-        let mut small = FrameSegments::new(vec![(0, 1), (1, 3)], &spare).unwrap();
-        small.bytes_mut()[8] = 7;
-        assert_eq!(small.len(), 2);
-        assert_eq!(small.get_segment(1).unwrap().len(), 16);
-        assert_eq!(small.get_segment(1).unwrap()[0], 7);
-        assert!(small.get_segment(2).is_none());
+    fn segments_are_views_of_one_vector_filled_in_pieces() {
+        let mut m = FrameSegments::new(vec![(0, 1), (1, 3)]);
+        assert!(
+            m.get_segment(0).is_none(),
+            "nothing readable before it is filled"
+        );
+        let mut bytes = [0u8; 24];
+        bytes[8] = 7;
+        assert_eq!(m.fill_from(&bytes[..10]), 10);
+        assert_eq!(m.missing(), 14);
+        assert_eq!(m.fill_from(&bytes[10..]), 14);
+        assert_eq!(m.fill_from(&bytes), 0);
+        assert_eq!(m.len(), 2);
+        assert_eq!(m.get_segment(0).unwrap().len(), 8);
+        assert_eq!(m.get_segment(1).unwrap().len(), 16);
+        assert_eq!(m.get_segment(1).unwrap()[0], 7);
+        assert!(m.get_segment(2).is_none());
+    }
 
-        let words = MAPPED_FROM; // MAPPED_FROM * 8 bytes
-        let mut big = FrameSegments::new(vec![(0, words)], &spare).unwrap();
-        let len = big.bytes_mut().len();
-        big.bytes_mut()[len - 1] = 9;
-        let first = big.get_segment(0).unwrap().as_ptr();
-        drop(big);
-        let again = FrameSegments::new(vec![(0, words)], &spare).unwrap();
-        assert_eq!(again.get_segment(0).unwrap().as_ptr(), first, "reused");
-        drop(small);
+    #[test]
+    fn a_message_is_read_from_a_socket_into_its_vector() {
+        let (a, b) = std::os::unix::net::UnixStream::pair().unwrap();
+        b.set_nonblocking(true).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let b = tokio::net::UnixStream::from_std(b).unwrap();
+            let mut m = FrameSegments::new(vec![(0, 2)]);
+            assert_eq!(
+                m.read_from(&b).unwrap_err().kind(),
+                std::io::ErrorKind::WouldBlock
+            );
+            std::io::Write::write_all(&mut &a, &[5u8; 16]).unwrap();
+            b.readable().await.unwrap();
+            assert_eq!(m.read_from(&b).unwrap(), 16);
+            assert_eq!(m.get_segment(0).unwrap(), &[5u8; 16]);
+        });
     }
 }

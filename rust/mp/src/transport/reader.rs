@@ -1,13 +1,13 @@
 //! Reads frames off the socket, one message at a time.
 //!
 //! A small read-ahead buffer takes what one `read` returns, so a burst of small messages
-//! costs one system call; a big segment is read straight into the message's own buffer.
+//! costs one system call; the rest of a message is read straight into its own vector.
 //! Memory for a message is taken only once its segment table has arrived and passed the
-//! limits, and for big messages the kernel commits it as the bytes land (`buffer.rs`).
+//! limits, and the kernel commits fresh pages of it only as the bytes land (`buffer.rs`).
 
 use std::rc::Rc;
 
-use crate::transport::buffer::{FrameSegments, SpareBuffer};
+use crate::transport::buffer::FrameSegments;
 use crate::transport::frame;
 
 /// Size of the read-ahead buffer: holds the largest segment table (511 segments).
@@ -19,7 +19,6 @@ pub(crate) struct FrameReader {
     ahead: Box<[u8]>,
     start: usize,
     end: usize,
-    spare: SpareBuffer,
 }
 
 fn premature_eof() -> capnp::Error {
@@ -33,7 +32,6 @@ impl FrameReader {
             ahead: vec![0u8; READ_AHEAD].into_boxed_slice(),
             start: 0,
             end: 0,
-            spare: SpareBuffer::default(),
         }
     }
 
@@ -56,20 +54,19 @@ impl FrameReader {
         }
         let bounds = frame::parse_table(&self.ahead[self.start..self.start + table_len])?;
         self.start += table_len;
-        let mut segments = FrameSegments::new(bounds, &self.spare)
-            .map_err(|e| capnp::Error::failed(format!("cannot allocate a message: {e}")))?;
-        let body = segments.bytes_mut();
+        let mut segments = FrameSegments::new(bounds);
         // What the read-ahead already holds, then the rest straight from the socket.
-        let have = (self.end - self.start).min(body.len());
-        body[..have].copy_from_slice(&self.ahead[self.start..self.start + have]);
-        self.start += have;
-        let mut filled = have;
-        while filled < body.len() {
-            let n = self.read_some(&mut body[filled..]).await?;
-            if n == 0 {
-                return Err(premature_eof());
+        self.start += segments.fill_from(&self.ahead[self.start..self.end]);
+        while segments.missing() > 0 {
+            match segments.read_from(&self.socket) {
+                Ok(0) => return Err(premature_eof()),
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    self.socket.readable().await.map_err(io_error)?;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(io_error(e)),
             }
-            filled += n;
         }
         Ok(Some(segments))
     }
@@ -93,10 +90,6 @@ impl FrameReader {
             self.end += got;
         }
         Ok(true)
-    }
-
-    async fn read_some(&self, buf: &mut [u8]) -> capnp::Result<usize> {
-        read_into(&self.socket, buf).await
     }
 }
 
