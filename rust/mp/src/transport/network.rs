@@ -237,7 +237,7 @@ impl capnp_rpc::Connection<Side> for Closed {
         first_segment_words: u32,
     ) -> Box<dyn capnp_rpc::OutgoingMessage> {
         let outbox = Outbox::new();
-        let _ = outbox.end(Err(gone()));
+        drop(outbox.end(Err(gone())));
         Outgoing::new(first_segment_words, outbox)
     }
 
