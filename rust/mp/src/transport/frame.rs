@@ -53,10 +53,11 @@ pub(crate) fn parse_table(table: &[u8]) -> capnp::Result<Vec<(usize, usize)>> {
     Ok(bounds)
 }
 
-/// The segment table for `segments` (each a whole number of words).
+/// The segment table for `segments` (each a whole number of words). No segments at all is
+/// written as one empty segment, which is the same bytes on the wire.
 pub(crate) fn encode_table(segments: &[&[u8]]) -> Vec<u8> {
-    let mut table = vec![0u8; table_len(segments.len())];
-    let count = segments.len() as u32 - 1;
+    let mut table = vec![0u8; table_len(segments.len().max(1))];
+    let count = segments.len().saturating_sub(1) as u32;
     table[..4].copy_from_slice(&count.to_le_bytes());
     for (i, s) in segments.iter().enumerate() {
         let words = (s.len() / 8) as u32;
@@ -86,6 +87,7 @@ mod tests {
             let want: Vec<usize> = segs.iter().map(|s| s.len()).collect();
             assert_eq!(sizes, want);
         }
+        assert_eq!(encode_table(&[]), vec![0u8; 8]);
         // Two segments: 4 + 8 bytes, padded to 16.
         assert_eq!(table_len(2), 16);
         assert_eq!(table_len(1), 8);
