@@ -97,6 +97,23 @@ impl Drop for Listener {
     }
 }
 
+/// How many fds the server has open once that number has stopped changing.
+fn settled_fd_count(pid: u32) -> usize {
+    let count = || std::fs::read_dir(format!("/proc/{pid}/fd")).expect("fd dir").count();
+    let mut last = count();
+    let mut same = 0;
+    for _ in 0..50 {
+        std::thread::sleep(Duration::from_millis(100));
+        let now = count();
+        same = if now == last { same + 1 } else { 0 };
+        last = now;
+        if same >= 3 {
+            break;
+        }
+    }
+    last
+}
+
 fn vm_rss_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("status");
     status
@@ -245,5 +262,18 @@ fn a_client_that_never_reads_replies_cannot_grow_the_server_without_bound() {
         "unread replies grew the server by {growth} KiB"
     );
     drop(flood);
+    server.serves_a_fresh_client();
+}
+
+#[test]
+fn each_connection_costs_the_server_one_fd() {
+    let server = Listener::start("one-fd");
+    server.serves_a_fresh_client();
+    let before = settled_fd_count(server.pid());
+    let open: Vec<UnixStream> = (0..8).map(|_| server.raw()).collect();
+    let after = settled_fd_count(server.pid());
+    println!("server fds {before} -> {after} with 8 connections");
+    assert_eq!(after - before, 8, "fds per connection");
+    drop(open);
     server.serves_a_fresh_client();
 }
