@@ -99,7 +99,11 @@ impl Drop for Listener {
 
 /// How many fds the server has open once that number has stopped changing.
 fn settled_fd_count(pid: u32) -> usize {
-    let count = || std::fs::read_dir(format!("/proc/{pid}/fd")).expect("fd dir").count();
+    let count = || {
+        std::fs::read_dir(format!("/proc/{pid}/fd"))
+            .expect("fd dir")
+            .count()
+    };
     let mut last = count();
     let mut same = 0;
     for _ in 0..50 {

@@ -3,8 +3,8 @@
 //!
 //! Its own layer between `os` and `connection`, in small parts: `frame` (the segment table
 //! and its limits), `buffer` (where a received message lives), `reader` (frames off the
-//! socket, memory committed as bytes arrive), `writer` (a queue written with `writev`, no
-//! copy into a write buffer) and `network` (the capnp-rpc traits).
+//! socket, memory committed as bytes arrive), `writer` (a queue written with vectored
+//! `sendmsg`, no copy into a write buffer) and `network` (the capnp-rpc traits).
 //!
 //! **Back-pressure.** The serving side of a connection stops reading new messages while
 //! more than [`max_unwritten_bytes`] bytes of its own wait to be written (the peer is not

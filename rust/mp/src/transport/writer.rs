@@ -1,4 +1,5 @@
-//! The writing half of a connection: a queue of outgoing messages written with `writev`.
+//! The writing half of a connection: a queue of outgoing messages written with vectored
+//! `sendmsg` (the `writev` of sockets).
 //!
 //! Each message is sent as its segment table followed by its segments, straight from the
 //! builder's memory: nothing is copied into a write buffer, and several queued messages go
@@ -17,7 +18,7 @@ use tokio::sync::Notify;
 use crate::transport::frame;
 use crate::transport::reader::io_error;
 
-/// Most slices handed to one `writev` (the system allows 1024).
+/// Most slices handed to one `sendmsg` (the system allows 1024).
 const MAX_SLICES: usize = 128;
 
 type Message = Rc<Builder<HeapAllocator>>;
@@ -250,7 +251,7 @@ impl Outbox {
     }
 }
 
-/// One `writev` of as much of the queue as fits in `MAX_SLICES` slices.
+/// One vectored send of as much of the queue as fits in `MAX_SLICES` slices.
 fn write_some(socket: &tokio::net::UnixStream, q: &Queue) -> std::io::Result<usize> {
     let mut slices: Vec<IoSlice<'_>> = Vec::with_capacity(MAX_SLICES.min(4 * q.items.len()));
     let mut skip = q.front_written;
@@ -271,5 +272,113 @@ fn write_some(socket: &tokio::net::UnixStream, q: &Queue) -> std::io::Result<usi
             }
         }
     }
-    socket.try_write_vectored(&slices)
+    send_vectored(socket, &slices)
+}
+
+/// `sendmsg` with `MSG_NOSIGNAL`: a peer that has gone makes it fail with `EPIPE` instead of
+/// raising `SIGPIPE`, which would end a host process that does not ignore it (a C++
+/// program using the runtime; Rust programs ignore it from the start). `writev` has no
+/// such flag.
+fn send_vectored(
+    socket: &tokio::net::UnixStream,
+    slices: &[IoSlice<'_>],
+) -> std::io::Result<usize> {
+    use std::os::fd::AsRawFd;
+    let fd = socket.as_raw_fd();
+    socket.try_io(tokio::io::Interest::WRITABLE, || {
+        // SAFETY: `IoSlice` has the layout of `iovec` on Unix; the slices and the header
+        // live across the call, which only reads them.
+        let n = unsafe {
+            let mut header: libc::msghdr = std::mem::zeroed();
+            header.msg_iov = slices.as_ptr() as *mut libc::iovec;
+            header.msg_iovlen = slices.len() as _;
+            libc::sendmsg(fd, &header, libc::MSG_NOSIGNAL)
+        };
+        if n < 0 {
+            Err(std::io::Error::last_os_error())
+        } else {
+            Ok(n as usize)
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data_message(len: usize, fill: u8) -> Message {
+        // A small first segment, so that big data lands in a second one.
+        let mut m = Builder::new(HeapAllocator::new().first_segment_words(4));
+        let root: capnp::any_pointer::Builder<'_> = m.init_root();
+        let data = root.initn_as::<capnp::data::Builder<'_>>(len as u32);
+        data.fill(fill);
+        Rc::new(m)
+    }
+
+    fn on_loop<T>(f: impl std::future::Future<Output = T>) -> T {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        tokio::task::LocalSet::new().block_on(&rt, f)
+    }
+
+    #[test]
+    fn queued_messages_reach_the_peer_in_standard_framing() {
+        let (a, mut b) = std::os::unix::net::UnixStream::pair().unwrap();
+        a.set_nonblocking(true).unwrap();
+        let sizes = [0usize, 100, 300_000, 5];
+        let reader = std::thread::spawn(move || {
+            sizes
+                .iter()
+                .map(|_| {
+                    let m = capnp::serialize::read_message(
+                        &mut b,
+                        capnp::message::ReaderOptions::new(),
+                    )
+                    .unwrap();
+                    let data: capnp::data::Reader<'_> = m.get_root().unwrap();
+                    (data.len(), data.first().copied())
+                })
+                .collect::<Vec<_>>()
+        });
+        on_loop(async move {
+            let a = Rc::new(tokio::net::UnixStream::from_std(a).unwrap());
+            let outbox = Outbox::new();
+            let sent: Vec<_> = sizes
+                .iter()
+                .map(|&n| outbox.push(data_message(n, n as u8), 0))
+                .collect();
+            let ended = outbox.end(Ok(()));
+            outbox.clone().run(a).await.unwrap();
+            for s in sent {
+                s.await.unwrap().unwrap();
+            }
+            ended.await.unwrap();
+            assert_eq!(outbox.charged(), 0);
+        });
+        let got = reader.join().unwrap();
+        let want: Vec<_> = sizes
+            .iter()
+            .map(|&n| (n, (n > 0).then_some(n as u8)))
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_peer_that_has_gone_fails_the_queue_and_every_send() {
+        let (a, b) = std::os::unix::net::UnixStream::pair().unwrap();
+        a.set_nonblocking(true).unwrap();
+        drop(b);
+        on_loop(async move {
+            let a = Rc::new(tokio::net::UnixStream::from_std(a).unwrap());
+            let outbox = Outbox::new();
+            let sent = outbox.push(data_message(1000, 1), 0);
+            let err = outbox.clone().run(a).await.unwrap_err();
+            assert_eq!(err.kind, capnp::ErrorKind::Disconnected, "{err}");
+            assert!(sent.await.unwrap().is_err());
+            assert!(outbox.push(data_message(1, 1), 0).await.unwrap().is_err());
+            assert_eq!(outbox.charged(), 0);
+        });
+    }
 }
