@@ -116,3 +116,81 @@ pub(crate) fn io_error(e: std::io::Error) -> capnp::Error {
         _ => capnp::Error::failed(e.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use capnp::message::{Builder, HeapAllocator, ReaderOptions};
+
+    fn standard_frame(len: usize, fill: u8) -> Vec<u8> {
+        // A small first segment, so that big data lands in a second one.
+        let mut m = Builder::new(HeapAllocator::new().first_segment_words(4));
+        let root: capnp::any_pointer::Builder<'_> = m.init_root();
+        root.initn_as::<capnp::data::Builder<'_>>(len as u32)
+            .fill(fill);
+        let mut out = Vec::new();
+        capnp::serialize::write_message(&mut out, &m).unwrap();
+        out
+    }
+
+    fn read_all(bytes: Vec<u8>) -> Vec<capnp::Result<Option<(usize, Option<u8>)>>> {
+        let (a, b) = std::os::unix::net::UnixStream::pair().unwrap();
+        b.set_nonblocking(true).unwrap();
+        let writer = std::thread::spawn(move || {
+            std::io::Write::write_all(&mut &a, &bytes).unwrap();
+        });
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let results = rt.block_on(async {
+            let mut reader =
+                FrameReader::new(Rc::new(tokio::net::UnixStream::from_std(b).unwrap()));
+            let mut out = Vec::new();
+            loop {
+                let r = reader.read_frame().await.map(|f| {
+                    f.map(|segments| {
+                        let m = capnp::message::Reader::new(segments, ReaderOptions::new());
+                        let data: capnp::data::Reader<'_> = m.get_root().unwrap();
+                        (data.len(), data.first().copied())
+                    })
+                });
+                let stop = !matches!(r, Ok(Some(_)));
+                out.push(r);
+                if stop {
+                    return out;
+                }
+            }
+        });
+        writer.join().unwrap();
+        results
+    }
+
+    #[test]
+    fn frames_of_the_standard_writer_are_read_back_then_end_of_stream() {
+        let sizes = [0usize, 7, 3000, 500_000, 1];
+        let mut bytes = Vec::new();
+        for &n in &sizes {
+            bytes.extend(standard_frame(n, n as u8));
+        }
+        let got = read_all(bytes);
+        assert_eq!(got.len(), sizes.len() + 1);
+        for (r, &n) in got.iter().zip(&sizes) {
+            assert_eq!(r.as_ref().unwrap(), &Some((n, (n > 0).then_some(n as u8))));
+        }
+        assert!(
+            matches!(got[sizes.len()], Ok(None)),
+            "clean end between messages"
+        );
+    }
+
+    #[test]
+    fn a_stream_ending_inside_a_message_is_an_error() {
+        let mut bytes = standard_frame(3000, 1);
+        bytes.truncate(bytes.len() - 1);
+        let got = read_all(bytes);
+        assert_eq!(got.len(), 1);
+        let err = got[0].as_ref().unwrap_err();
+        assert_eq!(err.kind, capnp::ErrorKind::Disconnected, "{err}");
+    }
+}
