@@ -133,7 +133,10 @@ mod tests {
         out
     }
 
-    fn read_all(bytes: Vec<u8>) -> Vec<capnp::Result<Option<(usize, Option<u8>)>>> {
+    /// A message's data length and first byte.
+    type Seen = (usize, Option<u8>);
+
+    fn read_all(bytes: Vec<u8>) -> Vec<capnp::Result<Option<Seen>>> {
         let (a, b) = std::os::unix::net::UnixStream::pair().unwrap();
         b.set_nonblocking(true).unwrap();
         let writer = std::thread::spawn(move || {
