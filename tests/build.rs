@@ -1,5 +1,5 @@
 //! Generates the test interfaces (some fields mapped to Rust types of the tests' own), the
-//! conformance suite's interfaces, and those the C++ transport tests serve.
+//! conformance suite's interfaces, and those the C++ transport and breadth tests serve.
 
 fn main() {
     let result = mpgen::Generator::new()
@@ -10,6 +10,7 @@ fn main() {
         .file("cpp-runtime/calls.capnp")
         .file("schema/types.capnp")
         .file("conformance/conformance.capnp")
+        .file("cpp-runtime/breadth.capnp")
         .rust_type("Types.narrow.value", "i32")
         .rust_type("Types.colors.code", "crate::custom::Shade")
         .rust_type("Types.wait.timeout", "::mp::Millis")

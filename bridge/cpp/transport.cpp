@@ -224,6 +224,15 @@ std::string RemoteCapability::remoteThreadName() const
     }
 }
 
+void RemoteCapability::makePool(uint32_t count)
+{
+    try {
+        m_impl->handle->make_pool(count);
+    } catch (const rust::Error& e) {
+        Rethrow(e);
+    }
+}
+
 namespace bridge {
 
 // ---- the C++ objects Rust calls

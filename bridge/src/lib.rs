@@ -99,6 +99,9 @@ pub mod ffi {
         fn clone_remote(self: &Remote) -> Box<Remote>;
         /// The name of the peer thread serving this thread on this connection.
         fn remote_thread_name(self: &Remote) -> Result<String>;
+        /// Asks the peer's ThreadMap on this capability's connection for a pool of `count`
+        /// threads (`makePool`), which then serves calls whose `Context.thread` is null.
+        fn make_pool(self: &Remote, count: u32) -> Result<()>;
 
         /// A C++ server to serve.
         type Local;

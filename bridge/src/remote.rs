@@ -75,6 +75,13 @@ impl Remote {
                 .map_err(crate::errors::to_cxx)
         })
     }
+
+    /// Calls `makePool(count)` on the peer's ThreadMap of this capability's connection.
+    pub fn make_pool(&self, count: u32) -> Result<(), String> {
+        guard("make_pool", || {
+            self.client.make_pool(count).map_err(crate::errors::to_cxx)
+        })
+    }
 }
 
 // Taking a capability out of a message makes a `Remote`; it lives here so that messages need

@@ -144,6 +144,11 @@ public:
     //! The name of the peer thread that serves this thread's calls on this connection.
     std::string remoteThreadName() const;
 
+    //! Asks the peer for a pool of `count` threads on this connection (`makePool` on its
+    //! ThreadMap); the pool serves calls that name no thread. Ours: the original has no call
+    //! for this in its C++ API.
+    void makePool(uint32_t count);
+
     Impl& impl() { return *m_impl; }
 
 private:

@@ -1,6 +1,7 @@
 // Type breadth and thread mapping through mpgen-generated C++ (breadth.capnp): a C++ server and
 // a C++ client on the two ends of a socketpair in one process, with the runtime in between.
 #include "check.h"
+#include "loop_thread.h"
 
 #include <breadth.capnp.h>
 #include <breadth.capnp.proxy.h>
@@ -12,7 +13,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <chrono>
-#include <future>
 #include <limits>
 #include <map>
 #include <memory>
@@ -323,7 +323,8 @@ void TestStructsAndExceptions(breadth::Breadth& client)
     CHECK_THROWS(client.raiseStd("broken"), "broken");
 }
 
-void TestInterfaces(breadth::Breadth& client)
+//! `in_process`: the server is BreadthImpl in this process, so its objects can be counted.
+void TestInterfaces(breadth::Breadth& client, bool in_process)
 {
     const std::string me = ThreadId();
     // Interfaces returned by the server.
@@ -334,7 +335,7 @@ void TestInterfaces(breadth::Breadth& client)
     // Releasing the proxy sends `destroy` first and waits: the server's object is gone after.
     const int live = CallbackImpl::Live().load();
     made.reset();
-    CHECK_EQ(CallbackImpl::Live().load(), live - 1);
+    if (in_process) CHECK_EQ(CallbackImpl::Live().load(), live - 1);
     std::shared_ptr<breadth::Callback> shared = client.makeShared(4);
     CHECK(shared != nullptr);
     if (shared) CHECK_EQ(shared->call(5), 20);
@@ -409,7 +410,8 @@ void TestMoreTypes(breadth::Breadth& client)
     CHECK_EQ(client.callExtended(extended, 10), 11012);
 }
 
-void TestThreads(breadth::Breadth& client, BreadthImpl& server)
+//! `server`: the in-process server, whose own records are checked too (null for a remote one).
+void TestThreads(breadth::Breadth& client, BreadthImpl* server)
 {
     const std::string me = ThreadId();
     // This thread's calls run on a server thread of their own, the same one each time.
@@ -422,7 +424,7 @@ void TestThreads(breadth::Breadth& client, BreadthImpl& server)
     RecurserImpl recurser(client);
     CHECK_EQ(client.recurse(recurser, 3), "s3c2s1c0");
     CHECK((recurser.m_threads == std::set<std::string>{me}));
-    CHECK((server.m_recurse_threads == std::set<std::string>{server_thread}));
+    if (server) CHECK((server->m_recurse_threads == std::set<std::string>{server_thread}));
 
     // Eight client threads at once, each with its own server thread and right answers.
     constexpr int threads = 8;
@@ -454,16 +456,14 @@ void TestThreads(breadth::Breadth& client, BreadthImpl& server)
 
 //! A generated client whose server process dies: the call in flight and later calls throw the
 //! original's texts, and releasing proxies to the dead peer neither hangs nor crashes.
-void TestDisconnect(mp::EventLoop& loop)
+//! `server`: the server's argv before the connect info.
+void TestDisconnect(mp::EventLoop& loop, const std::vector<std::string>& server)
 {
-    char self[4096];
-    const ssize_t length = readlink("/proc/self/exe", self, sizeof(self) - 1);
-    CHECK(length > 0);
-    if (length <= 0) return;
-    self[length] = '\0';
-    const std::string exe(self);
-    auto [pid, socket] = mp::SpawnProcess(
-        [&](const mp::SpawnConnectInfo& info) { return std::vector<std::string>{exe, "serve", info}; });
+    auto [pid, socket] = mp::SpawnProcess([&](const mp::SpawnConnectInfo& info) {
+        auto args = server;
+        args.push_back(info);
+        return args;
+    });
     auto client = mp::ConnectStream<breadth::messages::BreadthInterface>(loop, mp::MakeStream(loop, socket));
     CHECK_EQ(client->passString("alive"), "alive!");
     std::unique_ptr<breadth::Callback> held = client->makeCallback(2);
@@ -481,20 +481,54 @@ void TestDisconnect(mp::EventLoop& loop)
 int Serve(const char* connect_info)
 {
     const mp::SocketId socket = mp::StartSpawned(connect_info);
-    std::promise<mp::EventLoop*> ready;
-    std::thread loop_thread([&] {
-        mp::EventLoop loop("breadth-server", [](mp::LogMessage) {});
-        ready.set_value(&loop);
-        loop.loop();
-    });
-    mp::EventLoop* loop = ready.get_future().get();
     BreadthImpl server;
-    {
-        mp::EventLoopRef ref{*loop};
-        mp::ServeStream<breadth::messages::BreadthInterface>(*loop, mp::MakeStream(*loop, socket), server);
-    }
-    loop_thread.join();
+    mp_test::LoopThread loop_thread("breadth-server");
+    mp::EventLoop& loop = loop_thread.loop();
+    mp::ServeStream<breadth::messages::BreadthInterface>(loop, mp::MakeStream(loop, socket), server);
+    // Returns when the client closes the connection.
+    loop_thread.stop();
     return 0;
+}
+
+//! This program's own path, to spawn itself as a server.
+std::string SelfExe()
+{
+    char self[4096];
+    const ssize_t length = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    if (length <= 0) throw std::runtime_error("cannot read /proc/self/exe");
+    return std::string(self, static_cast<size_t>(length));
+}
+
+//! Every case against a server in another process, started as `server... <connect info>`
+//! (this program's `serve`, or a Rust server of breadth.capnp): the same values as in-process.
+int Client(const std::vector<std::string>& server)
+{
+    mp_test::LoopThread loop_thread("breadth-client");
+    mp::EventLoop* loop = &loop_thread.loop();
+    {
+        auto [pid, socket] = mp::SpawnProcess([&](const mp::SpawnConnectInfo& info) {
+            auto args = server;
+            args.push_back(info);
+            return args;
+        });
+        auto client = mp::ConnectStream<breadth::messages::BreadthInterface>(*loop, mp::MakeStream(*loop, socket));
+        mp_test::Run("numbers", [&] { TestNumbers(*client); });
+        mp_test::Run("containers", [&] { TestContainers(*client); });
+        mp_test::Run("optional and outputs", [&] { TestOptionalAndOutputs(*client); });
+        mp_test::Run("structs and exceptions", [&] { TestStructsAndExceptions(*client); });
+        mp_test::Run("interfaces", [&] { TestInterfaces(*client, false); });
+        mp_test::Run("functions", [&] { TestFunctions(*client); });
+        mp_test::Run("more types", [&] { TestMoreTypes(*client); });
+        mp_test::Run("threads", [&] { TestThreads(*client, nullptr); });
+        client.reset();
+        mp_test::Run("server exits once the connection closes", [&] {
+            const int status = mp::WaitProcess(pid);
+            CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        });
+        mp_test::Run("disconnect", [&] { TestDisconnect(*loop, server); });
+    }
+    loop_thread.stop();
+    return mp_test::Summary();
 }
 
 } // namespace
@@ -502,16 +536,12 @@ int Serve(const char* connect_info)
 int main(int argc, char** argv)
 {
     if (argc == 3 && std::string(argv[1]) == "serve") return Serve(argv[2]);
+    // `client <server program> [its args...]`: the cases against a server in another process.
+    if (argc >= 3 && std::string(argv[1]) == "client") return Client(std::vector<std::string>(argv + 2, argv + argc));
 
-    std::promise<mp::EventLoop*> ready;
-    std::thread loop_thread([&] {
-        mp::EventLoop loop("breadth", [](mp::LogMessage) {});
-        ready.set_value(&loop);
-        loop.loop();
-    });
-    mp::EventLoop* loop = ready.get_future().get();
+    mp_test::LoopThread loop_thread("breadth");
+    mp::EventLoop* loop = &loop_thread.loop();
     {
-        mp::EventLoopRef ref{*loop};
         BreadthImpl server;
         breadth::Plain plain;
         plain.m_offset = 100;
@@ -522,13 +552,13 @@ int main(int argc, char** argv)
         mp_test::Run("containers", [&] { TestContainers(*client); });
         mp_test::Run("optional and outputs", [&] { TestOptionalAndOutputs(*client); });
         mp_test::Run("structs and exceptions", [&] { TestStructsAndExceptions(*client); });
-        mp_test::Run("interfaces", [&] { TestInterfaces(*client); });
+        mp_test::Run("interfaces", [&] { TestInterfaces(*client, true); });
         mp_test::Run("functions", [&] { TestFunctions(*client); });
         mp_test::Run("more types", [&] { TestMoreTypes(*client); });
-        mp_test::Run("threads", [&] { TestThreads(*client, server); });
+        mp_test::Run("threads", [&] { TestThreads(*client, &server); });
         client.reset();
 
-        mp_test::Run("disconnect", [&] { TestDisconnect(*loop); });
+        mp_test::Run("disconnect", [&] { TestDisconnect(*loop, {SelfExe(), "serve"}); });
 
         // A wrapped class without virtual functions, served and called on its own connection.
         mp_test::Run("plain class", [&] {
@@ -542,6 +572,6 @@ int main(int argc, char** argv)
             plain_client.reset();
         });
     }
-    loop_thread.join();
+    loop_thread.stop();
     return mp_test::Summary();
 }

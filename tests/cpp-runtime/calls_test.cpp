@@ -2,6 +2,7 @@
 // C++ client on the two ends of a socketpair, through the Rust runtime. Interface
 // registrations and dispatch are written by hand here the way generated code will write them.
 #include "check.h"
+#include "loop_thread.h"
 
 #include "calls_servers.h"
 
@@ -11,7 +12,6 @@
 #include <mp/proxy-io.h>
 
 #include <atomic>
-#include <future>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -23,22 +23,13 @@ using namespace calls;
 
 //! An event loop thread, a C++ server on one end of a socketpair and a client on the other.
 struct Setup {
-    std::thread loop_thread;
-    mp::EventLoop* loop{nullptr};
-    std::optional<mp::EventLoopRef> ref;
+    mp_test::LoopThread loop_thread{"cppcalls"};
+    mp::EventLoop* loop{&loop_thread.loop()};
     Stats stats;
     std::unique_ptr<mp::RemoteCapability> init;
 
     Setup()
     {
-        std::promise<mp::EventLoop*> ready;
-        loop_thread = std::thread([&] {
-            mp::EventLoop event_loop("cppcalls", [](mp::LogMessage) {});
-            ready.set_value(&event_loop);
-            event_loop.loop();
-        });
-        loop = ready.get_future().get();
-        ref.emplace(*loop);
         auto [a, b] = mp::SocketPair();
         mp::ServeRemote(*loop, mp::MakeStream(*loop, a), std::make_unique<InitServer>(*loop, stats));
         init = mp::ConnectRemote(*loop, mp::MakeStream(*loop, b), InitInfo());
@@ -55,8 +46,7 @@ struct Setup {
     ~Setup()
     {
         init.reset();
-        ref.reset();
-        loop_thread.join();
+        loop_thread.stop();
     }
 };
 

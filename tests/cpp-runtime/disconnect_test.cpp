@@ -2,6 +2,7 @@
 // exceptions, promptly, and releasing proxies afterwards neither hangs nor crashes.
 // Usage: mp_cpp_disconnect_test <path of calls_server>
 #include "check.h"
+#include "loop_thread.h"
 
 #include "calls_servers.h"
 
@@ -9,7 +10,6 @@
 
 #include <chrono>
 #include <csignal>
-#include <future>
 #include <iostream>
 #include <sys/wait.h>
 #include <thread>
@@ -23,14 +23,8 @@ using Clock = std::chrono::steady_clock;
 
 void CallInterruptedByDisconnect()
 {
-    std::promise<mp::EventLoop*> ready;
-    std::thread loop_thread([&] {
-        mp::EventLoop event_loop("cppdisconnect", [](mp::LogMessage) {});
-        ready.set_value(&event_loop);
-        event_loop.loop();
-    });
-    mp::EventLoop* loop = ready.get_future().get();
-    std::optional<mp::EventLoopRef> ref(std::in_place, *loop);
+    mp_test::LoopThread loop_thread("cppdisconnect");
+    mp::EventLoop* loop = &loop_thread.loop();
     auto [pid, socket] = mp::SpawnProcess([](const mp::SpawnConnectInfo& info) { return std::vector<std::string>{g_server, info}; });
     auto init = mp::ConnectRemote(*loop, mp::MakeStream(*loop, socket), InitInfo());
     mp::OutgoingMessage make;
@@ -63,8 +57,7 @@ void CallInterruptedByDisconnect()
     int status = 0;
     CHECK_EQ(waitpid(pid, &status, 0), pid);
     CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-    ref.reset();
-    loop_thread.join();
+    loop_thread.stop();
 }
 
 } // namespace

@@ -2,13 +2,14 @@
 // INFO` serves a Wide to the parent and exits when the parent disconnects; `mp_cpp_range_server
 // client INFO` calls the parent's Narrow with an argument too big for `int` and exits 0 when the
 // call fails with the original's text, 1 otherwise.
+#include "loop_thread.h"
+
 #include <range_wide.capnp.h>
 #include <range_wide.capnp.proxy.h>
 
 #include <mp/proxy-io.h>
 #include <mp/util.h>
 
-#include <future>
 #include <exception>
 #include <iostream>
 #include <string>
@@ -32,17 +33,11 @@ int main(int argc, char** argv)
         return 2;
     }
     const mp::SocketId socket = mp::StartSpawned(argv[client_mode ? 2 : 1]);
-    std::promise<mp::EventLoop*> ready;
-    std::thread loop_thread([&] {
-        mp::EventLoop loop("range-server", [](mp::LogMessage) {});
-        ready.set_value(&loop);
-        loop.loop();
-    });
-    mp::EventLoop* loop = ready.get_future().get();
+    mp_test::LoopThread loop_thread("range-server");
+    mp::EventLoop* loop = &loop_thread.loop();
     if (client_mode) {
         int status = 1;
         {
-            mp::EventLoopRef ref{*loop};
             auto client = mp::ConnectStream<range::wide::NumbersInterface>(*loop, mp::MakeStream(*loop, socket));
             try {
                 client->scale(int64_t{1} << 40, 1);
@@ -62,14 +57,12 @@ int main(int argc, char** argv)
                 status = 1;
             }
         }
-        loop_thread.join();
+        loop_thread.stop();
         return status;
     }
     WideImpl server;
-    {
-        mp::EventLoopRef ref{*loop};
-        mp::ServeStream<range::wide::NumbersInterface>(*loop, mp::MakeStream(*loop, socket), server);
-    }
-    loop_thread.join();
+    mp::ServeStream<range::wide::NumbersInterface>(*loop, mp::MakeStream(*loop, socket), server);
+    // Returns when the parent disconnects.
+    loop_thread.stop();
     return 0;
 }

@@ -3,6 +3,7 @@
 // big for `int` throws at the client, an argument too big for `int` fails the call at the server,
 // both with the original's text; values that fit pass.
 #include "check.h"
+#include "loop_thread.h"
 
 #include <range_narrow.capnp.h>
 #include <range_narrow.capnp.proxy.h>
@@ -10,7 +11,6 @@
 #include <mp/proxy-io.h>
 #include <mp/util.h>
 
-#include <future>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -35,15 +35,9 @@ int main(int argc, char** argv)
         return 2;
     }
     const std::string server_exe = argv[1];
-    std::promise<mp::EventLoop*> ready;
-    std::thread loop_thread([&] {
-        mp::EventLoop loop("range", [](mp::LogMessage) {});
-        ready.set_value(&loop);
-        loop.loop();
-    });
-    mp::EventLoop* loop = ready.get_future().get();
+    mp_test::LoopThread loop_thread("range");
+    mp::EventLoop* loop = &loop_thread.loop();
     {
-        mp::EventLoopRef ref{*loop};
         NarrowImpl server;
         // Narrow client, wide server (another process): the result does not fit `int`.
         mp_test::Run("result out of range at the client", [&] {
@@ -68,6 +62,6 @@ int main(int argc, char** argv)
             CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
         });
     }
-    loop_thread.join();
+    loop_thread.stop();
     return mp_test::Summary();
 }

@@ -21,6 +21,12 @@ pub mod calls_capnp {
     #![allow(missing_docs, clippy::all, clippy::pedantic)]
     include!(concat!(env!("OUT_DIR"), "/calls_capnp.rs"));
 }
+/// The C++ breadth tests' interfaces (`tests/cpp-runtime/breadth.capnp`), for the Rust peers
+/// `mpbreadth-server` and `mpbreadth-client`.
+pub mod breadth_capnp {
+    #![allow(missing_docs, clippy::all, clippy::pedantic)]
+    include!(concat!(env!("OUT_DIR"), "/breadth_capnp.rs"));
+}
 pub mod custom;
 pub mod types_impl;
 

@@ -14,6 +14,10 @@
 //! original) also run against `mpconf-server` and `mpconf-client`; without it those tests print
 //! `SKIPPED ...` and pass.
 //!
+//! Our C++ wing's server and client of the schema (`tests/conformance/cpp-*.cpp`, built by
+//! CMake) run the same way when `MP_CPP_CONF_SERVER` / `MP_CPP_CONF_CLIENT` name them (ctest's
+//! `conformance_our_cpp` sets both); otherwise the `*our_cpp*` tests print `SKIPPED ...` and pass.
+//!
 //! Every check prints one line (`PASS`, `FAIL`, or `GAP` for a documented deviation); each test
 //! ends with `N passed, M failed`. See `tests/conformance/README.md`.
 
@@ -273,4 +277,82 @@ fn conformance_interop_rust_client_against_original_server() {
     let (out, err) = run(Command::new(env!("CARGO_BIN_EXE_mpconf-client"))
         .arg(interop(&prefix).join("interop-server")));
     judge(&out, &err, &["rust client"], 23);
+}
+
+/// Our C++ program named by `var` (set by ctest from the CMake build; see
+/// `tests/cpp-runtime/CMakeLists.txt`), or `None` with a `SKIPPED` line.
+fn our_cpp_program(var: &str, test: &str) -> Option<PathBuf> {
+    match std::env::var_os(var).filter(|v| !v.is_empty()) {
+        Some(path) => Some(PathBuf::from(path)),
+        None => {
+            eprintln!(
+                "SKIPPED {test}: {var} is not set (ctest runs this test with our CMake-built C++ programs)"
+            );
+            None
+        }
+    }
+}
+
+#[test]
+fn conformance_cxx_client_against_our_cpp_server() {
+    let test = "conformance_cxx_client_against_our_cpp_server";
+    let Some(server) = our_cpp_program("MP_CPP_CONF_SERVER", test) else {
+        return;
+    };
+    // The same checks as against the Rust server; Text keeps its bytes in C++, so the Rust
+    // side's known gap is a check here.
+    let (out, err) = run(Command::new(peer())
+        .arg("client")
+        .arg(server)
+        .env("MP_CONF_TEXT_IS_BYTES", "1"));
+    judge(&out, &err, &["c++ client"], 46);
+    assert!(
+        !out.contains("GAP "),
+        "no known gap expected against our C++ server"
+    );
+}
+
+#[test]
+fn conformance_our_cpp_client_against_cxx_server() {
+    let test = "conformance_our_cpp_client_against_cxx_server";
+    let Some(client) = our_cpp_program("MP_CPP_CONF_CLIENT", test) else {
+        return;
+    };
+    let (out, err) = run(Command::new(client).arg(peer()));
+    judge(&out, &err, &["our c++ client", "c++ server"], 58);
+}
+
+#[test]
+fn conformance_interop_original_client_against_our_cpp_server() {
+    let test = "conformance_interop_original_client_against_our_cpp_server";
+    let Some(server) = our_cpp_program("MP_CPP_CONF_SERVER", test) else {
+        return;
+    };
+    let Some(prefix) = original_prefix(test) else {
+        return;
+    };
+    // Text keeps its bytes in C++, and `ConfTypes.narrow` takes interop.h's int64_t there
+    // (the Rust server reads it as an i32).
+    let (out, err) = run(Command::new(interop(&prefix).join("interop-client"))
+        .arg(server)
+        .env("MP_CONF_TEXT_IS_BYTES", "1")
+        .env("MP_CONF_NARROW_IS_INT64", "1"));
+    judge(&out, &err, &["original client"], 34);
+    assert!(
+        !out.contains("GAP "),
+        "no known gap expected against our C++ server"
+    );
+}
+
+#[test]
+fn conformance_interop_our_cpp_client_against_original_server() {
+    let test = "conformance_interop_our_cpp_client_against_original_server";
+    let Some(client) = our_cpp_program("MP_CPP_CONF_CLIENT", test) else {
+        return;
+    };
+    let Some(prefix) = original_prefix(test) else {
+        return;
+    };
+    let (out, err) = run(Command::new(client).arg(interop(&prefix).join("interop-server")));
+    judge(&out, &err, &["our c++ client"], 33);
 }

@@ -25,19 +25,20 @@ impl Listener {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("dir");
         let path = dir.join("server.sock");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_mptest-listener"))
+        let child = Command::new(env!("CARGO_BIN_EXE_mptest-listener"))
             .arg(&path)
-            .stdout(Stdio::piped())
+            .arg("off")
+            .arg(dir.join("server.log"))
+            .stdout(Stdio::null())
             .spawn()
             .expect("spawn mptest-listener");
-        let mut line = [0u8; 6];
-        child
-            .stdout
-            .take()
-            .expect("stdout")
-            .read_exact(&mut line)
-            .expect("ready line");
-        assert_eq!(&line, b"ready\n");
+        // Listening once a connection is accepted (the probe closes at once).
+        let mut tries = 0;
+        while UnixStream::connect(&path).is_err() {
+            tries += 1;
+            assert!(tries < 300, "mptest-listener did not listen");
+            std::thread::sleep(Duration::from_millis(20));
+        }
         Listener { child, path }
     }
 

@@ -8,6 +8,8 @@
 //! * [`EventLoop`]: one thread owning every capnp object of its connections;
 //! * [`connect_stream`], [`serve_stream`], [`listen_connections`]: connections with the
 //!   original's roles, including the automatic `construct` and its `ThreadMap` exchange;
+//!   [`bind_unix`] makes a private listening socket, and [`Limits`] caps the threads a peer
+//!   may make this process start (see `doc/reliability.md`);
 //! * [`spawn_process`], [`start_spawned`], [`wait_process`]: child processes with the
 //!   original's socketpair and argv conventions;
 //! * thread mapping: a call with a `Context` runs on a server thread dedicated to the calling
@@ -84,8 +86,10 @@ mod typed;
 
 pub use crate::core::cancel::call_canceled;
 pub use crate::core::{Connection, ProxyClient};
+pub use crate::event_loop::limits::Limits;
 pub use crate::event_loop::loop_thread::{EventLoop, EventLoopRef};
 pub use crate::os::alloc_tuning::tune_allocator_for_large_messages;
+pub use crate::os::bind_unix::{bind_unix, bind_unix_with_mode, SocketFile, DEFAULT_SOCKET_MODE};
 pub use crate::os::error::{Error, ErrorKind, Result};
 pub use crate::os::log::{LogFn, LogLevel, LogMessage, LogOptions};
 pub use crate::os::spawn::{socket_pair, spawn_process, start_spawned, wait_process};

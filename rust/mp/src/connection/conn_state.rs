@@ -5,14 +5,16 @@
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::os::unix::net::UnixStream;
+use std::panic::AssertUnwindSafe;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use capnp_rpc::rpc_twoparty_capnp::Side;
 use capnp_rpc::{CapabilityServerSet, RpcSystem};
+use futures::FutureExt;
 
-use crate::connection::pool::PoolSlot;
+use crate::connection::pool::{start_pool, PoolSlot};
 use crate::connection::thread_server::ThreadServer;
 use crate::event_loop::loop_state::loop_state;
 use crate::event_loop::loop_thread::{EventLoop, EventLoopRef};
@@ -102,6 +104,11 @@ pub(crate) struct ConnState {
     async_made: Cell<usize>,
     /// The local thread that runs the peer's callbacks during async calls.
     async_callback: RefCell<Option<thread::Client>>,
+    /// Workers made for the peer (`makeThread`, `makePool`), counted against
+    /// `Limits::max_threads_per_connection` while their thread lives.
+    made_threads: RefCell<Vec<Weak<Waiter>>>,
+    /// A `makePool` is starting its threads.
+    pool_pending: Cell<bool>,
 }
 
 /// Makes the bootstrap capability for a serving connection.
@@ -150,6 +157,8 @@ impl ConnState {
             async_threads: RefCell::new(Vec::new()),
             async_made: Cell::new(0),
             async_callback: RefCell::new(None),
+            made_threads: RefCell::new(Vec::new()),
+            pool_pending: Cell::new(false),
         });
         if side == Side::Server {
             lp.log_here(LogLevel::Info, "IPC server: socket connected.");
@@ -168,7 +177,16 @@ impl ConnState {
             .insert(id, conn.clone());
         let weak = Rc::downgrade(&conn);
         let task = tokio::task::spawn_local(async move {
-            let result = rpc.await;
+            // A panic while the RPC system runs (in capnp-rpc or in code it polls) must not
+            // skip `finish`: that would leak the connection's socket, threads and loop
+            // reference, and keep a process that exits with its peer alive.
+            let result = match AssertUnwindSafe(rpc).catch_unwind().await {
+                Ok(result) => result,
+                Err(panic) => Err(capnp::Error::failed(format!(
+                    "connection task panicked: {}",
+                    panic_text(&*panic)
+                ))),
+            };
             if let Some(conn) = weak.upgrade() {
                 conn.finish(result.err());
             }
@@ -225,7 +243,8 @@ impl ConnState {
         let this = self.clone();
         tokio::task::spawn_local(async move {
             if let Some(d) = disconnector {
-                let _ = d.await;
+                // As in `open`: a panic while capnp-rpc shuts down must not skip `finish`.
+                let _ = AssertUnwindSafe(d).catch_unwind().await;
             }
             if let Some(task) = this.task.borrow_mut().take() {
                 task.abort();
@@ -240,7 +259,24 @@ impl ConnState {
 
     /// The RPC system stopped (peer gone or our close finished): log, clean up, unregister.
     fn finish(&self, error: Option<capnp::Error>) {
-        let unexpected = self.mark_closed();
+        // User code runs in here (close hooks, the log callback); if it panics, the
+        // connection is still removed and its loop reference released below.
+        let unexpected =
+            std::panic::catch_unwind(AssertUnwindSafe(|| self.mark_closed())).unwrap_or(true);
+        let _ = std::panic::catch_unwind(AssertUnwindSafe(|| self.log_finish(unexpected, error)));
+        self.disconnector.borrow_mut().take();
+        self.linger.borrow_mut().take();
+        if let Some(state) = loop_state() {
+            let removed = state.slot::<Connections>().0.borrow_mut().remove(&self.id);
+            drop(removed);
+        }
+        // Dropping the reference last lets the loop exit once nothing else uses it.
+        let loop_ref = self.loop_ref.borrow_mut().take();
+        drop(loop_ref);
+    }
+
+    /// The lines the original logs when a connection ends.
+    fn log_finish(&self, unexpected: bool, error: Option<capnp::Error>) {
         match self.side {
             Side::Client if unexpected => self.lp.log_here(
                 LogLevel::Warning,
@@ -255,15 +291,6 @@ impl ConnState {
             self.lp
                 .log_here(LogLevel::Info, format!("IPC connection error: {e}"));
         }
-        self.disconnector.borrow_mut().take();
-        self.linger.borrow_mut().take();
-        if let Some(state) = loop_state() {
-            let removed = state.slot::<Connections>().0.borrow_mut().remove(&self.id);
-            drop(removed);
-        }
-        // Dropping the reference last lets the loop exit once nothing else uses it.
-        let loop_ref = self.loop_ref.borrow_mut().take();
-        drop(loop_ref);
     }
 
     /// The local `Thread` standing for thread `key` (blocked in a call), created on first use.
@@ -292,13 +319,15 @@ impl ConnState {
         if let Some(t) = &entry.request_thread {
             return Ok(t.clone());
         }
-        let client = self.make_remote_thread(name)?;
+        let client = self.make_remote_thread(name, Some(key))?;
         entry.request_thread = Some(client.clone());
         Ok(client)
     }
 
-    /// Asks the peer for a new thread (`makeThread`), returning its pipelined capability.
-    fn make_remote_thread(&self, name: &str) -> Result<thread::Client> {
+    /// Asks the peer for a new thread (`makeThread`), returning its pipelined capability. If
+    /// the peer refuses (its thread limit, say), thread `key` forgets that thread, so that its
+    /// next call asks again rather than fail for as long as the thread lives.
+    fn make_remote_thread(&self, name: &str, key: Option<ThreadKey>) -> Result<thread::Client> {
         let map = self.peer_thread_map.borrow().clone().ok_or_else(|| {
             Error::failed("IPC client: the peer sent no ThreadMap (construct was not called), so no thread can be made")
         })?;
@@ -307,9 +336,22 @@ impl ConnState {
         let remote = request.send();
         let client = remote.pipeline.get_result();
         let lp = self.lp.clone();
+        let (id, made) = (self.id, client.client.hook.get_ptr());
         tokio::task::spawn_local(async move {
             if let Err(e) = remote.promise.await {
                 lp.log(LogLevel::Info, format!("IPC client makeThread failed: {e}"));
+                let conn = ConnState::get(id);
+                let mut entries = conn.as_ref().map(|c| c.entries.borrow_mut());
+                let entry = entries.as_mut().zip(key).and_then(|(e, k)| e.get_mut(&k));
+                if let Some(entry) = entry {
+                    let same = entry
+                        .request_thread
+                        .as_ref()
+                        .map(|t| t.client.hook.get_ptr());
+                    if same == Some(made) {
+                        entry.request_thread = None;
+                    }
+                }
             }
         });
         Ok(client)
@@ -338,7 +380,7 @@ impl ConnState {
         let n = self.async_made.get() + 1;
         self.async_made.set(n);
         let name = format!("{} (async {n})", os_thread_name(self.lp.exe_name()));
-        let thread = self.make_remote_thread(&name)?;
+        let thread = self.make_remote_thread(&name, None)?;
         Ok((thread, callback))
     }
 
@@ -349,21 +391,74 @@ impl ConnState {
         }
     }
 
-    /// Starts the connection's pool (`makePool`).
-    pub(crate) fn make_pool(&self, count: u32) -> Result<(), capnp::Error> {
-        if !self.pool.borrow().is_empty() {
+    /// Starts the connection's pool (`makePool`) off the loop thread, within the loop's
+    /// [`Limits`](crate::Limits); resolves once the threads run.
+    pub(crate) fn make_pool(
+        self: &Rc<Self>,
+        count: u32,
+    ) -> impl std::future::Future<Output = Result<(), capnp::Error>> + 'static {
+        let checked = self.check_pool(count);
+        let weak = Rc::downgrade(self);
+        let exe_name = self.lp.exe_name().to_string();
+        async move {
+            checked?;
+            let started = start_pool(&exe_name, count).await;
+            let conn = weak
+                .upgrade()
+                .ok_or_else(|| capnp::Error::disconnected("connection closed".into()))?;
+            conn.pool_pending.set(false);
+            let servers =
+                started.map_err(|e| capnp::Error::failed(format!("cannot start thread: {e}")))?;
+            if conn.closing.get() {
+                return Err(capnp::Error::disconnected("connection closed".into()));
+            }
+            for server in &servers {
+                conn.note_thread(server);
+            }
+            *conn.pool.borrow_mut() = servers.into_iter().map(PoolSlot::new).collect();
+            Ok(())
+        }
+    }
+
+    /// Refuses a second pool and one beyond the limits; else marks a pool as starting.
+    fn check_pool(&self, count: u32) -> Result<(), capnp::Error> {
+        if !self.pool.borrow().is_empty() || self.pool_pending.get() {
             return Err(capnp::Error::failed(
                 "std::exception: makePool called on connection with existing pool".into(),
             ));
         }
-        let mut slots = Vec::new();
-        for i in 0..count {
-            let slot = PoolSlot::start(self.lp.exe_name(), i)
-                .map_err(|e| capnp::Error::failed(format!("cannot start thread: {e}")))?;
-            slots.push(slot);
+        let max = self.lp.limits().max_pool_threads;
+        if count > max {
+            return Err(capnp::Error::failed(format!(
+                "makePool: a pool of {count} threads was asked for; at most {max} are allowed \
+                 per connection (mp::Limits::max_pool_threads)"
+            )));
         }
-        *self.pool.borrow_mut() = slots;
+        self.check_thread_room(count as usize)?;
+        self.pool_pending.set(count > 0);
         Ok(())
+    }
+
+    /// Refuses `more` threads if the connection's threads would exceed the loop's limit.
+    pub(crate) fn check_thread_room(&self, more: usize) -> Result<(), capnp::Error> {
+        let mut made = self.made_threads.borrow_mut();
+        made.retain(|w| w.strong_count() > 0);
+        let max = self.lp.limits().max_threads_per_connection;
+        if made.len() + more > max {
+            return Err(capnp::Error::failed(format!(
+                "cannot start thread: this connection already has {} threads made for the peer; \
+                 at most {max} are allowed (mp::Limits::max_threads_per_connection)",
+                made.len()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Counts a worker made for the peer against the limit until its thread exits.
+    pub(crate) fn note_thread(&self, server: &ThreadServer) {
+        self.made_threads
+            .borrow_mut()
+            .push(Arc::downgrade(&server.waiter));
     }
 
     /// Forgets thread `key`'s entries, releasing its peer thread.
@@ -409,6 +504,17 @@ fn shutdown_write(socket: &tokio::net::UnixStream) {
 
 /// How long a closing connection waits for the peer to close its side.
 const LINGER: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// The message of a caught panic, if it is text.
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> &str {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        s
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s
+    } else {
+        "(no message)"
+    }
+}
 
 /// Removes thread `key`'s entries from every connection of the current loop.
 pub(crate) fn forget_thread(key: ThreadKey) {

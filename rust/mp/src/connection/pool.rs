@@ -13,14 +13,29 @@ pub(crate) struct PoolSlot {
 }
 
 impl PoolSlot {
-    /// Starts pool thread number `index` of a process named `exe_name`.
-    pub(crate) fn start(exe_name: &str, index: u32) -> std::io::Result<Self> {
-        let server = ThreadServer::start_worker(exe_name, format!("(pool/{index})"))?;
-        Ok(PoolSlot {
+    /// Makes a started worker a pool slot.
+    pub(crate) fn new(server: ThreadServer) -> Self {
+        PoolSlot {
             server: Rc::new(server),
             in_flight: Rc::new(Cell::new(0)),
-        })
+        }
     }
+}
+
+/// Starts `count` pool threads of a process named `exe_name` on a thread of its own, so the
+/// loop thread keeps serving while they start; resolves to the started workers, or to the
+/// first error (the workers already started then stop again).
+pub(crate) async fn start_pool(exe_name: &str, count: u32) -> std::io::Result<Vec<ThreadServer>> {
+    let exe_name = exe_name.to_string();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new().spawn(move || {
+        let started: std::io::Result<Vec<ThreadServer>> = (0..count)
+            .map(|i| ThreadServer::start_worker(&exe_name, format!("(pool/{i})")))
+            .collect();
+        let _ = tx.send(started);
+    })?;
+    rx.await
+        .map_err(|_| std::io::Error::other("the thread starting the pool stopped"))?
 }
 
 /// Counts a request against its pool slot until it finishes or is cancelled.

@@ -35,8 +35,10 @@ impl thread_map::Server for ThreadMapServer {
                 .ok_or_else(|| capnp::Error::disconnected("connection closed".into()))?;
             let from = params.get()?.get_name()?;
             let from = String::from_utf8_lossy(from.as_bytes()).into_owned();
+            conn.check_thread_room(1)?;
             let server = ThreadServer::start_worker(conn.lp.exe_name(), format!("(from {from})"))
                 .map_err(|e| capnp::Error::failed(format!("cannot start thread: {e}")))?;
+            conn.note_thread(&server);
             let client = conn.threads.borrow_mut().new_client(server);
             results.get().set_result(client);
             Ok(())
@@ -49,14 +51,14 @@ impl thread_map::Server for ThreadMapServer {
         params: thread_map::MakePoolParams,
         _: thread_map::MakePoolResults,
     ) -> impl std::future::Future<Output = Result<(), capnp::Error>> + 'static {
-        let result = (|| {
+        let pool = (|| {
             let conn = self
                 .conn
                 .upgrade()
                 .ok_or_else(|| capnp::Error::disconnected("connection closed".into()))?;
             let count = params.get()?.get_count();
-            conn.make_pool(count)
+            Ok::<_, capnp::Error>(conn.make_pool(count))
         })();
-        Promise::from_future(std::future::ready(result))
+        Promise::from_future(async move { pool?.await })
     }
 }

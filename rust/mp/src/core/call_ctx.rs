@@ -85,7 +85,11 @@ impl CallCtx {
         }
         // capnp's C++ text form escapes `'` inside strings (the only place it can occur);
         // doing the same keeps our dumps identical to the original's.
-        let text = text().replace('\'', "\\'");
+        // Logging never fails a call: a renderer that panics (it should not; see
+        // `text_of`) leaves a note instead of unwinding through the connection.
+        let text = std::panic::catch_unwind(std::panic::AssertUnwindSafe(text))
+            .unwrap_or_else(|_| "<malformed message: cannot render it>".to_string());
+        let text = text.replace('\'', "\\'");
         let text = log_escape(&text, lp.log_max_chars());
         let line = match &self.mode {
             Mode::Loop {

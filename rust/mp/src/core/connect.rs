@@ -131,8 +131,10 @@ impl std::fmt::Debug for ListenOptions {
 /// Makes the dispatch object for each accepted connection's bootstrap capability.
 pub type DispatchFactory = Arc<dyn Fn() -> Arc<dyn Dispatch> + Send + Sync>;
 
-/// Accepts connections on `listener` (already bound and listening) and serves a bootstrap
-/// capability made by `make` on each. The listener does not keep the loop alive by itself.
+/// Accepts connections on `listener` (already bound and listening, e.g. by
+/// [`bind_unix`](crate::bind_unix)) and serves a bootstrap capability made by `make` on each.
+/// A failed `accept` (out of fds, a client gone before it was accepted) is logged and retried
+/// after a short pause; the listener never gives up. It does not keep the loop alive by itself.
 pub fn listen(
     lp: &EventLoop,
     listener: UnixListener,
@@ -153,6 +155,11 @@ pub fn listen(
     })
 }
 
+/// The first pause after a failed `accept`; it doubles with each failure in a row.
+const ACCEPT_BACKOFF_MIN: std::time::Duration = std::time::Duration::from_millis(10);
+/// The longest pause between two `accept` attempts.
+const ACCEPT_BACKOFF_MAX: std::time::Duration = std::time::Duration::from_millis(500);
+
 async fn accept_loop(
     lp: EventLoop,
     listener: tokio::net::UnixListener,
@@ -161,15 +168,30 @@ async fn accept_loop(
 ) {
     let open = Rc::new(Cell::new(0usize));
     let resume = Rc::new(tokio::sync::Notify::new());
+    let mut backoff = ACCEPT_BACKOFF_MIN;
     loop {
         while options.max_connections.is_some_and(|max| open.get() >= max) {
             resume.notified().await;
         }
         let stream = match listener.accept().await {
-            Ok((stream, _)) => stream,
+            Ok((stream, _)) => {
+                backoff = ACCEPT_BACKOFF_MIN;
+                stream
+            }
             Err(e) => {
-                lp.log(LogLevel::Error, format!("IPC server: accept failed: {e}"));
-                return;
+                // Out of fds (EMFILE, ENFILE), a client that left before we accepted
+                // (ECONNABORTED), ...: none of them is the listener's fault. Keep listening,
+                // after a pause that gives other connections time to close.
+                lp.log(
+                    LogLevel::Error,
+                    format!(
+                        "IPC server: accept failed: {e}; retrying in {} ms",
+                        backoff.as_millis()
+                    ),
+                );
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(ACCEPT_BACKOFF_MAX);
+                continue;
             }
         };
         let stream = match stream.into_std() {

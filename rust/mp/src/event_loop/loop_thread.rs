@@ -11,6 +11,7 @@ use std::thread::ThreadId;
 
 use tokio::sync::mpsc;
 
+use crate::event_loop::limits::Limits;
 use crate::event_loop::loop_state::{set_loop_state, take_loop_state, LoopState};
 use crate::os::error::{Error, Result};
 use crate::os::log::{LogLevel, LogMessage, LogOptions};
@@ -20,6 +21,7 @@ type LoopJob = Box<dyn FnOnce() + Send>;
 pub(crate) struct LoopShared {
     exe_name: String,
     pub(crate) log: LogOptions,
+    limits: Mutex<Limits>,
     tx: mpsc::UnboundedSender<LoopJob>,
     rx: Mutex<Option<mpsc::UnboundedReceiver<LoopJob>>>,
     users: AtomicUsize,
@@ -64,6 +66,7 @@ impl EventLoop {
             shared: Arc::new(LoopShared {
                 exe_name: exe_name.into(),
                 log,
+                limits: Mutex::new(Limits::default()),
                 tx,
                 rx: Mutex::new(Some(rx)),
                 users: AtomicUsize::new(0),
@@ -251,6 +254,17 @@ impl EventLoop {
     /// Whether lines at `level` would be logged; lets callers skip formatting.
     pub fn log_enabled(&self, level: LogLevel) -> bool {
         level >= self.shared.log.level
+    }
+
+    /// Sets the caps on what a peer may make this process create, for each connection of
+    /// this loop (see [`Limits`]); requests made after this call are checked against them.
+    pub fn set_limits(&self, limits: Limits) {
+        *self.shared.limits.lock().unwrap_or_else(|e| e.into_inner()) = limits;
+    }
+
+    /// The caps set with [`set_limits`](Self::set_limits), or the defaults.
+    pub fn limits(&self) -> Limits {
+        *self.shared.limits.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Maximum length of logged data dumps.

@@ -59,15 +59,23 @@ impl LogOptions {
     }
 
     /// Appends every line at `level` and above to a file, like the original example's `debug.log`.
+    ///
+    /// The file is opened once, on the first line, and kept open: a process that has run out
+    /// of file descriptors can still log why. If it cannot be opened, later lines try again.
     pub fn to_file(level: LogLevel, path: impl Into<std::path::PathBuf>) -> Self {
         let path = path.into();
+        let file: std::sync::Mutex<Option<std::fs::File>> = std::sync::Mutex::new(None);
         Self::new(level, move |m| {
             use std::io::Write;
-            if let Ok(mut f) = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&path)
-            {
+            let mut file = file.lock().unwrap_or_else(|e| e.into_inner());
+            if file.is_none() {
+                *file = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&path)
+                    .ok();
+            }
+            if let Some(f) = file.as_mut() {
                 // One write per line: with O_APPEND, processes sharing the file (the example's
                 // three processes do) never interleave inside a line.
                 let _ = f.write_all(format!("{}\n", m.message).as_bytes());

@@ -3,6 +3,7 @@
 //! event loops or capnp-rpc.
 
 pub(crate) mod alloc_tuning;
+pub(crate) mod bind_unix;
 pub(crate) mod cleanup;
 pub(crate) mod error;
 pub(crate) mod log;

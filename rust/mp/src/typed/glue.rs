@@ -26,15 +26,27 @@ pub fn import<I: Interface + ?Sized>(
 }
 
 /// Renders a params or results message of type `T` for Trace log lines (a
-/// [`TextFn`](crate::core::TextFn)).
+/// [`TextFn`](crate::core::TextFn)). Never panics: a message the peer malformed (a bad
+/// pointer, nesting too deep, text that is not UTF-8) renders as `<malformed message: ...>`.
 pub fn text_of<T>(message: any_pointer::Reader<'_>) -> String
 where
     T: capnp::traits::Owned,
     for<'a> T::Reader<'a>: std::fmt::Debug,
 {
-    match message.get_as::<T::Reader<'_>>() {
-        Ok(reader) => format!("{reader:?}"),
-        Err(e) => format!("<{e}>"),
+    use std::fmt::Write;
+    // Walking the whole message first finds bad pointers with their reason; capnp's Debug
+    // would only report `fmt::Error`, which `format!` turns into a panic.
+    if let Err(e) = message.target_size() {
+        return format!("<malformed message: {e}>");
+    }
+    let reader = match message.get_as::<T::Reader<'_>>() {
+        Ok(reader) => reader,
+        Err(e) => return format!("<malformed message: {e}>"),
+    };
+    let mut out = String::new();
+    match write!(out, "{reader:?}") {
+        Ok(()) => out,
+        Err(_) => "<malformed message: cannot render it>".to_string(),
     }
 }
 
