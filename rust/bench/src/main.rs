@@ -117,7 +117,10 @@ fn run(exe: &str, opts: &Options) -> mp::Result<()> {
     let mut all: Vec<Measurement> = Vec::new();
     for round in 1..=rounds {
         eprintln!("mpbench: round {round} of {rounds}");
-        all.extend(floor::measure(exe, budget, !opts.only.is_empty())?);
+        // The bulk floors only when a data case runs (or all do): they are its reference.
+        let latency_only =
+            !opts.only.is_empty() && !opts.only.iter().any(|c| c.starts_with("data-"));
+        all.extend(floor::measure(exe, budget, latency_only)?);
         all.extend(cases::run_all(
             exe,
             budget,

@@ -81,6 +81,7 @@ mod connection;
 pub mod core;
 mod event_loop;
 mod os;
+pub mod transport;
 mod typed;
 
 pub use crate::core::cancel::call_canceled;

@@ -11,9 +11,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 
 use capnp_rpc::rpc_twoparty_capnp::Side;
-use capnp_rpc::{twoparty, CapabilityServerSet, RpcSystem};
+use capnp_rpc::{CapabilityServerSet, RpcSystem};
 use futures::FutureExt;
-use tokio_util::compat::{TokioAsyncReadCompatExt, TokioAsyncWriteCompatExt};
 
 use crate::connection::pool::{start_pool, PoolSlot};
 use crate::connection::thread_server::ThreadServer;
@@ -24,14 +23,9 @@ use crate::os::log::LogLevel;
 use crate::os::thread_name::{os_thread_name, ThreadKey};
 use crate::os::waiter::Waiter;
 use crate::proxy_capnp::{thread, thread_map};
+use crate::transport::Network;
 
 static NEXT_CONN_ID: AtomicU64 = AtomicU64::new(1);
-
-/// Size of each connection's read and write buffers. Small messages (most calls) fit; large
-/// ones bypass the buffers. A quarter of the default, because every idle connection keeps
-/// both: 2 KiB brought the server's memory per idle connection from 16.4 to 12.4 KiB, below
-/// the original's 15 KiB, with no measurable change in call latency (doc/performance.md).
-const IO_BUFFER: usize = 2048;
 
 /// A connection as any thread sees it: whether it is still up, its loop, and a way to close
 /// it. Reached through [`ProxyClient::connection`](crate::core::ProxyClient::connection).
@@ -103,8 +97,8 @@ pub(crate) struct ConnState {
     loop_ref: RefCell<Option<EventLoopRef>>,
     on_close: RefCell<Vec<Box<dyn FnOnce()>>>,
     closing: Cell<bool>,
-    /// A second handle to the socket, kept so that closing can linger (see `close`).
-    linger: RefCell<Option<UnixStream>>,
+    /// The socket (the transport holds it too), kept so that closing can linger (see `close`).
+    linger: RefCell<Option<Rc<tokio::net::UnixStream>>>,
     /// Peer threads lent to async calls, idle ones here; and how many were made.
     async_threads: RefCell<Vec<thread::Client>>,
     async_made: Cell<usize>,
@@ -132,15 +126,14 @@ impl ConnState {
     ) -> Result<(Rc<ConnState>, Option<capnp::capability::Client>)> {
         let state = loop_state().ok_or_else(|| Error::failed("not on the event loop thread"))?;
         stream.set_nonblocking(true)?;
-        let linger = stream.try_clone().ok();
-        let stream = tokio::net::UnixStream::from_std(stream)?;
-        let (read, write) = stream.into_split();
-        let network = twoparty::VatNetwork::new(
-            futures::io::BufReader::with_capacity(IO_BUFFER, read.compat()),
-            futures::io::BufWriter::with_capacity(IO_BUFFER, write.compat_write()),
-            side,
-            capnp::message::ReaderOptions::new(),
-        );
+        // One fd, shared by reading, writing and the linger on close.
+        let socket = Rc::new(tokio::net::UnixStream::from_std(stream)?);
+        let linger = Some(socket.clone());
+        let max_unwritten = match side {
+            Side::Server => crate::transport::max_unwritten_bytes(),
+            Side::Client => None,
+        };
+        let network = Network::new(socket, side, max_unwritten);
         let id = NEXT_CONN_ID.fetch_add(1, Ordering::Relaxed);
         let conn = Rc::new(ConnState {
             id,
@@ -480,11 +473,8 @@ impl ConnState {
 /// the kernel fail the peer's next write, and a peer whose write fails stops reading, so it
 /// could lose the messages we sent last (a `Release` after `destroy`, the `Finish` of the
 /// last call). The original also shuts down writing before it closes.
-async fn drain_until_peer_closes(socket: UnixStream) {
-    let _ = socket.shutdown(std::net::Shutdown::Write);
-    let Ok(socket) = tokio::net::UnixStream::from_std(socket) else {
-        return;
-    };
+async fn drain_until_peer_closes(socket: Rc<tokio::net::UnixStream>) {
+    shutdown_write(&socket);
     let drain = async {
         let mut buf = [0u8; 4096];
         loop {
@@ -500,6 +490,16 @@ async fn drain_until_peer_closes(socket: UnixStream) {
         }
     };
     let _ = tokio::time::timeout(LINGER, drain).await;
+}
+
+/// Shuts the socket down for writing (the peer reads end-of-stream), keeping it open.
+fn shutdown_write(socket: &tokio::net::UnixStream) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: `shutdown` on a socket fd that `socket` owns and keeps open; no memory is
+    // passed.
+    unsafe {
+        libc::shutdown(socket.as_raw_fd(), libc::SHUT_WR);
+    }
 }
 
 /// How long a closing connection waits for the peer to close its side.

@@ -1,0 +1,154 @@
+//! Where a received message lives: one word vector per message, filled from the socket.
+//!
+//! The vector is allocated at the size the segment table announces but not initialized:
+//! the socket's bytes are read straight into its spare capacity, so the kernel commits
+//! fresh pages only as bytes land, and no zeroing pass runs over them (an announced 64 MiB
+//! segment that never arrives costs address space, not memory).
+//!
+//! Big vectors are not kept for the next message: we tried (one spare per connection), and
+//! with glibc's default allocator settings it made 16 MiB echoes slower, not faster. The
+//! other big buffers of a call (the decoded `Vec`, the reply's segment) then no longer
+//! shared the heap with this one, glibc trimmed and re-faulted them on every call (2-3x the
+//! page faults), and the spare's saved faults did not make up for it. Freed vectors go back
+//! to the allocator, which reuses them much as it did before.
+
+use std::os::fd::AsRawFd;
+
+/// The segments of one received message, in one vector: `ReaderSegments` for capnp.
+pub(crate) struct FrameSegments {
+    /// Empty while filling (the bytes are in its spare capacity); whole once filled.
+    words: Vec<u64>,
+    /// Words in the message.
+    total: usize,
+    /// Bytes received so far.
+    filled: usize,
+    /// Each segment's (start, end) in words.
+    bounds: Vec<(usize, usize)>,
+}
+
+impl FrameSegments {
+    /// An unfilled message with these segment bounds.
+    pub(crate) fn new(bounds: Vec<(usize, usize)>) -> FrameSegments {
+        let total = bounds.last().map_or(0, |b| b.1);
+        FrameSegments {
+            words: Vec::with_capacity(total),
+            total,
+            filled: 0,
+            bounds,
+        }
+    }
+
+    /// Bytes still to receive.
+    pub(crate) fn missing(&self) -> usize {
+        self.total * 8 - self.filled
+    }
+
+    /// Takes what it still needs from the front of `bytes`; returns how many it took.
+    pub(crate) fn fill_from(&mut self, bytes: &[u8]) -> usize {
+        let n = bytes.len().min(self.missing());
+        // SAFETY: the vector's capacity holds `total` words, so `filled + n <= total * 8`
+        // bytes from its start are inside the allocation; `bytes` is another object.
+        unsafe {
+            let dst = self.words.as_mut_ptr().cast::<u8>().add(self.filled);
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), dst, n);
+        }
+        self.advance(n);
+        n
+    }
+
+    /// One `read` from `socket` into the missing part; `WouldBlock` if nothing is there.
+    pub(crate) fn read_from(&mut self, socket: &tokio::net::UnixStream) -> std::io::Result<usize> {
+        let missing = self.missing();
+        let fd = socket.as_raw_fd();
+        // SAFETY: `read` writes at most `missing` bytes at offset `filled` of the vector's
+        // capacity, which holds `total * 8` bytes (see `fill_from`); uninitialized memory
+        // may be written to, and the bytes count as initialized only once all are read.
+        let dst = unsafe { self.words.as_mut_ptr().cast::<u8>().add(self.filled) };
+        let n = socket.try_io(tokio::io::Interest::READABLE, || {
+            // SAFETY: as above; `fd` stays open while `socket` is borrowed.
+            let n = unsafe { libc::read(fd, dst.cast(), missing) };
+            if n < 0 {
+                Err(std::io::Error::last_os_error())
+            } else {
+                Ok(n as usize)
+            }
+        })?;
+        self.advance(n);
+        Ok(n)
+    }
+
+    fn advance(&mut self, n: usize) {
+        self.filled += n;
+        if self.filled == self.total * 8 {
+            // SAFETY: all `total` words have been written (by `fill_from` and `read_from`).
+            unsafe { self.words.set_len(self.total) };
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        // SAFETY: a `u64` slice is valid as bytes, with the same lifetime; before the message
+        // is filled `words` is empty.
+        unsafe {
+            std::slice::from_raw_parts(self.words.as_ptr().cast::<u8>(), self.words.len() * 8)
+        }
+    }
+}
+
+impl capnp::message::ReaderSegments for FrameSegments {
+    fn get_segment(&self, idx: u32) -> Option<&[u8]> {
+        let (start, end) = *self.bounds.get(idx as usize)?;
+        self.bytes().get(start * 8..end * 8)
+    }
+
+    fn len(&self) -> usize {
+        self.bounds.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use capnp::message::ReaderSegments;
+
+    #[test]
+    fn segments_are_views_of_one_vector_filled_in_pieces() {
+        let mut m = FrameSegments::new(vec![(0, 1), (1, 3)]);
+        assert!(
+            m.get_segment(0).is_none(),
+            "nothing readable before it is filled"
+        );
+        let mut bytes = [0u8; 24];
+        bytes[8] = 7;
+        assert_eq!(m.fill_from(&bytes[..10]), 10);
+        assert_eq!(m.missing(), 14);
+        assert_eq!(m.fill_from(&bytes[10..]), 14);
+        assert_eq!(m.fill_from(&bytes), 0);
+        assert_eq!(m.len(), 2);
+        assert_eq!(m.get_segment(0).unwrap().len(), 8);
+        assert_eq!(m.get_segment(1).unwrap().len(), 16);
+        assert_eq!(m.get_segment(1).unwrap()[0], 7);
+        assert!(m.get_segment(2).is_none());
+    }
+
+    #[test]
+    fn a_message_is_read_from_a_socket_into_its_vector() {
+        let (a, b) = std::os::unix::net::UnixStream::pair().unwrap();
+        b.set_nonblocking(true).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let b = tokio::net::UnixStream::from_std(b).unwrap();
+            let mut m = FrameSegments::new(vec![(0, 2)]);
+            assert_eq!(
+                m.read_from(&b).unwrap_err().kind(),
+                std::io::ErrorKind::WouldBlock
+            );
+            std::io::Write::write_all(&mut &a, &[5u8; 16]).unwrap();
+            b.readable().await.unwrap();
+            assert_eq!(m.read_from(&b).unwrap(), 16);
+            assert_eq!(m.get_segment(0).unwrap(), &[5u8; 16]);
+        });
+    }
+}

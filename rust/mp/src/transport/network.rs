@@ -1,0 +1,253 @@
+//! capnp-rpc's view of a connection: `VatNetwork`, `Connection` and the message types, over
+//! this module's reader and writer.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use capnp::capability::Promise;
+use capnp::message::{Builder, HeapAllocator, Reader, ReaderOptions};
+use capnp_rpc::rpc_twoparty_capnp::Side;
+use futures::channel::oneshot;
+use futures::FutureExt;
+
+use crate::transport::buffer::FrameSegments;
+use crate::transport::frame::MAX_MESSAGE_WORDS;
+use crate::transport::reader::FrameReader;
+use crate::transport::writer::Outbox;
+
+/// The limits a received message is read with: the same as capnp's defaults, which the
+/// runtime has always used (64 MiB traversal, nesting 64).
+fn reader_options() -> ReaderOptions {
+    let mut options = ReaderOptions::new();
+    options.traversal_limit_in_words(Some(MAX_MESSAGE_WORDS));
+    options
+}
+
+struct Incoming {
+    message: Reader<FrameSegments>,
+}
+
+impl capnp_rpc::IncomingMessage for Incoming {
+    fn get_body(&self) -> capnp::Result<capnp::any_pointer::Reader<'_>> {
+        self.message.get_root()
+    }
+}
+
+struct Outgoing {
+    message: Builder<HeapAllocator>,
+    /// Bytes the builder's first segment takes, whatever the message uses of it.
+    first_segment_bytes: usize,
+    outbox: Rc<Outbox>,
+}
+
+impl Outgoing {
+    fn new(first_segment_words: u32, outbox: Rc<Outbox>) -> Box<Outgoing> {
+        Box::new(Outgoing {
+            message: Builder::new(HeapAllocator::new().first_segment_words(first_segment_words)),
+            first_segment_bytes: first_segment_words as usize * 8,
+            outbox,
+        })
+    }
+}
+
+impl capnp_rpc::OutgoingMessage for Outgoing {
+    fn get_body(&mut self) -> capnp::Result<capnp::any_pointer::Builder<'_>> {
+        self.message.get_root()
+    }
+
+    fn get_body_as_reader(&self) -> capnp::Result<capnp::any_pointer::Reader<'_>> {
+        self.message.get_root_as_reader()
+    }
+
+    fn send(self: Box<Self>) -> (Promise<(), capnp::Error>, Rc<Builder<HeapAllocator>>) {
+        let Outgoing {
+            message,
+            first_segment_bytes,
+            outbox,
+        } = *self;
+        let message = Rc::new(message);
+        let sent = outbox.push(message.clone(), first_segment_bytes);
+        let promise = Promise::from_future(sent.map(|r| match r {
+            Ok(r) => r,
+            Err(_) => Err(capnp::Error::disconnected("the connection is gone".into())),
+        }));
+        (promise, message)
+    }
+
+    fn take(self: Box<Self>) -> Builder<HeapAllocator> {
+        self.message
+    }
+
+    fn size_in_words(&self) -> usize {
+        self.message.size_in_words()
+    }
+}
+
+/// What the network and its connection share.
+struct Link {
+    side: Side,
+    outbox: Rc<Outbox>,
+    /// Taken by a receive in progress and put back after.
+    reader: Rc<RefCell<Option<FrameReader>>>,
+    /// Pause reading while more than this many bytes wait to be written.
+    max_unwritten: Option<usize>,
+    /// Fired when the connection is dropped, so the network's driver can end.
+    dropped: Option<oneshot::Sender<()>>,
+}
+
+impl Drop for Link {
+    fn drop(&mut self) {
+        if let Some(tx) = self.dropped.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+struct Conn {
+    link: Rc<RefCell<Link>>,
+}
+
+impl capnp_rpc::Connection<Side> for Conn {
+    fn get_peer_vat_id(&self) -> Side {
+        self.link.borrow().side
+    }
+
+    fn new_outgoing_message(
+        &mut self,
+        first_segment_words: u32,
+    ) -> Box<dyn capnp_rpc::OutgoingMessage> {
+        Outgoing::new(first_segment_words, self.link.borrow().outbox.clone())
+    }
+
+    fn receive_incoming_message(
+        &mut self,
+    ) -> Promise<Option<Box<dyn capnp_rpc::IncomingMessage>>, capnp::Error> {
+        let link = self.link.borrow();
+        let slot = link.reader.clone();
+        let Some(mut reader) = slot.borrow_mut().take() else {
+            return Promise::err(capnp::Error::failed(
+                "a second receive while one is in progress".into(),
+            ));
+        };
+        let outbox = link.outbox.clone();
+        let limit = link.max_unwritten;
+        Promise::from_future(async move {
+            if let Some(limit) = limit {
+                // Back-pressure: while the peer is not reading our replies, do not take more
+                // of its calls.
+                outbox.wait_below(limit).await;
+            }
+            let frame = reader.read_frame().await?;
+            *slot.borrow_mut() = Some(reader);
+            Ok(frame.map(|segments| {
+                Box::new(Incoming {
+                    message: Reader::new(segments, reader_options()),
+                }) as Box<dyn capnp_rpc::IncomingMessage>
+            }))
+        })
+    }
+
+    fn shutdown(&mut self, result: capnp::Result<()>) -> Promise<(), capnp::Error> {
+        let ended = self.link.borrow().outbox.end(result);
+        Promise::from_future(ended.map(|_| Ok(())))
+    }
+}
+
+/// The two-party network of one connection over a Unix socket.
+pub(crate) struct Network {
+    side: Side,
+    /// Handed out once by `accept`.
+    conn: Option<Conn>,
+    /// For `connect`, without keeping the connection alive.
+    link: Weak<RefCell<Link>>,
+    driver: futures::future::Shared<Promise<(), capnp::Error>>,
+}
+
+impl Network {
+    /// A network over `socket` (one fd, shared by reading and writing). `max_unwritten`
+    /// bounds the bytes queued for the peer before reading pauses; `None` never pauses.
+    pub(crate) fn new(
+        socket: Rc<tokio::net::UnixStream>,
+        side: Side,
+        max_unwritten: Option<usize>,
+    ) -> Network {
+        let outbox = Outbox::new();
+        let (dropped_tx, dropped_rx) = oneshot::channel();
+        let link = Rc::new(RefCell::new(Link {
+            side,
+            outbox: outbox.clone(),
+            reader: Rc::new(RefCell::new(Some(FrameReader::new(socket.clone())))),
+            max_unwritten,
+            dropped: Some(dropped_tx),
+        }));
+        // The driver ends once writing has ended and the connection is dropped, with the
+        // writer's result.
+        let driver = Promise::from_future(async move {
+            let written = outbox.run(socket).await;
+            let _ = dropped_rx.await;
+            written
+        })
+        .shared();
+        Network {
+            side,
+            link: Rc::downgrade(&link),
+            conn: Some(Conn { link }),
+            driver,
+        }
+    }
+}
+
+impl capnp_rpc::VatNetwork<Side> for Network {
+    fn connect(&mut self, host: Side) -> Option<Box<dyn capnp_rpc::Connection<Side>>> {
+        if host == self.side {
+            return None;
+        }
+        match self.link.upgrade() {
+            Some(link) => Some(Box::new(Conn { link })),
+            None => Some(Box::new(Closed)),
+        }
+    }
+
+    fn accept(&mut self) -> Promise<Box<dyn capnp_rpc::Connection<Side>>, capnp::Error> {
+        match self.conn.take() {
+            Some(c) => Promise::ok(Box::new(c)),
+            None => Promise::from_future(futures::future::pending()),
+        }
+    }
+
+    fn drive_until_shutdown(&mut self) -> Promise<(), capnp::Error> {
+        Promise::from_future(self.driver.clone())
+    }
+}
+
+/// The connection after it was dropped: every operation fails as disconnected.
+struct Closed;
+
+fn gone() -> capnp::Error {
+    capnp::Error::disconnected("the connection is closed".into())
+}
+
+impl capnp_rpc::Connection<Side> for Closed {
+    fn get_peer_vat_id(&self) -> Side {
+        Side::Server
+    }
+
+    fn new_outgoing_message(
+        &mut self,
+        first_segment_words: u32,
+    ) -> Box<dyn capnp_rpc::OutgoingMessage> {
+        let outbox = Outbox::new();
+        drop(outbox.end(Err(gone())));
+        Outgoing::new(first_segment_words, outbox)
+    }
+
+    fn receive_incoming_message(
+        &mut self,
+    ) -> Promise<Option<Box<dyn capnp_rpc::IncomingMessage>>, capnp::Error> {
+        Promise::err(gone())
+    }
+
+    fn shutdown(&mut self, _result: capnp::Result<()>) -> Promise<(), capnp::Error> {
+        Promise::ok(())
+    }
+}

@@ -1,0 +1,384 @@
+//! The writing half of a connection: a queue of outgoing messages written with vectored
+//! `sendmsg` (the `writev` of sockets).
+//!
+//! Each message is sent as its segment table followed by its segments, straight from the
+//! builder's memory: nothing is copied into a write buffer, and several queued messages go
+//! out in one system call. The queue counts its unwritten bytes so that the reading half
+//! can stop taking new messages while the peer is not reading ours (back-pressure).
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::io::IoSlice;
+use std::rc::Rc;
+
+use capnp::message::{Builder, HeapAllocator};
+use futures::channel::oneshot;
+use tokio::sync::Notify;
+
+use crate::transport::frame;
+use crate::transport::reader::io_error;
+
+/// Most slices handed to one `sendmsg` (the system allows 1024).
+const MAX_SLICES: usize = 128;
+
+type Message = Rc<Builder<HeapAllocator>>;
+
+/// What a queued message costs besides its buffers: the builder, its `Rc`, the completion
+/// channel, the segment table and the queue slot, rounded up.
+const PER_MESSAGE_OVERHEAD: usize = 256;
+
+struct Queued {
+    message: Message,
+    table: Vec<u8>,
+    /// Bytes of table and segments.
+    len: usize,
+    /// What the message counts against the bound (see `push`).
+    charge: usize,
+    sent: Option<oneshot::Sender<capnp::Result<()>>>,
+}
+
+enum State {
+    Open,
+    /// No new messages; finish the queue, then end with this result.
+    Ending(capnp::Result<()>),
+    /// Writing failed; every later send fails with this.
+    Failed(capnp::Error),
+}
+
+struct Queue {
+    items: VecDeque<Queued>,
+    /// Bytes of the front message already written.
+    front_written: usize,
+    /// Memory held by queued messages, as charged by `push`.
+    charged: usize,
+    state: State,
+    ended: Vec<oneshot::Sender<()>>,
+}
+
+/// The shared handle: senders push, the write loop pops, the reader watches the size.
+pub(crate) struct Outbox {
+    queue: RefCell<Queue>,
+    /// Wakes the write loop (new message or end).
+    work: Notify,
+    /// Wakes a reader waiting for the queue to shrink.
+    shrunk: Notify,
+}
+
+impl Outbox {
+    pub(crate) fn new() -> Rc<Outbox> {
+        Rc::new(Outbox {
+            queue: RefCell::new(Queue {
+                items: VecDeque::new(),
+                front_written: 0,
+                charged: 0,
+                state: State::Open,
+                ended: Vec::new(),
+            }),
+            work: Notify::new(),
+            shrunk: Notify::new(),
+        })
+    }
+
+    /// Queues `message`; the receiver resolves once it is written (or writing failed).
+    /// `allocated` is what its builder reserved at first (its first segment), which can be
+    /// far more than a small message's bytes; the message counts against the bound as the
+    /// larger of the two plus a fixed overhead for its bookkeeping.
+    pub(crate) fn push(
+        &self,
+        message: Message,
+        allocated: usize,
+    ) -> oneshot::Receiver<capnp::Result<()>> {
+        let (tx, rx) = oneshot::channel();
+        let mut q = self.queue.borrow_mut();
+        match &q.state {
+            State::Open => {}
+            State::Ending(_) => {
+                let _ = tx.send(Err(capnp::Error::disconnected(
+                    "the connection is shutting down".into(),
+                )));
+                return rx;
+            }
+            State::Failed(e) => {
+                let _ = tx.send(Err(e.clone()));
+                return rx;
+            }
+        }
+        let segments = message.get_segments_for_output();
+        let table = frame::encode_table(&segments);
+        let len = table.len() + segments.iter().map(|s| s.len()).sum::<usize>();
+        drop(segments);
+        let charge = len.max(allocated) + PER_MESSAGE_OVERHEAD;
+        q.charged += charge;
+        q.items.push_back(Queued {
+            message,
+            table,
+            len,
+            charge,
+            sent: Some(tx),
+        });
+        drop(q);
+        self.work.notify_one();
+        rx
+    }
+
+    /// Memory held by the queue, as charged by `push`.
+    pub(crate) fn charged(&self) -> usize {
+        self.queue.borrow().charged
+    }
+
+    /// Waits until the queue holds at most `limit` (or writing has failed, which empties
+    /// the queue).
+    pub(crate) async fn wait_below(&self, limit: usize) {
+        loop {
+            let shrunk = self.shrunk.notified();
+            if self.charged() <= limit {
+                return;
+            }
+            shrunk.await;
+        }
+    }
+
+    /// Stops taking messages; the returned receiver resolves once the queue is written.
+    pub(crate) fn end(&self, result: capnp::Result<()>) -> oneshot::Receiver<()> {
+        let (tx, rx) = oneshot::channel();
+        let mut q = self.queue.borrow_mut();
+        match q.state {
+            State::Open => {
+                q.state = State::Ending(result);
+                q.ended.push(tx);
+            }
+            State::Ending(_) => q.ended.push(tx),
+            State::Failed(_) => drop(tx),
+        }
+        drop(q);
+        self.work.notify_one();
+        rx
+    }
+
+    /// Writes queued messages until `end` and an empty queue, or a write error.
+    pub(crate) async fn run(
+        self: Rc<Self>,
+        socket: Rc<tokio::net::UnixStream>,
+    ) -> capnp::Result<()> {
+        loop {
+            let written = {
+                let q = self.queue.borrow();
+                if q.items.is_empty() {
+                    if let State::Ending(_) = q.state {
+                        drop(q);
+                        return self.finish();
+                    }
+                    None
+                } else {
+                    Some(write_some(&socket, &q))
+                }
+            };
+            match written {
+                None => self.work.notified().await,
+                Some(Ok(n)) => self.advance(n),
+                Some(Err(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    if let Err(e) = socket.writable().await {
+                        return Err(self.fail(io_error(e)));
+                    }
+                }
+                Some(Err(e)) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Some(Err(e)) => return Err(self.fail(io_error(e))),
+            }
+        }
+    }
+
+    /// Marks `n` more bytes written: completes the messages written whole.
+    fn advance(&self, mut n: usize) {
+        let mut done = Vec::new();
+        {
+            let mut q = self.queue.borrow_mut();
+            while n > 0 {
+                let rest = q.items[0].len - q.front_written;
+                if n < rest {
+                    q.front_written += n;
+                    break;
+                }
+                n -= rest;
+                q.front_written = 0;
+                let item = q.items.pop_front().expect("a front message");
+                q.charged -= item.charge;
+                done.push(item);
+            }
+        }
+        // Outside the borrow: completing a send may run code that queues more.
+        for mut item in done {
+            if let Some(tx) = item.sent.take() {
+                let _ = tx.send(Ok(()));
+            }
+        }
+        self.shrunk.notify_waiters();
+    }
+
+    fn finish(&self) -> capnp::Result<()> {
+        let mut q = self.queue.borrow_mut();
+        let result = match std::mem::replace(&mut q.state, State::Open) {
+            State::Ending(r) => r,
+            _ => Ok(()),
+        };
+        q.state = State::Failed(capnp::Error::disconnected(
+            "the connection is shut down".into(),
+        ));
+        let ended = std::mem::take(&mut q.ended);
+        drop(q);
+        for tx in ended {
+            let _ = tx.send(());
+        }
+        result
+    }
+
+    /// Writing failed: fail every queued send and later ones, and free the queue.
+    fn fail(&self, e: capnp::Error) -> capnp::Error {
+        let (items, ended) = {
+            let mut q = self.queue.borrow_mut();
+            q.state = State::Failed(e.clone());
+            q.charged = 0;
+            q.front_written = 0;
+            (std::mem::take(&mut q.items), std::mem::take(&mut q.ended))
+        };
+        for mut item in items {
+            if let Some(tx) = item.sent.take() {
+                let _ = tx.send(Err(e.clone()));
+            }
+        }
+        drop(ended);
+        self.shrunk.notify_waiters();
+        e
+    }
+}
+
+/// One vectored send of as much of the queue as fits in `MAX_SLICES` slices.
+fn write_some(socket: &tokio::net::UnixStream, q: &Queue) -> std::io::Result<usize> {
+    let mut slices: Vec<IoSlice<'_>> = Vec::with_capacity(MAX_SLICES.min(4 * q.items.len()));
+    let mut skip = q.front_written;
+    'items: for item in &q.items {
+        let segments = item.message.get_segments_for_output();
+        let parts = std::iter::once(&item.table[..]).chain(segments.iter().copied());
+        for part in parts {
+            if skip >= part.len() {
+                skip -= part.len();
+                continue;
+            }
+            if part.len() > skip {
+                slices.push(IoSlice::new(&part[skip..]));
+            }
+            skip = 0;
+            if slices.len() == MAX_SLICES {
+                break 'items;
+            }
+        }
+    }
+    send_vectored(socket, &slices)
+}
+
+/// `sendmsg` with `MSG_NOSIGNAL`: a peer that has gone makes it fail with `EPIPE` instead of
+/// raising `SIGPIPE`, which would end a host process that does not ignore it (a C++
+/// program using the runtime; Rust programs ignore it from the start). `writev` has no
+/// such flag.
+fn send_vectored(
+    socket: &tokio::net::UnixStream,
+    slices: &[IoSlice<'_>],
+) -> std::io::Result<usize> {
+    use std::os::fd::AsRawFd;
+    let fd = socket.as_raw_fd();
+    socket.try_io(tokio::io::Interest::WRITABLE, || {
+        // SAFETY: `IoSlice` has the layout of `iovec` on Unix; the slices and the header
+        // live across the call, which only reads them.
+        let n = unsafe {
+            let mut header: libc::msghdr = std::mem::zeroed();
+            header.msg_iov = slices.as_ptr() as *mut libc::iovec;
+            header.msg_iovlen = slices.len() as _;
+            libc::sendmsg(fd, &header, libc::MSG_NOSIGNAL)
+        };
+        if n < 0 {
+            Err(std::io::Error::last_os_error())
+        } else {
+            Ok(n as usize)
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data_message(len: usize, fill: u8) -> Message {
+        // A small first segment, so that big data lands in a second one.
+        let mut m = Builder::new(HeapAllocator::new().first_segment_words(4));
+        let root: capnp::any_pointer::Builder<'_> = m.init_root();
+        let data = root.initn_as::<capnp::data::Builder<'_>>(len as u32);
+        data.fill(fill);
+        Rc::new(m)
+    }
+
+    fn on_loop<T>(f: impl std::future::Future<Output = T>) -> T {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        tokio::task::LocalSet::new().block_on(&rt, f)
+    }
+
+    #[test]
+    fn queued_messages_reach_the_peer_in_standard_framing() {
+        let (a, mut b) = std::os::unix::net::UnixStream::pair().unwrap();
+        a.set_nonblocking(true).unwrap();
+        let sizes = [0usize, 100, 300_000, 5];
+        let reader = std::thread::spawn(move || {
+            sizes
+                .iter()
+                .map(|_| {
+                    let m = capnp::serialize::read_message(
+                        &mut b,
+                        capnp::message::ReaderOptions::new(),
+                    )
+                    .unwrap();
+                    let data: capnp::data::Reader<'_> = m.get_root().unwrap();
+                    (data.len(), data.first().copied())
+                })
+                .collect::<Vec<_>>()
+        });
+        on_loop(async move {
+            let a = Rc::new(tokio::net::UnixStream::from_std(a).unwrap());
+            let outbox = Outbox::new();
+            let sent: Vec<_> = sizes
+                .iter()
+                .map(|&n| outbox.push(data_message(n, n as u8), 0))
+                .collect();
+            let ended = outbox.end(Ok(()));
+            outbox.clone().run(a).await.unwrap();
+            for s in sent {
+                s.await.unwrap().unwrap();
+            }
+            ended.await.unwrap();
+            assert_eq!(outbox.charged(), 0);
+        });
+        let got = reader.join().unwrap();
+        let want: Vec<_> = sizes
+            .iter()
+            .map(|&n| (n, (n > 0).then_some(n as u8)))
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_peer_that_has_gone_fails_the_queue_and_every_send() {
+        let (a, b) = std::os::unix::net::UnixStream::pair().unwrap();
+        a.set_nonblocking(true).unwrap();
+        drop(b);
+        on_loop(async move {
+            let a = Rc::new(tokio::net::UnixStream::from_std(a).unwrap());
+            let outbox = Outbox::new();
+            let sent = outbox.push(data_message(1000, 1), 0);
+            let err = outbox.clone().run(a).await.unwrap_err();
+            assert_eq!(err.kind, capnp::ErrorKind::Disconnected, "{err}");
+            assert!(sent.await.unwrap().is_err());
+            assert!(outbox.push(data_message(1, 1), 0).await.unwrap().is_err());
+            assert_eq!(outbox.charged(), 0);
+        });
+    }
+}
