@@ -148,6 +148,15 @@ impl Generator {
         self
     }
 
+    /// Also emits fuzz targets: per schema file a module `__mp_fuzz` with, per interface,
+    /// `fuzz_<interface>(method_index, bytes)`, which sends `bytes` as the params of that method
+    /// to an in-process server, and `targets()` for `mp::private::fuzz::drive` (a stable fuzz
+    /// driver for `cargo test`). Off by default; see doc/fuzzing.md in the repository.
+    pub fn fuzz(&mut self, on: bool) -> &mut Self {
+        self.options.fuzz = on;
+        self
+    }
+
     /// The `capnp` tool to run (default: `capnp` from `PATH`).
     pub fn capnp_executable(&mut self, path: impl AsRef<Path>) -> &mut Self {
         self.capnp = Some(path.as_ref().to_path_buf());
