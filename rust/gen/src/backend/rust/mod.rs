@@ -35,6 +35,9 @@ pub(crate) struct Options {
     pub(crate) implicit_hooks: BTreeMap<String, String>,
     /// Emit fuzz targets (`__mp_fuzz` per file; doc/fuzzing.md).
     pub(crate) fuzz: bool,
+    /// Also write one `cargo fuzz` target file per interface into this directory, naming the
+    /// generated modules through this crate path instead of `crate`.
+    pub(crate) cargo_fuzz: Option<(PathBuf, String)>,
 }
 
 /// One generated text, relative to the output directory.
@@ -108,14 +111,6 @@ pub(crate) fn generate(
                 fuzz_views.push((ancestor_traits(&r, id), view));
             }
         }
-        let targets: Vec<fuzz::Target<'_>> = fuzz_views
-            .iter()
-            .map(|(ancestors, view)| fuzz::Target {
-                view,
-                ancestors: ancestors.clone(),
-            })
-            .collect();
-        fuzz::module(&mut w, &targets);
         for &id in &file.structs {
             if schema.node(id).generic_params.is_empty() {
                 r.struct_model(id);
@@ -138,6 +133,34 @@ pub(crate) fn generate(
             .and_then(|s| s.to_str())
             .unwrap_or_default()
             .replace('-', "_");
+        let targets: Vec<fuzz::Target<'_>> = fuzz_views
+            .iter()
+            .map(|(ancestors, view)| fuzz::Target {
+                view,
+                ancestors: ancestors.clone(),
+            })
+            .collect();
+        fuzz::module(&mut w, &targets);
+        if let (Some((dir, krate)), Some(module)) =
+            (&options.cargo_fuzz, r.file_paths.get(&file.id))
+        {
+            let module = module.replacen("crate", krate, 1);
+            for t in &targets {
+                let (name, text) = fuzz::cargo_fuzz_target(&stem, &module, t);
+                match writer::format(&text).map(|_| text) {
+                    Ok(text) => outputs.push(Output {
+                        path: dir.join(name),
+                        text,
+                        append: false,
+                    }),
+                    Err(e) => r.problems.push(Problem {
+                        file: file.path.clone(),
+                        line: None,
+                        message: e,
+                    }),
+                }
+            }
+        }
         let out = path.with_file_name(format!("{stem}_capnp.rs"));
         match writer::format(&w.finish()) {
             Ok(text) => outputs.push(Output {
