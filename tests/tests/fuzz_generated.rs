@@ -80,7 +80,7 @@ fn method<'a>(target: &'a FuzzTarget, name: &str) -> (usize, &'a FuzzMethod) {
 fn harness_sees_bytes_in_the_decoder() {
     let target = &example::calculator_capnp::__mp_fuzz::CALCULATOR_INTERFACE;
     let (index, solve) = method(target, "solveEquation");
-    let seed = fuzz::seeds(solve).swap_remove(1);
+    let seed = fuzz::seeds(solve, true).swap_remove(1);
     let mut h = Harness::new(target).expect("harness");
     let good = h.run(index, &seed).expect("no crash");
     let Outcome::Exception(good) = good else {
@@ -160,13 +160,14 @@ fn bounded_fuzz_run() {
     let after = back_to(baseline);
     let secs = report.elapsed.as_secs_f64();
     println!(
-        "fuzz: {} targets, {methods} methods, {} cases in {secs:.1} s ({:.0} cases/s): {} results, {} exceptions, {} closed; {} crashes; threads {} -> {}, fds {} -> {}",
+        "fuzz: {} targets, {methods} methods, {} cases in {secs:.1} s ({:.0} cases/s): {} results, {} exceptions, {} closed, {} different answers; {} crashes; threads {} -> {}, fds {} -> {}",
         targets.len(),
         report.cases,
         report.cases as f64 / secs,
         report.returned,
         report.exceptions,
         report.closed,
+        report.answers,
         report.crashes.len(),
         baseline.0,
         after.0,
