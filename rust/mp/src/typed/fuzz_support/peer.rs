@@ -1,7 +1,7 @@
 //! The harness's side of the RPC protocol: raw messages over the socket, so that nothing
 //! checks the params before the server does.
 
-use std::io::Write as _;
+use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
 use std::time::{Duration, Instant};
 
@@ -43,6 +43,7 @@ type Segments = Vec<Vec<u8>>;
 impl Peer {
     pub(super) fn open(stream: UnixStream) -> Result<Self> {
         stream.set_read_timeout(Some(ANSWER_TIMEOUT))?;
+        stream.set_write_timeout(Some(ANSWER_TIMEOUT))?;
         let mut peer = Peer {
             stream,
             next_question: 0,
@@ -96,7 +97,7 @@ impl Peer {
         for s in segments {
             frame.extend_from_slice(s);
         }
-        self.stream.write_all(&frame)?;
+        send_all(&self.stream, &frame)?;
         Ok(())
     }
 
@@ -318,4 +319,31 @@ fn fuzzed_segments(
 pub(super) fn context_pointer(ptrs: usize, c: usize) -> u64 {
     let off = (ptrs - c - 1) as u64;
     (off << 2) | (2u64 << 48)
+}
+
+/// Writes all of `bytes` with `MSG_NOSIGNAL`: a server that closed the connection gives an
+/// error here, not a `SIGPIPE` (which `cargo fuzz` binaries, having no Rust `main`, do not
+/// ignore).
+fn send_all(stream: &UnixStream, mut bytes: &[u8]) -> std::io::Result<()> {
+    while !bytes.is_empty() {
+        // SAFETY: `bytes` is valid for `bytes.len()` bytes, and the fd stays open while
+        // `stream` is borrowed.
+        let sent = unsafe {
+            libc::send(
+                stream.as_raw_fd(),
+                bytes.as_ptr().cast(),
+                bytes.len(),
+                libc::MSG_NOSIGNAL,
+            )
+        };
+        if sent < 0 {
+            let e = std::io::Error::last_os_error();
+            if e.kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(e);
+        }
+        bytes = &bytes[sent as usize..];
+    }
+    Ok(())
 }
