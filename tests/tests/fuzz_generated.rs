@@ -155,12 +155,13 @@ fn bounded_fuzz_run() {
     };
     let targets = all_targets();
     let methods: usize = targets.iter().map(|t| t.methods.len()).sum();
+    let indexes: usize = targets.iter().map(|t| t.indexes().count()).sum();
     let baseline = fuzz::resources();
     let report = fuzz::drive(&targets, &budget).expect("the fuzz run starts");
     let after = back_to(baseline);
     let secs = report.elapsed.as_secs_f64();
     println!(
-        "fuzz: {} targets, {methods} methods, {} cases in {secs:.1} s ({:.0} cases/s): {} results, {} exceptions, {} closed, {} different answers; {} crashes; threads {} -> {}, fds {} -> {}",
+        "fuzz: {} targets, {methods} methods ({indexes} method indexes), {} cases in {secs:.1} s ({:.0} cases/s): {} results, {} exceptions, {} closed, {} different answers; {} crashes; threads {} -> {}, fds {} -> {}",
         targets.len(),
         report.cases,
         report.cases as f64 / secs,
@@ -174,6 +175,9 @@ fn bounded_fuzz_run() {
         baseline.1,
         after.1,
     );
+    if let Some((took, method, index)) = &report.slowest {
+        println!("fuzz: slowest case {method} (index {index}): {took:?}");
+    }
     let crashes: Vec<String> = report
         .crashes
         .iter()

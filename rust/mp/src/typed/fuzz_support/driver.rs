@@ -37,6 +37,10 @@ pub struct Report {
     pub closed: u64,
     /// Different answers seen (method index and answer, numbers left out).
     pub answers: usize,
+    /// The slowest case: its time, `Interface.method` and method index. Its input is written
+    /// to the crash directory as `<Interface.method>-slowest-<n>.bin` when it took over a
+    /// second (a figure, not a failure: only a case with no answer at all is a hang).
+    pub slowest: Option<(Duration, String, usize)>,
     /// Panics, hangs and deaths found, with the files their inputs were written to.
     pub crashes: Vec<(Crash, PathBuf)>,
     /// Time taken.
@@ -77,6 +81,7 @@ pub fn drive(targets: &[&'static FuzzTarget], budget: &Budget) -> Result<Report>
     let mut report = Report::default();
     let mut rng = Rng::new(budget.seed);
     let mut seen = HashSet::new();
+    let mut slowest_input = Vec::new();
     let mut harnesses = Vec::new();
     for t in targets {
         let lanes: Vec<Lane> = t
@@ -108,7 +113,15 @@ pub fn drive(targets: &[&'static FuzzTarget], budget: &Budget) -> Result<Report>
                 let mut input = lane.corpus[rng.below(lane.corpus.len())].clone();
                 mutate(&mut rng, &mut input);
                 report.cases += 1;
-                match h.run(lane.index, &input) {
+                let case_started = Instant::now();
+                let result = h.run(lane.index, &input);
+                let took = case_started.elapsed();
+                if report.slowest.as_ref().is_none_or(|(t, ..)| took > *t) {
+                    let name = h.target.method(lane.index).0.desc.name;
+                    report.slowest = Some((took, format!("{}.{name}", h.target.name), lane.index));
+                    slowest_input = input.clone();
+                }
+                match result {
                     Ok(outcome) => {
                         match &outcome {
                             Outcome::Returned => report.returned += 1,
@@ -135,6 +148,17 @@ pub fn drive(targets: &[&'static FuzzTarget], budget: &Budget) -> Result<Report>
         }
     }
     report.answers = seen.len();
+    if let Some((took, method, index)) = &report.slowest {
+        if *took > Duration::from_secs(1) {
+            let slow = Crash {
+                kind: "slowest",
+                method: method.clone(),
+                input: slowest_input,
+                detail: format!("answered after {took:?}"),
+            };
+            write_crash(&budget.crash_dir, &slow, *index);
+        }
+    }
     for (h, _, stopped) in harnesses.iter_mut() {
         if !*stopped {
             if let Err(e) = h.check_alive() {

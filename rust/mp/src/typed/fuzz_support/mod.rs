@@ -97,7 +97,7 @@ pub enum Outcome {
 /// Something the fuzzer must report: the server panicked, hung or died.
 #[derive(Debug, Clone)]
 pub struct Crash {
-    /// `panic`, `hang` or `dead`.
+    /// `panic`, `hang` or `dead` (or `slowest`, for the slowest case the driver records).
     pub kind: &'static str,
     /// `Interface.method`.
     pub method: String,
