@@ -184,6 +184,10 @@ fn bounded_fuzz_run() {
         .map(|(c, path)| format!("{c}\n  input: {}", path.display()))
         .collect();
     assert!(crashes.is_empty(), "{}", crashes.join("\n"));
+    assert_eq!(
+        report.empty_reasons, 0,
+        "exceptions with an empty reason: a peer deserves a clear error"
+    );
     assert!(report.cases > 0, "no case ran");
     assert!(
         after.0 <= baseline.0 && after.1 <= baseline.1,

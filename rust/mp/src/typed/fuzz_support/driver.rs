@@ -37,6 +37,8 @@ pub struct Report {
     pub closed: u64,
     /// Different answers seen (method index and answer, numbers left out).
     pub answers: usize,
+    /// Exceptions whose reason was empty (not a clear error).
+    pub empty_reasons: u64,
     /// The slowest case: its time, `Interface.method` and method index. Its input is written
     /// to the crash directory as `<Interface.method>-slowest-<n>.bin` when it took over a
     /// second (a figure, not a failure: only a case with no answer at all is a hang).
@@ -125,7 +127,12 @@ pub fn drive(targets: &[&'static FuzzTarget], budget: &Budget) -> Result<Report>
                     Ok(outcome) => {
                         match &outcome {
                             Outcome::Returned => report.returned += 1,
-                            Outcome::Exception(_) => report.exceptions += 1,
+                            Outcome::Exception(e) => {
+                                report.exceptions += 1;
+                                if e.trim().is_empty() {
+                                    report.empty_reasons += 1;
+                                }
+                            }
                             Outcome::Closed => report.closed += 1,
                         }
                         if seen.insert(signature(lane.index, &outcome))

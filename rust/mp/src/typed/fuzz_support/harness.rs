@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use super::peer::{Peer, HANG, HARNESS_CONSTRUCT};
 use super::seeds::seeds;
-use super::{Crash, FuzzTarget, Outcome};
+use super::{Crash, FuzzMethod, FuzzTarget, Outcome};
 use crate::core::{serve, Dispatch, IncomingCall, InterfaceDesc, MethodDesc};
 use crate::event_loop::loop_thread::{EventLoop, EventLoopRef};
 use crate::os::error::{Error, Result};
@@ -77,10 +77,13 @@ fn with_construct(inner: Arc<dyn Dispatch>) -> Arc<dyn Dispatch> {
 }
 
 /// A server of one interface on its own event loop, and the harness's connection to it.
+///
+/// Each connection is served by a server object of its own, so that a `destroy` (which
+/// empties the object: later calls fail before their params are decoded) costs only that
+/// connection; the harness drops a connection after a `destroy` call.
 pub struct Harness {
     pub(super) target: &'static FuzzTarget,
     lp: EventLoopRef,
-    dispatch: Arc<dyn Dispatch>,
     peer: Option<Peer>,
 }
 
@@ -92,15 +95,19 @@ impl Harness {
         Ok(Harness {
             target,
             lp,
-            dispatch: with_construct((target.make_server)()),
             peer: None,
         })
     }
 
-    /// A new connection to the server, ready for calls (bootstrap, construct, thread).
+    /// A new connection to a new server object, ready for calls (bootstrap, construct,
+    /// thread).
     fn connect(&self) -> Result<Peer> {
         let (ours, theirs) = crate::os::spawn::socket_pair()?;
-        serve(&self.lp, theirs, self.dispatch.clone())?;
+        serve(
+            &self.lp,
+            theirs,
+            with_construct((self.target.make_server)()),
+        )?;
         Peer::open(ours)
     }
 
@@ -134,7 +141,9 @@ impl Harness {
                 Ok(Outcome::Closed)
             }
             Ok(o) => {
-                self.peer = Some(peer);
+                if !is_destroy(method.desc) {
+                    self.peer = Some(peer);
+                }
                 Ok(o)
             }
             Err(e) if e.to_string().contains(HANG) => Err(crash("hang", e.to_string())),
@@ -146,7 +155,10 @@ impl Harness {
     /// `construct` and `makeThread`, and a well-formed call of every method gets an answer.
     pub fn check_alive(&mut self) -> Result<()> {
         let mut peer = self.connect()?;
-        for m in self.target.methods {
+        // `destroy` last: after it the object answers every call with an error.
+        let mut methods: Vec<&FuzzMethod> = self.target.methods.iter().collect();
+        methods.sort_by_key(|m| is_destroy(m.desc));
+        for m in methods {
             let seed = seeds(m, true).swap_remove(0);
             if peer.fuzzed_call(m, true, &seed)? == Outcome::Closed {
                 return Err(Error::failed(format!(
@@ -155,7 +167,7 @@ impl Harness {
                 )));
             }
         }
-        self.peer = Some(peer);
+        drop(peer);
         if let Some(p) = take_panics().first() {
             return Err(Error::failed(format!("panic: {p}")));
         }
@@ -166,6 +178,12 @@ impl Harness {
     pub fn disconnect(&mut self) {
         self.peer = None;
     }
+}
+
+/// Whether `method` is its interface's `destroy` (as the runtime and the generated server
+/// know it: by name).
+fn is_destroy(method: &MethodDesc) -> bool {
+    method.name == "destroy"
 }
 
 /// Calls method `index` of `target` with `input` on a server kept for the life of the process
