@@ -63,6 +63,7 @@ fn back_to(baseline: (usize, usize)) -> (usize, usize) {
 fn fuzz_generated_servers() {
     harness_sees_bytes_in_the_decoder();
     harness_reports_a_panicking_server();
+    seeds_reach_the_implementation();
     bounded_fuzz_run();
 }
 
@@ -141,6 +142,28 @@ fn harness_reports_a_panicking_server() {
     let crash = h.run(0, &[0; 8]).expect_err("a crash");
     assert_eq!(crash.kind, "panic");
     assert!(crash.detail.contains("on purpose"), "{crash}");
+}
+
+/// Every seed of every method index gets past the server object (no "called after destroy":
+/// a `destroy` case must not leave later cases to a destroyed object) and gets a reason.
+fn seeds_reach_the_implementation() {
+    for target in all_targets() {
+        let mut h = Harness::new(target).expect("harness");
+        for index in target.indexes() {
+            let (method, keep_context) = target.method(index);
+            for seed in fuzz::seeds(method, keep_context) {
+                let outcome = h.run(index, &seed).expect("no crash");
+                if let Outcome::Exception(e) = &outcome {
+                    assert!(
+                        !e.contains("after destroy") && !e.trim().is_empty(),
+                        "{}.{}: {e:?}",
+                        target.name,
+                        method.desc.name
+                    );
+                }
+            }
+        }
+    }
 }
 
 fn bounded_fuzz_run() {
