@@ -1,5 +1,7 @@
 //! Generates the test interfaces (some fields mapped to Rust types of the tests' own), the
-//! conformance suite's interfaces, and those the C++ transport and breadth tests serve.
+//! conformance suite's interfaces, and those the C++ transport and breadth tests serve, all
+//! with fuzz targets (doc/fuzzing.md); and the calculator example's interfaces for the fuzz
+//! test.
 
 fn main() {
     let result = mpgen::Generator::new()
@@ -38,6 +40,22 @@ fn main() {
             "::std::collections::BTreeMap<String, i32>",
         )
         .rust_type("ConfTypes.narrow.value", "i32")
+        .fuzz(true)
+        .run();
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    // The calculator example's schemas, with fuzz targets only, for `tests/fuzz_generated.rs`
+    // (which includes them under `crate::example`).
+    let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
+    let result = mpgen::Generator::new()
+        .src_prefix("../rust/examples/schema")
+        .file("../rust/examples/schema/calculator.capnp")
+        .file("../rust/examples/schema/printer.capnp")
+        .file("../rust/examples/schema/init.capnp")
+        .output_path(out.join("example"))
+        .default_parent_module(vec!["example".into()])
+        .fuzz(true)
         .run();
     if let Err(e) = result {
         panic!("{e}");

@@ -148,6 +148,33 @@ impl Generator {
         self
     }
 
+    /// Also emits fuzz targets: per schema file a module `__mp_fuzz` with, per interface,
+    /// `fuzz_<interface>(method_index, bytes)`, which sends `bytes` as the params of that method
+    /// to an in-process server, and `targets()` for `mp::private::fuzz::drive` (a stable fuzz
+    /// driver for `cargo test`). Off by default; see doc/fuzzing.md in the repository.
+    pub fn fuzz(&mut self, on: bool) -> &mut Self {
+        self.options.fuzz = on;
+        self
+    }
+
+    /// With [`Generator::fuzz`], also writes one `cargo fuzz` target per interface into `dir`
+    /// (usually `fuzz/fuzz_targets`): `<file>_<interface>.rs`, calling the generated
+    /// `fuzz_<interface>` through `crate_path` (the fuzzed crate's name, as the fuzz crate
+    /// spells it, e.g. `my_crate`; the generated modules' parent module is appended). Each
+    /// still needs a `[[bin]]` entry in the fuzz crate's `Cargo.toml`.
+    pub fn cargo_fuzz_targets(
+        &mut self,
+        dir: impl AsRef<Path>,
+        crate_path: impl Into<String>,
+    ) -> &mut Self {
+        // Outputs are written below the output directory unless their path is absolute.
+        let dir = std::env::current_dir()
+            .map(|cwd| cwd.join(dir.as_ref()))
+            .unwrap_or_else(|_| dir.as_ref().to_path_buf());
+        self.options.cargo_fuzz = Some((dir, crate_path.into()));
+        self
+    }
+
     /// The `capnp` tool to run (default: `capnp` from `PATH`).
     pub fn capnp_executable(&mut self, path: impl AsRef<Path>) -> &mut Self {
         self.capnp = Some(path.as_ref().to_path_buf());

@@ -109,6 +109,10 @@ pub mod private {
     pub use crate::typed::glue::{
         export, import, list_len, text, text_of, unknown_method, ImplSlot,
     };
+    /// Support for the fuzz harnesses the generator emits on request (doc/fuzzing.md).
+    pub mod fuzz {
+        pub use crate::typed::fuzz_support::*;
+    }
     /// The capnp crate the runtime is built with, so user crates need no direct dependency.
     pub use capnp;
 }

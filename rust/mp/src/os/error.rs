@@ -158,7 +158,14 @@ impl From<capnp::Error> for Error {
             capnp::ErrorKind::Unimplemented => ErrorKind::Unimplemented,
             _ => ErrorKind::InvalidArgument,
         };
-        Error::new(kind, e.extra)
+        // Many of capnp's decoding errors carry only their kind; its text is then the message,
+        // so that the peer gets a reason rather than an empty one.
+        let message = if e.extra.is_empty() {
+            e.to_string()
+        } else {
+            e.extra
+        };
+        Error::new(kind, message)
     }
 }
 

@@ -2,6 +2,7 @@
 //! `x_capnp.rs`, plus `mpgen_modules.rs`, which declares every generated module.
 
 mod client;
+mod fuzz;
 mod interface;
 mod names;
 mod runtime;
@@ -32,6 +33,11 @@ pub(crate) struct Options {
     pub(crate) type_mappings: BTreeMap<String, String>,
     /// Per `count(0)` struct type name -> path of a hook module (`outgoing`/`incoming`).
     pub(crate) implicit_hooks: BTreeMap<String, String>,
+    /// Emit fuzz targets (`__mp_fuzz` per file; doc/fuzzing.md).
+    pub(crate) fuzz: bool,
+    /// Also write one `cargo fuzz` target file per interface into this directory, naming the
+    /// generated modules through this crate path instead of `crate`.
+    pub(crate) cargo_fuzz: Option<(PathBuf, String)>,
 }
 
 /// One generated text, relative to the output directory.
@@ -94,12 +100,16 @@ pub(crate) fn generate(
     let mut modules = writer::Writer::default();
     for file in &schema.files {
         let mut w = writer::Writer::default();
+        let mut fuzz_views = Vec::new();
         for &id in &file.interfaces {
             let Some(view) = interface_view(&mut r, id, &helpers) else {
                 continue;
             };
             let shared = shared_form(&r, id, &view);
             interface::interface(&mut w, &view, &shared);
+            if options.fuzz {
+                fuzz_views.push((ancestor_traits(&r, id), view));
+            }
         }
         for &id in &file.structs {
             if schema.node(id).generic_params.is_empty() {
@@ -123,6 +133,34 @@ pub(crate) fn generate(
             .and_then(|s| s.to_str())
             .unwrap_or_default()
             .replace('-', "_");
+        let targets: Vec<fuzz::Target<'_>> = fuzz_views
+            .iter()
+            .map(|(ancestors, view)| fuzz::Target {
+                view,
+                ancestors: ancestors.clone(),
+            })
+            .collect();
+        fuzz::module(&mut w, &targets);
+        if let (Some((dir, krate)), Some(module)) =
+            (&options.cargo_fuzz, r.file_paths.get(&file.id))
+        {
+            let module = module.replacen("crate", krate, 1);
+            for t in &targets {
+                let (name, text) = fuzz::cargo_fuzz_target(&stem, &module, t);
+                match writer::format(&text).map(|_| text) {
+                    Ok(text) => outputs.push(Output {
+                        path: dir.join(name),
+                        text,
+                        append: false,
+                    }),
+                    Err(e) => r.problems.push(Problem {
+                        file: file.path.clone(),
+                        line: None,
+                        message: e,
+                    }),
+                }
+            }
+        }
         let out = path.with_file_name(format!("{stem}_capnp.rs"));
         match writer::format(&w.finish()) {
             Ok(text) => outputs.push(Output {
@@ -406,6 +444,23 @@ fn interface_view(r: &mut Resolver<'_>, id: NodeId, helpers: &Helpers) -> Option
         methods,
         callable: model.callable,
     })
+}
+
+/// Trait paths of every ancestor of interface `id` (each once).
+fn ancestor_traits(r: &Resolver<'_>, id: NodeId) -> Vec<String> {
+    let mut stack: Vec<NodeId> = r.schema.interfaces[&id].extends.clone();
+    let mut seen = BTreeSet::new();
+    let mut paths = Vec::new();
+    while let Some(a) = stack.pop() {
+        if !seen.insert(a) {
+            continue;
+        }
+        if let Some(model) = r.schema.interfaces.get(&a) {
+            stack.extend(model.extends.iter().copied());
+        }
+        paths.extend(r.item_path(a));
+    }
+    paths
 }
 
 /// The `Arc` form: concrete when the interface or an ancestor is implemented by closures.
