@@ -19,6 +19,7 @@
 #include <mp/proxy.h>
 #include <mp/util.h>
 
+#include <capnp/any.h>
 #include <capnp/list.h>
 
 #include <cstddef>
@@ -312,6 +313,24 @@ void BuildList(TypeList<LocalType>, InvokeContext& invoke_context, Output&& outp
     }
 }
 
+//! Throws for a list of structs whose elements take no space on the wire when the C++ element
+//! type is not empty. capnp charges such an element one word of its traversal limit, so a few
+//! bytes from a peer could otherwise make the reader build millions of default values; a writer
+//! that knows the struct type gives its elements the type's size and never sends this.
+template <typename LocalType, typename List>
+void CheckListElementSize(const List& list)
+{
+    if constexpr (!std::is_empty_v<std::remove_cvref_t<LocalType>> &&
+                  requires { capnp::AnyStruct::Reader(list[0]); }) {
+        if (list.size() == 0) return;
+        const capnp::AnyStruct::Reader first(list[0]);
+        if (first.getDataSection().size() == 0 && first.getPointerSection().size() == 0) {
+            throw std::runtime_error("refused a list of " + std::to_string(list.size()) +
+                                     " structs that take no space on the wire (their type has fields)");
+        }
+    }
+}
+
 //! Reads the list in `input` into the container the destination holds: `init(container, size)`
 //! prepares it, then each element is read as `LocalType` and placed by
 //! `emplace(container, constructor args...)`, which returns a reference to the new element.
@@ -321,6 +340,7 @@ decltype(auto) ReadList(TypeList<LocalType>, InvokeContext& invoke_context, Inpu
 {
     return read_dest.update([&](auto& container) {
         auto list = input.get();
+        CheckListElementSize<LocalType>(list);
         init(container, list.size());
         for (auto element : list) {
             ReadField(TypeList<LocalType>(), invoke_context, Make<ValueField>(element),

@@ -431,6 +431,19 @@ void TestStructs()
     CHECK((RoundTrip<F::RecordAccessor, Record>(record) == record));
     const std::vector<Point> points{{1, 2}, {3, 4}, {5, 6}};
     CHECK((RoundTrip<F::PointsAccessor, std::vector<Point>>(points) == points));
+    {
+        // A peer's list pointer of a million zero-sized elements where structs with fields
+        // belong: refused, not read as a million default points.
+        BoxMessage message;
+        message.box().initPoints(1);
+        for (auto pointer : capnp::toAny(message.box()).getPointerSection()) {
+            if (!pointer.isNull()) pointer.initAsAnyList(capnp::ElementSize::VOID, 1000000);
+        }
+        auto box = message.send();
+        CHECK(box.getPoints().size() == 1000000);
+        CHECK_THROWS((Read<F::PointsAccessor, std::vector<Point>>(box)), std::runtime_error,
+            "refused a list of 1000000 structs that take no space on the wire (their type has fields)");
+    }
 }
 
 void TestDecayAndVoid()

@@ -1,5 +1,5 @@
-//! Inputs the fuzz harness found (or a probe built on it found) that the runtime does not yet
-//! handle well, kept as ignored tests until fixed. See doc/fuzzing.md, "Findings".
+//! Inputs the fuzz harness found (or a probe built on it found) that the runtime once handled
+//! badly, kept as regression tests. See doc/fuzzing.md, "Findings".
 
 use mp::private::fuzz::{Harness, Outcome};
 
@@ -19,11 +19,10 @@ fn peak_kb() -> u64 {
 /// element size "void" (zero bits per element) and 8,000,000 elements: 32 bytes of params.
 /// capnp accepts it as a list of 8M structs (zero-sized elements are charged one word each
 /// against the 8 Mi-word traversal limit, so this is just under it), and the generated decoder
-/// builds 8M default `Record`s: about 1.2 GB and, in a debug build, about 19 s on the loop
-/// worker thread before the (stand-in) method even runs. A peer must not be able to make
-/// the server allocate that much for so few bytes.
+/// built 8M default `Record`s: about 1.2 GB and, in a debug build, about 19 s on the
+/// worker thread before the (stand-in) method even ran. Generated decoders now refuse a struct
+/// list whose elements take no space on the wire when the decoded type is not empty.
 #[test]
-#[ignore = "known: zero-sized list elements amplify a 32-byte params struct into 8M decoded structs (doc/fuzzing.md, Findings)"]
 fn void_list_of_structs_does_not_amplify() {
     let target = &multiprocess_tests::types_capnp::__mp_fuzz::TYPES;
     let (index, method) = target

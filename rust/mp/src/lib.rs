@@ -107,7 +107,7 @@ pub use crate::typed::wire::{Micros, Millis, Nanos, Seconds, Wire};
 pub mod private {
     pub use crate::core::{CallCtx, Dispatch, IncomingCall, InterfaceDesc, MethodDesc};
     pub use crate::typed::glue::{
-        export, import, list_len, text, text_of, unknown_method, ImplSlot,
+        check_struct_list, export, import, list_len, text, text_of, unknown_method, ImplSlot,
     };
     /// Support for the fuzz harnesses the generator emits on request (doc/fuzzing.md).
     pub mod fuzz {

@@ -1,5 +1,5 @@
 # Snapshot: schema defaults, a union, a recursive struct, a numeric hasX companion, several
-# exception fields and an in/out field.
+# exception fields, an in/out field and a list of structs (its wire size checked on decode).
 @0xe1a5c0de12345690;
 
 using Proxy = import "/mp/proxy.capnp";
@@ -23,4 +23,5 @@ struct Tree {
 
 interface Shapes $Proxy.wrap("Shapes") {
   grow @0 (context :Proxy.Context, tree :Tree, settings :Settings) -> (tree :Tree, error :Text $Proxy.exception("std::exception"), bad :Settings $Proxy.exception("Bad"));
+  gather @1 (context :Proxy.Context, all :List(Settings)) -> (count :UInt32);
 }

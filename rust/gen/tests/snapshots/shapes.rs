@@ -24,10 +24,26 @@ pub mod __mp_shapes {
             ::mp::private::text_of::<crate::shapes_capnp::shapes::grow_results::Owned>,
         ),
     };
+    pub static SHAPES_GATHER: ::mp::private::MethodDesc = ::mp::private::MethodDesc {
+        interface_id: 0xa4d686ed81748ea6,
+        interface_name: "Shapes",
+        id: 1,
+        name: "gather",
+        context: ::std::option::Option::Some(0),
+        thread_map_param: ::std::option::Option::None,
+        thread_map_result: ::std::option::Option::None,
+        results_caps: false,
+        params_text: ::std::option::Option::Some(
+            ::mp::private::text_of::<crate::shapes_capnp::shapes::gather_params::Owned>,
+        ),
+        results_text: ::std::option::Option::Some(
+            ::mp::private::text_of::<crate::shapes_capnp::shapes::gather_results::Owned>,
+        ),
+    };
     pub static DESC: ::mp::private::InterfaceDesc = ::mp::private::InterfaceDesc {
         id: 0xa4d686ed81748ea6,
         name: "Shapes",
-        methods: &[&SHAPES_GROW],
+        methods: &[&SHAPES_GROW, &SHAPES_GATHER],
         destroy: ::std::option::Option::None,
         construct: ::std::option::Option::None,
     };
@@ -106,6 +122,64 @@ pub mod __mp_shapes {
         });
         (__build, __read)
     }
+    pub fn __request_gather(
+        all: ::std::vec::Vec<crate::shapes_capnp::Settings>,
+    ) -> (
+        ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::private::CallCtx,
+                ::mp::private::capnp::any_pointer::Builder<'_>,
+            ) -> ::mp::Result<()> + Send,
+        >,
+        ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::private::CallCtx,
+                ::mp::private::capnp::any_pointer::Reader<'_>,
+            ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
+        >,
+    ) {
+        let __build: ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::private::CallCtx,
+                ::mp::private::capnp::any_pointer::Builder<'_>,
+            ) -> ::mp::Result<()> + Send,
+        > = ::std::boxed::Box::new(move |
+            __ctx: &::mp::private::CallCtx,
+            __params: ::mp::private::capnp::any_pointer::Builder<'_>,
+        | -> ::mp::Result<()> {
+            let mut __p = __params
+                .init_as::<crate::shapes_capnp::shapes::gather_params::Builder<'_>>();
+            {
+                let __v0 = all;
+                let mut __l0 = __p
+                    .reborrow()
+                    .init_all(::mp::private::list_len(__v0.len())?);
+                for (__i0, __e0) in ::std::iter::IntoIterator::into_iter(__v0)
+                    .enumerate()
+                {
+                    let __i0 = __i0 as u32;
+                    __e0.__mp_write(__l0.reborrow().get(__i0), __ctx)?;
+                }
+            }
+            Ok(())
+        });
+        let __read: ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::private::CallCtx,
+                ::mp::private::capnp::any_pointer::Reader<'_>,
+            ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
+        > = ::std::boxed::Box::new(move |
+            __ctx: &::mp::private::CallCtx,
+            __results: ::mp::private::capnp::any_pointer::Reader<'_>,
+        | -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> {
+            let __r = __results
+                .get_as::<crate::shapes_capnp::shapes::gather_results::Reader<'_>>()?;
+            let __out_count = __r.get_count();
+            let __value: (u32, (), ()) = (__out_count, (), ());
+            Ok(::std::boxed::Box::new(__value))
+        });
+        (__build, __read)
+    }
 }
 /// The exceptions `Shapes.grow` raises: one variant per `$Proxy.exception` field. Return
 /// `Error::raised(ShapesGrowException::Variant(value), message)` from the implementation.
@@ -152,6 +226,19 @@ pub trait Shapes: Send + Sync {
             ),
         )
     }
+    /// `gather` (method @1 of `Shapes`).
+    fn gather(
+        &self,
+        all: ::std::vec::Vec<crate::shapes_capnp::Settings>,
+    ) -> ::mp::Result<u32> {
+        let _ = (all,);
+        Err(
+            ::mp::Error::new(
+                ::mp::ErrorKind::Unimplemented,
+                "Shapes.gather is not implemented",
+            ),
+        )
+    }
 }
 #[allow(
     clippy::all,
@@ -168,6 +255,12 @@ impl<T: Shapes + ?Sized> Shapes for ::std::sync::Arc<T> {
         settings: crate::shapes_capnp::Settings,
     ) -> ::mp::Result<()> {
         (**self).grow(tree, settings)
+    }
+    fn gather(
+        &self,
+        all: ::std::vec::Vec<crate::shapes_capnp::Settings>,
+    ) -> ::mp::Result<u32> {
+        (**self).gather(all)
     }
 }
 /// Client proxy for `Shapes`: calls the peer. Dropping the last clone calls `destroy` if the interface has it.
@@ -201,6 +294,17 @@ impl crate::shapes_capnp::Shapes for ShapesClient {
             .expect("the reply has the type its reader built");
         *tree = __out_tree;
         Ok(())
+    }
+    fn gather(
+        &self,
+        all: ::std::vec::Vec<crate::shapes_capnp::Settings>,
+    ) -> ::mp::Result<u32> {
+        let (__build, __read) = __mp_shapes::__request_gather(all);
+        let __reply = self.proxy.call(&__mp_shapes::SHAPES_GATHER, __build, __read)?;
+        let (__out_count, (), ()) = *__reply
+            .downcast::<(u32, (), ())>()
+            .expect("the reply has the type its reader built");
+        Ok(__out_count)
     }
 }
 #[allow(
@@ -236,6 +340,23 @@ impl ShapesClient {
                 .downcast::<((), crate::shapes_capnp::Tree, ())>()
                 .expect("the reply has the type its reader built");
             Ok(__out_tree)
+        }
+    }
+    /// `gather`, without blocking: the future is `Send` and may be awaited on any runtime; dropping it cancels the call.
+    pub fn gather_async(
+        &self,
+        all: ::std::vec::Vec<crate::shapes_capnp::Settings>,
+    ) -> impl ::std::future::Future<Output = ::mp::Result<u32>> + Send + 'static {
+        let (__build, __read) = __mp_shapes::__request_gather(all);
+        let __reply = self
+            .proxy
+            .call_async(&__mp_shapes::SHAPES_GATHER, __build, __read);
+        async move {
+            let (__out_count, (), ()) = *__reply
+                .await?
+                .downcast::<(u32, (), ())>()
+                .expect("the reply has the type its reader built");
+            Ok(__out_count)
         }
     }
 }
@@ -342,6 +463,47 @@ impl ShapesServer {
         }
         Ok(())
     }
+    fn __shapes_gather(
+        &self,
+        __call: ::mp::private::IncomingCall<'_>,
+    ) -> ::mp::Result<()> {
+        let ::mp::private::IncomingCall {
+            params: __params,
+            results: __results,
+            ctx: __ctx,
+            ..
+        } = __call;
+        let __r = __params
+            .get_as::<crate::shapes_capnp::shapes::gather_params::Reader<'_>>()?;
+        let __imp = self.imp.get()?;
+        let all = {
+            let __l0 = __r.get_all()?;
+            ::mp::private::check_struct_list(
+                __l0,
+                ::std::mem::size_of::<crate::shapes_capnp::Settings>(),
+            )?;
+            let mut __v0 = ::std::vec::Vec::with_capacity(__l0.len() as usize);
+            for __e0 in __l0.iter() {
+                __v0.push(<crate::shapes_capnp::Settings>::__mp_read(__e0, __ctx)?);
+            }
+            __v0
+        };
+        let (__ret, (), (), __exc): (u32, (), (), ()) = (move || -> ::mp::Result<
+            (u32, (), (), ()),
+        > {
+            let __ret = <dyn Shapes as crate::shapes_capnp::Shapes>::gather(
+                &*__imp,
+                all,
+            )?;
+            Ok((__ret, (), (), ()))
+        })()?;
+        let mut __p = __results
+            .init_as::<crate::shapes_capnp::shapes::gather_results::Builder<'_>>();
+        let _: () = __exc;
+        let __out_count = __ret;
+        __p.reborrow().set_count(__out_count);
+        Ok(())
+    }
 }
 #[allow(
     clippy::all,
@@ -355,6 +517,7 @@ impl ::mp::private::Dispatch for ShapesServer {
     fn call(&self, call: ::mp::private::IncomingCall<'_>) -> ::mp::Result<()> {
         match (call.method.interface_id, call.method.id) {
             (0xa4d686ed81748ea6, 0) => self.__shapes_grow(call),
+            (0xa4d686ed81748ea6, 1) => self.__shapes_gather(call),
             _ => ::std::result::Result::Err(::mp::private::unknown_method(call.method)),
         }
     }

@@ -31,6 +31,20 @@ pub mod __mp_fuzz {
                     (2, ::mp::private::fuzz::Slot::Struct),
                 ],
             },
+            ::mp::private::fuzz::FuzzMethod {
+                desc: &super::__mp_shapes::SHAPES_GATHER,
+                params: <crate::shapes_capnp::shapes::gather_params::Builder<
+                    'static,
+                > as ::mp::private::capnp::traits::HasStructSize>::STRUCT_SIZE,
+                slots: &[
+                    (
+                        1,
+                        ::mp::private::fuzz::Slot::List(
+                            ::mp::private::fuzz::Elem::Struct,
+                        ),
+                    ),
+                ],
+            },
         ],
         make_server: make_shapes,
     };

@@ -108,6 +108,24 @@ pub fn list_len(len: usize) -> Result<u32> {
         .map_err(|_| Error::invalid_argument(format!("list of {len} elements is too long to send")))
 }
 
+/// Refuses a list of structs whose elements take no space on the wire when the value decoded
+/// from each is not empty (`decoded_size`, the Rust type's size, is not zero). capnp charges
+/// such an element one word of the traversal limit, so a few bytes of message could otherwise
+/// make the receiver build millions of default values (doc/reliability.md); a writer that knows
+/// the struct type allocates its elements with the type's size and never sends this.
+pub fn check_struct_list<T: capnp::traits::OwnedStruct>(
+    list: capnp::struct_list::Reader<'_, T>,
+    decoded_size: usize,
+) -> Result<()> {
+    if decoded_size > 0 && !list.is_empty() && capnp::raw::get_list_step_size_in_bits(list) == 0 {
+        return Err(Error::invalid_argument(format!(
+            "refused a list of {} structs that take no space on the wire (their type has fields)",
+            list.len()
+        )));
+    }
+    Ok(())
+}
+
 /// Decodes `Text` into a `String`. The original sends arbitrary bytes in `Text`; bytes that
 /// are not UTF-8 become U+FFFD here.
 pub fn text(reader: capnp::text::Reader<'_>) -> String {

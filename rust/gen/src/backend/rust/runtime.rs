@@ -130,6 +130,12 @@ pub(crate) fn list_len(len: &str) -> String {
     format!("::mp::private::list_len({len})?")
 }
 
+/// Statement: refuses a struct list whose elements take no space on the wire when the
+/// decoded element (`decoded_size` bytes) is not empty.
+pub(crate) fn check_struct_list(list: &str, decoded_size: &str) -> String {
+    format!("::mp::private::check_struct_list({list}, {decoded_size})?;")
+}
+
 /// Expression: a `String` from a text reader (invalid UTF-8 replaced).
 pub(crate) fn text(reader: &str) -> String {
     format!("::mp::private::text({reader})")

@@ -132,8 +132,11 @@ pub(crate) fn decode(ty: &Ty, raw: &str, elem: bool, d: usize) -> String {
         }
         Ty::List(e) => {
             let item = decode(e, &format!("__e{d}"), true, d + 1);
+            let check = struct_element_size(e)
+                .map(|size| rt::check_struct_list(&format!("__l{d}"), &size))
+                .unwrap_or_default();
             format!(
-                "{{ let __l{d} = {raw}?; let mut __v{d} = ::std::vec::Vec::with_capacity(__l{d}.len() as usize); \
+                "{{ let __l{d} = {raw}?; {check} let mut __v{d} = ::std::vec::Vec::with_capacity(__l{d}.len() as usize); \
                  for __e{d} in __l{d}.iter() {{ __v{d}.push({item}); }} __v{d} }}"
             )
         }
@@ -148,6 +151,21 @@ pub(crate) fn decode(ty: &Ty, raw: &str, elem: bool, d: usize) -> String {
                 decode(repr, raw, elem, d + 1)
             )
         }
+    }
+}
+
+/// For a list element that is a struct on the wire, an expression of the size of the value
+/// decoded from it (zero for an empty one), so that zero-sized wire elements can be refused.
+fn struct_element_size(e: &Ty) -> Option<String> {
+    match e {
+        Ty::Struct { rust, .. } => Some(format!("::std::mem::size_of::<{rust}>()")),
+        Ty::Tuple { fields } => {
+            Some(usize::from(value_fields(fields).next().is_some()).to_string())
+        }
+        Ty::Custom { rust, repr } => {
+            struct_element_size(repr).map(|_| format!("::std::mem::size_of::<{rust}>()"))
+        }
+        _ => None,
     }
 }
 

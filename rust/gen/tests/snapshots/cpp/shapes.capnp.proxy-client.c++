@@ -13,4 +13,12 @@ ProxyClient<::Shapes>::M0::Result ProxyClient<::Shapes>::grow(M0::Param<0> tree,
         ClientException<Bad, Accessor<shapes_fields::Bad, FIELD_OUT | FIELD_BOXED>>());
 }
 
+ProxyClient<::Shapes>::M1::Result ProxyClient<::Shapes>::gather(M1::Param<0> all, M1::Param<1> count)
+{
+    clientInvoke(*this, &::Shapes::Client::gatherRequest,
+        MakeClientParam<Accessor<shapes_fields::Context, FIELD_IN | FIELD_BOXED>>(),
+        MakeClientParam<Accessor<shapes_fields::All, FIELD_IN | FIELD_BOXED>>(M1::Fwd<0>(all)),
+        MakeClientParam<Accessor<shapes_fields::Count, FIELD_OUT>>(M1::Fwd<1>(count)));
+}
+
 } // namespace mp

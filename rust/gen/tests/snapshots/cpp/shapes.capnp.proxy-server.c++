@@ -16,6 +16,11 @@ void ProxyServer<::Shapes>::dispatch(size_t method, IncomingMessage& params, Out
                     MakeServerField<1, Accessor<shapes_fields::Settings, FIELD_IN | FIELD_BOXED>>(
                         Make<ServerExcept, std::exception, Accessor<shapes_fields::Error, FIELD_OUT | FIELD_BOXED>>(
                             Make<ServerExcept, Bad, Accessor<shapes_fields::Bad, FIELD_OUT | FIELD_BOXED>>(ServerCall()))))));
+    case 1:
+        return serverInvoke<::Shapes::GatherParams, ::Shapes::GatherResults>(*this, params, results,
+            MakeServerField<0, Accessor<shapes_fields::Context, FIELD_IN | FIELD_BOXED>>(
+                MakeServerField<1, Accessor<shapes_fields::All, FIELD_IN | FIELD_BOXED>>(
+                    MakeServerField<1, Accessor<shapes_fields::Count, FIELD_OUT>>(ServerCall()))));
     }
     throw std::logic_error("Shapes: no method at index " + std::to_string(method));
 }

@@ -12,6 +12,7 @@ const InterfaceInfo& InterfaceInfoOf<::Shapes>()
     static const InterfaceInfo info(id, "Shapes",
         {
             MethodInfo{id, "Shapes", 0, "grow", 0, -1, -1, capnp::typeId<::Shapes::GrowParams>()},
+            MethodInfo{id, "Shapes", 1, "gather", 0, -1, -1, capnp::typeId<::Shapes::GatherParams>()},
         },
         -1, -1);
     return info;

@@ -28,6 +28,12 @@ struct ProxyMethod<::Shapes::GrowParams>
     static constexpr auto impl = &Shapes::grow;
 };
 
+template <>
+struct ProxyMethod<::Shapes::GatherParams>
+{
+    static constexpr auto impl = &Shapes::gather;
+};
+
 namespace shapes_fields {
 struct Enabled
 {
@@ -183,6 +189,28 @@ struct Bad
     template <typename S> static bool getHas(S&& s) { return s.getHasBad(); }
     template <typename S> static void setHas(S&& s) { s.setHasBad(true); }
 };
+struct All
+{
+    template <typename S> static auto get(S&& s) -> decltype(s.getAll()) { return s.getAll(); }
+    template <typename S> static bool has(S&& s) { return s.hasAll(); }
+    template <typename S, typename A> static void set(S&& s, A&& a) { s.setAll(std::forward<A>(a)); }
+    template <typename S, typename... A> static decltype(auto) init(S&& s, A&&... a) { return s.initAll(std::forward<A>(a)...); }
+    template <typename S> static bool getWant(S&& s) { return s.getWantAll(); }
+    template <typename S> static void setWant(S&& s) { s.setWantAll(true); }
+    template <typename S> static bool getHas(S&& s) { return s.getHasAll(); }
+    template <typename S> static void setHas(S&& s) { s.setHasAll(true); }
+};
+struct Count
+{
+    template <typename S> static auto get(S&& s) -> decltype(s.getCount()) { return s.getCount(); }
+    template <typename S> static bool has(S&& s) { return s.hasCount(); }
+    template <typename S, typename A> static void set(S&& s, A&& a) { s.setCount(std::forward<A>(a)); }
+    template <typename S, typename... A> static decltype(auto) init(S&& s, A&&... a) { return s.initCount(std::forward<A>(a)...); }
+    template <typename S> static bool getWant(S&& s) { return s.getWantCount(); }
+    template <typename S> static void setWant(S&& s) { s.setWantCount(true); }
+    template <typename S> static bool getHas(S&& s) { return s.getHasCount(); }
+    template <typename S> static void setHas(S&& s) { s.setHasCount(true); }
+};
 } // namespace shapes_fields
 
 template <>
@@ -220,6 +248,8 @@ public:
     using ProxyClientCustom::ProxyClientCustom;
     using M0 = ProxyClientMethodTraits<::Shapes::GrowParams>;
     typename M0::Result grow(M0::Param<0> tree, M0::Param<1> settings);
+    using M1 = ProxyClientMethodTraits<::Shapes::GatherParams>;
+    typename M1::Result gather(M1::Param<0> all, M1::Param<1> count);
 };
 
 template <>
