@@ -9,6 +9,7 @@
 #include <conformance.capnp.h>
 #include <conformance.capnp.proxy.h>
 
+#include <interop-types-impl.h>
 #include <mp/proxy-io.h>
 
 #include <dirent.h>
@@ -107,40 +108,6 @@ public:
     void fail(std::string message) override { throw std::runtime_error(message); }
 };
 
-//! The issue-3 types, with the values mpconf-server.rs gives.
-class TypesImpl final : public conf::Types
-{
-public:
-    std::optional<int> optional(std::optional<int> value) override
-    {
-        if (value) return *value + 1;
-        return std::nullopt;
-    }
-    std::map<std::string, int> counts(std::map<std::string, int> map) override
-    {
-        for (auto& [key, count] : map) count *= 2;
-        map["server"] = 1;
-        return map;
-    }
-    int raise(int code) override
-    {
-        if (code == 0) return 7;
-        throw std::runtime_error("code " + std::to_string(code));
-    }
-    conf::Record record(conf::Record record) override
-    {
-        record.name += " seen";
-        std::reverse(record.values.begin(), record.values.end());
-        if (record.optionalInt) *record.optionalInt *= 10;
-        return record;
-    }
-    void wanted(int x, int* doubled) override
-    {
-        if (doubled) *doubled = 2 * x;
-    }
-    int64_t narrow(int64_t value) override { return value; }
-};
-
 class InitImpl final : public conf::Init
 {
 public:
@@ -155,7 +122,7 @@ public:
         cloexec = m_inherited.cloexec;
         other_fds = m_inherited.other_fds;
     }
-    std::unique_ptr<conf::Types> makeTypes() override { return std::make_unique<TypesImpl>(); }
+    std::unique_ptr<conf::Types> makeTypes() override { return std::make_unique<conf::TypesImpl>(); }
     void quit() override
     {
         // Leave after the reply had a chance to go out, as mpconf-server does: the peer accepts

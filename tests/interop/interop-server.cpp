@@ -6,6 +6,7 @@
 #include <conformance.capnp.h>
 #include <conformance.capnp.proxy.h>
 
+#include <interop-types-impl.h>
 #include <mp/proxy-io.h>
 
 #include <algorithm>
@@ -61,44 +62,10 @@ public:
     void fail(std::string message) override { throw std::runtime_error(message); }
 };
 
-// The same values as our Rust server's ConfTypes, in the original's native types.
-class TypesImpl final : public conf::Types
-{
-public:
-    std::optional<int> optional(std::optional<int> value) override
-    {
-        if (value) return *value + 1;
-        return std::nullopt;
-    }
-    std::map<std::string, int> counts(std::map<std::string, int> map) override
-    {
-        for (auto& [k, v] : map) v *= 2;
-        map["server"] = 1;
-        return map;
-    }
-    int raise(int code) override
-    {
-        if (code == 0) return 7;
-        throw std::runtime_error("code " + std::to_string(code));
-    }
-    conf::Record record(conf::Record record) override
-    {
-        record.name += " seen";
-        std::reverse(record.values.begin(), record.values.end());
-        if (record.optionalInt) *record.optionalInt *= 10;
-        return record;
-    }
-    void wanted(int x, int* doubled) override
-    {
-        if (doubled) *doubled = 2 * x;
-    }
-    int64_t narrow(int64_t value) override { return value; }
-};
-
 class InitImpl final : public conf::Init
 {
 public:
-    std::unique_ptr<conf::Types> makeTypes() override { return std::make_unique<TypesImpl>(); }
+    std::unique_ptr<conf::Types> makeTypes() override { return std::make_unique<conf::TypesImpl>(); }
     std::unique_ptr<conf::Service> makeService() override { return std::make_unique<ServiceImpl>(); }
     std::unique_ptr<conf::Service> makeNothing() override { return nullptr; }
     int64_t loopTid() override { return Tid(); }

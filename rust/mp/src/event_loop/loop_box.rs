@@ -1,9 +1,9 @@
 //! `LoopBox<T>`: a value that lives on an event loop thread, held by a `Send + Sync` handle.
 
-use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
 use std::rc::Rc;
 
+use crate::event_loop::held::{free, hold, HoldGuard};
 use crate::event_loop::loop_state::loop_state;
 use crate::event_loop::loop_thread::EventLoop;
 
@@ -44,28 +44,11 @@ impl<T: 'static> Drop for LoopBox<T> {
             if let Some(state) = loop_state() {
                 drop(state.remove(id));
             }
-        } else if !hold(&self.lp, id) {
+        } else if !hold(self.lp.key(), id) {
             // If the loop already stopped, its table is gone and there is nothing to free.
             let _ = self.lp.post(move || free(&[id]));
         }
     }
-}
-
-/// Frees the values `ids` on the loop thread (nothing if the loop has ended).
-fn free(ids: &[u64]) {
-    if let Some(state) = loop_state() {
-        for id in ids {
-            drop(state.remove(*id));
-        }
-    }
-}
-
-thread_local! {
-    /// The releases this thread holds (see [`HoldReleases`]): a pointer into the innermost live
-    /// `HoldReleases` of this thread, or null. A plain pointer rather than an owned value, so
-    /// that the thread-local needs no destructor: registering one costs each worker thread
-    /// about a page of memory.
-    static HELD: Cell<*const RefCell<HeldReleases>> = const { Cell::new(std::ptr::null()) };
 }
 
 /// Values of a loop let go off its thread, freed together: on the loop when dropped there,
@@ -96,69 +79,38 @@ impl Drop for HeldReleases {
 /// (an outgoing call, say) frees them first, so the loop sees releases and posts in the
 /// order they were made.
 pub(crate) struct HoldReleases {
-    /// Boxed, so that `HELD` can point at it while the guard moves; `None` once finished.
-    own: Option<Box<RefCell<HeldReleases>>>,
-    outer: *const RefCell<HeldReleases>,
+    lp: EventLoop,
+    guard: HoldGuard,
 }
 
 impl HoldReleases {
     /// Starts holding `lp`'s releases on this thread (nested holds each keep their own).
     pub(crate) fn start(lp: &EventLoop) -> Self {
-        let own = Box::new(RefCell::new(HeldReleases {
-            lp: lp.clone(),
-            ids: Vec::new(),
-        }));
-        let outer = HELD.with(|held| held.replace(&*own));
         HoldReleases {
-            own: Some(own),
-            outer,
+            lp: lp.clone(),
+            guard: HoldGuard::start(lp.key()),
         }
     }
 
     /// Stops holding; gives back what was held, to be dropped on the loop.
     pub(crate) fn finish(mut self) -> Option<HeldReleases> {
-        HELD.with(|held| held.set(self.outer));
-        self.own.take().map(|own| own.into_inner())
+        let ids = self.guard.finish();
+        Some(HeldReleases {
+            lp: self.lp.clone(),
+            ids,
+        })
     }
 }
 
 impl Drop for HoldReleases {
     fn drop(&mut self) {
-        // Stop pointing at `own` before it is freed (its drop posts what it held).
-        let _ = HELD.try_with(|held| held.set(self.outer));
+        // Not finished (a panic, say): what was held is posted now.
+        let ids = self.guard.finish();
+        drop(HeldReleases {
+            lp: self.lp.clone(),
+            ids,
+        });
     }
-}
-
-/// Runs `f` on this thread's held releases, if it holds some.
-fn with_held<R>(f: impl FnOnce(&mut HeldReleases) -> Option<R>) -> Option<R> {
-    let held = HELD.try_with(Cell::get).ok()?;
-    if held.is_null() {
-        return None;
-    }
-    // SAFETY: a non-null `HELD` points into the box owned by this thread's innermost live
-    // `HoldReleases`, which resets `HELD` before the box is freed (in `finish` and in `Drop`);
-    // only this thread reads `HELD`.
-    let held = unsafe { &*held };
-    let mut held = held.try_borrow_mut().ok()?;
-    f(&mut held)
-}
-
-/// Adds `id` to this thread's held releases if it holds those of `lp`.
-fn hold(lp: &EventLoop, id: u64) -> bool {
-    with_held(|held| (held.lp == *lp).then(|| held.ids.push(id))).is_some()
-}
-
-/// The releases of `lp`'s values this thread holds, taken out so that a post can free them
-/// before its own job runs.
-pub(crate) fn take_held(lp: &EventLoop) -> Option<Vec<u64>> {
-    with_held(|held| {
-        (held.lp == *lp && !held.ids.is_empty()).then(|| std::mem::take(&mut held.ids))
-    })
-}
-
-/// Frees values taken with [`take_held`]; runs on the loop thread.
-pub(crate) fn free_taken(ids: Vec<u64>) {
-    free(&ids);
 }
 
 #[cfg(test)]

@@ -11,8 +11,8 @@ use std::thread::ThreadId;
 
 use tokio::sync::mpsc;
 
+use crate::event_loop::held;
 use crate::event_loop::limits::Limits;
-use crate::event_loop::loop_box;
 use crate::event_loop::loop_state::{set_loop_state, take_loop_state, LoopState};
 use crate::os::error::{Error, Result};
 use crate::os::log::{LogLevel, LogMessage, LogOptions};
@@ -181,6 +181,11 @@ impl EventLoop {
         }
     }
 
+    /// A number that names this loop while any handle to it lives.
+    pub(crate) fn key(&self) -> usize {
+        Arc::as_ptr(&self.shared) as *const () as usize
+    }
+
     /// Whether the calling thread is this loop's thread.
     pub fn on_loop_thread(&self) -> bool {
         self.shared.thread.get() == Some(&std::thread::current().id())
@@ -188,10 +193,10 @@ impl EventLoop {
 
     /// Runs `f` on the loop thread later. Fails if the loop has stopped.
     pub fn post(&self, f: impl FnOnce() + Send + 'static) -> Result<()> {
-        let job: LoopJob = match loop_box::take_held(self) {
+        let job: LoopJob = match held::take(self.key()) {
             // Releases this thread held go first, as if each had been posted when made.
             Some(ids) => Box::new(move || {
-                loop_box::free_taken(ids);
+                held::free(&ids);
                 f()
             }),
             None => Box::new(f),
@@ -218,11 +223,11 @@ impl EventLoop {
             f: Some(f),
             slot: slot.clone(),
         };
-        let held = loop_box::take_held(self);
+        let held = held::take(self.key());
         let boxed: Box<dyn FnOnce() + Send + 'a> = Box::new(move || {
             // Releases this thread held go first (see `post`).
             if let Some(ids) = held {
-                loop_box::free_taken(ids);
+                held::free(&ids);
             }
             job.run()
         });

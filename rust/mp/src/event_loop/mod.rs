@@ -3,6 +3,7 @@
 //! handles. Knows nothing of connections: what higher layers keep on the loop thread they
 //! keep in [`loop_state::LoopState`]'s typed slots.
 
+pub(crate) mod held;
 pub(crate) mod limits;
 pub(crate) mod loop_box;
 pub(crate) mod loop_state;
