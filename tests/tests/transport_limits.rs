@@ -5,49 +5,32 @@
 
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use capnp_rpc::rpc_capnp::message;
-use mp::private::capnp;
 use multiprocess_tests::service_capnp::TestInit;
 
-/// A spawned `mptest-listener` and its socket path; killed when dropped.
-struct Listener {
-    child: Child,
-    path: PathBuf,
-}
+#[path = "support/raw_peer.rs"]
+mod raw_peer;
+#[path = "support/victim.rs"]
+mod victim;
+
+use raw_peer::{frame, segment_table};
+use victim::{fds_of, rss_kib_of, Victim};
+
+/// A spawned `mptest-listener` (logging off); killed when dropped.
+struct Listener(Victim);
 
 impl Listener {
-    fn start(name: &str) -> Listener {
-        let dir = std::env::temp_dir().join(format!("mp-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("dir");
-        let path = dir.join("server.sock");
-        let child = Command::new(env!("CARGO_BIN_EXE_mptest-listener"))
-            .arg(&path)
-            .arg("off")
-            .arg(dir.join("server.log"))
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("spawn mptest-listener");
-        // Listening once a connection is accepted (the probe closes at once).
-        let mut tries = 0;
-        while UnixStream::connect(&path).is_err() {
-            tries += 1;
-            assert!(tries < 300, "mptest-listener did not listen");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Listener { child, path }
+    fn start() -> Listener {
+        Listener(Victim::start("off"))
     }
 
     fn pid(&self) -> u32 {
-        self.child.id()
+        self.0.pid()
     }
 
     fn raw(&self) -> UnixStream {
-        let s = UnixStream::connect(&self.path).expect("connect");
+        let s = UnixStream::connect(&self.0.socket).expect("connect");
         // Guards against a hang; no test asserts on time.
         s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
         s
@@ -56,7 +39,7 @@ impl Listener {
     /// Connects a normal client and makes one call through it.
     fn serves_a_fresh_client(&self) {
         let lp = mp::EventLoop::start("mptest", mp::LogOptions::silent()).expect("loop");
-        let stream = UnixStream::connect(&self.path).expect("connect");
+        let stream = UnixStream::connect(&self.0.socket).expect("connect");
         let init = mp::connect_stream::<dyn TestInit>(&lp, stream).expect("construct");
         let service = init.make_service().expect("makeService").expect("service");
         assert_eq!(service.add(2, 3).expect("add"), 5);
@@ -68,48 +51,28 @@ impl Listener {
     }
 
     fn still_running(&mut self) -> bool {
-        self.child.try_wait().expect("try_wait").is_none()
+        self.0.alive()
     }
 
     /// The server's resident memory in KiB once it has stopped changing (or after ~10 s).
     fn settled_rss_kib(&self) -> u64 {
-        let mut last = vm_rss_kib(self.pid());
-        let mut same = 0;
-        for _ in 0..50 {
-            std::thread::sleep(Duration::from_millis(200));
-            let now = vm_rss_kib(self.pid());
-            same = if now == last { same + 1 } else { 0 };
-            last = now;
-            if same >= 3 {
-                break;
-            }
-        }
-        last
-    }
-}
-
-impl Drop for Listener {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        if let Some(dir) = self.path.parent() {
-            let _ = std::fs::remove_dir_all(dir);
-        }
+        let pid = self.pid();
+        settled(Duration::from_millis(200), || rss_kib_of(pid))
     }
 }
 
 /// How many fds the server has open once that number has stopped changing.
 fn settled_fd_count(pid: u32) -> usize {
-    let count = || {
-        std::fs::read_dir(format!("/proc/{pid}/fd"))
-            .expect("fd dir")
-            .count()
-    };
-    let mut last = count();
+    settled(Duration::from_millis(100), || fds_of(pid) as u64) as usize
+}
+
+/// `read()` once it gave the same value three times in a row, `pause` apart (at most 50 pauses).
+fn settled(pause: Duration, read: impl Fn() -> u64) -> u64 {
+    let mut last = read();
     let mut same = 0;
     for _ in 0..50 {
-        std::thread::sleep(Duration::from_millis(100));
-        let now = count();
+        std::thread::sleep(pause);
+        let now = read();
         same = if now == last { same + 1 } else { 0 };
         last = now;
         if same >= 3 {
@@ -117,15 +80,6 @@ fn settled_fd_count(pid: u32) -> usize {
         }
     }
     last
-}
-
-fn vm_rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("status");
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmRSS")
 }
 
 /// Reads until the server closes the connection; false if it did not within the guard time.
@@ -141,31 +95,16 @@ fn reads_until_closed(s: &mut UnixStream) -> bool {
     }
 }
 
-fn header(segment_count_minus_one: u32, first_segment_words: u32) -> [u8; 8] {
-    let mut h = [0u8; 8];
-    h[..4].copy_from_slice(&segment_count_minus_one.to_le_bytes());
-    h[4..].copy_from_slice(&first_segment_words.to_le_bytes());
-    h
-}
-
-fn frame(build: impl FnOnce(message::Builder<'_>)) -> Vec<u8> {
-    let mut m = capnp::message::Builder::new_default();
-    build(m.init_root());
-    let mut out = Vec::new();
-    capnp::serialize::write_message(&mut out, &m).expect("serialize");
-    out
-}
-
 #[test]
 fn a_header_claiming_a_huge_segment_commits_no_memory_before_the_bytes_arrive() {
-    let server = Listener::start("huge-header");
+    let server = Listener::start();
     server.serves_a_fresh_client();
     let before = server.settled_rss_kib();
     // Eight connections, each announcing one segment just under the 64 MiB limit, then silent.
     let stalled: Vec<UnixStream> = (0..8)
         .map(|_| {
             let mut s = server.raw();
-            s.write_all(&header(0, 8 * 1024 * 1024 - 1))
+            s.write_all(&segment_table(1, 8 * 1024 * 1024 - 1))
                 .expect("header");
             s
         })
@@ -183,15 +122,15 @@ fn a_header_claiming_a_huge_segment_commits_no_memory_before_the_bytes_arrive() 
 
 #[test]
 fn segment_counts_outside_the_limits_close_only_that_connection() {
-    let mut server = Listener::start("segment-count");
+    let mut server = Listener::start();
     // 600 segments (over the 511 allowed), and a count that wraps to zero.
-    for count_minus_one in [599u32, u32::MAX] {
+    for count in [600u32, 0] {
         let mut s = server.raw();
         let bystander = server.raw();
-        s.write_all(&header(count_minus_one, 1)).expect("header");
+        s.write_all(&segment_table(count, 1)).expect("header");
         assert!(
             reads_until_closed(&mut s),
-            "count-1 {count_minus_one}: no disconnect"
+            "segment count {count}: no disconnect"
         );
         server.serves_a_fresh_client();
         assert!(server.still_running());
@@ -201,11 +140,11 @@ fn segment_counts_outside_the_limits_close_only_that_connection() {
 
 #[test]
 fn a_truncated_frame_closes_only_that_connection() {
-    let mut server = Listener::start("truncated");
+    let mut server = Listener::start();
     // Truncated inside the segment table, and inside a segment.
-    let mut in_table = header(2, 4).to_vec();
+    let mut in_table = segment_table(3, 4);
     in_table.extend_from_slice(&[1, 0, 0, 0]);
-    let mut in_segment = header(0, 100).to_vec();
+    let mut in_segment = segment_table(1, 100);
     in_segment.extend_from_slice(&[0u8; 40]);
     for bytes in [in_table, in_segment] {
         let mut s = server.raw();
@@ -220,7 +159,7 @@ fn a_truncated_frame_closes_only_that_connection() {
 #[test]
 fn a_client_that_never_reads_replies_cannot_grow_the_server_without_bound() {
     const CALLS: u32 = 100_000;
-    let server = Listener::start("back-pressure");
+    let server = Listener::start();
     server.serves_a_fresh_client();
     let before = server.settled_rss_kib();
 
@@ -272,7 +211,7 @@ fn a_client_that_never_reads_replies_cannot_grow_the_server_without_bound() {
 
 #[test]
 fn each_connection_costs_the_server_one_fd() {
-    let server = Listener::start("one-fd");
+    let server = Listener::start();
     server.serves_a_fresh_client();
     let before = settled_fd_count(server.pid());
     let open: Vec<UnixStream> = (0..8).map(|_| server.raw()).collect();
