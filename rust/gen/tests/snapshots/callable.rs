@@ -17,6 +17,7 @@ pub mod __mp_listener {
         thread_map_param: ::std::option::Option::None,
         thread_map_result: ::std::option::Option::None,
         results_caps: false,
+        params_caps: false,
         params_text: ::std::option::Option::Some(
             ::mp::private::text_of::<
                 crate::callable_capnp::listener::destroy_params::Owned,
@@ -37,6 +38,7 @@ pub mod __mp_listener {
         thread_map_param: ::std::option::Option::None,
         thread_map_result: ::std::option::Option::None,
         results_caps: false,
+        params_caps: false,
         params_text: ::std::option::Option::Some(
             ::mp::private::text_of::<crate::callable_capnp::listener::call_params::Owned>,
         ),
@@ -346,6 +348,7 @@ pub mod __mp_recorder {
         thread_map_param: ::std::option::Option::None,
         thread_map_result: ::std::option::Option::None,
         results_caps: false,
+        params_caps: false,
         params_text: ::std::option::Option::Some(
             ::mp::private::text_of::<
                 crate::callable_capnp::listener::destroy_params::Owned,
@@ -366,6 +369,7 @@ pub mod __mp_recorder {
         thread_map_param: ::std::option::Option::None,
         thread_map_result: ::std::option::Option::None,
         results_caps: false,
+        params_caps: false,
         params_text: ::std::option::Option::Some(
             ::mp::private::text_of::<crate::callable_capnp::listener::call_params::Owned>,
         ),
@@ -384,6 +388,7 @@ pub mod __mp_recorder {
         thread_map_param: ::std::option::Option::None,
         thread_map_result: ::std::option::Option::None,
         results_caps: false,
+        params_caps: false,
         params_text: ::std::option::Option::Some(
             ::mp::private::text_of::<
                 crate::callable_capnp::recorder::flush_params::Owned,
@@ -404,6 +409,7 @@ pub mod __mp_recorder {
         thread_map_param: ::std::option::Option::None,
         thread_map_result: ::std::option::Option::None,
         results_caps: false,
+        params_caps: false,
         params_text: ::std::option::Option::Some(
             ::mp::private::text_of::<
                 crate::callable_capnp::recorder::flush_async_params::Owned,

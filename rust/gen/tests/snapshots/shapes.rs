@@ -17,6 +17,7 @@ pub mod __mp_shapes {
         thread_map_param: ::std::option::Option::None,
         thread_map_result: ::std::option::Option::None,
         results_caps: false,
+        params_caps: false,
         params_text: ::std::option::Option::Some(
             ::mp::private::text_of::<crate::shapes_capnp::shapes::grow_params::Owned>,
         ),
@@ -33,6 +34,7 @@ pub mod __mp_shapes {
         thread_map_param: ::std::option::Option::None,
         thread_map_result: ::std::option::Option::None,
         results_caps: false,
+        params_caps: false,
         params_text: ::std::option::Option::Some(
             ::mp::private::text_of::<crate::shapes_capnp::shapes::gather_params::Owned>,
         ),

@@ -23,7 +23,7 @@ use crate::os::log::LogLevel;
 use crate::os::thread_name::{os_thread_name, ThreadKey};
 use crate::os::waiter::Waiter;
 use crate::proxy_capnp::{thread, thread_map};
-use crate::transport::Network;
+use crate::transport::{DirectPath, Network};
 
 static NEXT_CONN_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -34,6 +34,8 @@ pub struct Connection {
     pub(crate) id: u64,
     pub(crate) lp: EventLoop,
     disconnected: AtomicBool,
+    /// Calls a blocked thread sends and receives without the loop.
+    pub(crate) direct: Arc<DirectPath>,
 }
 
 impl Connection {
@@ -134,6 +136,7 @@ impl ConnState {
             Side::Client => None,
         };
         let network = Network::new(socket, side, max_unwritten);
+        let direct = network.direct();
         let id = NEXT_CONN_ID.fetch_add(1, Ordering::Relaxed);
         let conn = Rc::new(ConnState {
             id,
@@ -142,6 +145,7 @@ impl ConnState {
                 id,
                 lp: lp.clone(),
                 disconnected: AtomicBool::new(false),
+                direct,
             }),
             side,
             threads: RefCell::new(CapabilityServerSet::new()),
@@ -216,6 +220,9 @@ impl ConnState {
             return false;
         }
         self.shared.disconnected.store(true, Ordering::SeqCst);
+        self.shared.direct.close(capnp::Error::disconnected(
+            "the connection is closed".into(),
+        ));
         let entries = std::mem::take(&mut *self.entries.borrow_mut());
         drop(entries);
         let pool = std::mem::take(&mut *self.pool.borrow_mut());

@@ -32,6 +32,9 @@ pub(crate) enum Mode {
     /// On the thread running an incoming call, in a copy of the params and a results message
     /// of its own: capabilities are slots of tables the loop holds.
     Worker(WorkerCaps),
+    /// On a blocked caller that sends its call itself (`direct_call.rs`): the messages carry
+    /// no capabilities.
+    Direct { conn: Arc<Connection> },
 }
 
 /// The loop-side tables behind the slots of a call served off the loop thread.
@@ -47,6 +50,12 @@ pub(crate) struct WorkerCaps {
     pub(crate) exported: Option<Arc<LoopBox<RefCell<Vec<capnp::capability::Client>>>>>,
 }
 
+/// What exporting or importing a capability in a direct call gives: its descriptor said the
+/// messages carry none.
+pub(crate) fn no_caps_here() -> Error {
+    Error::failed("the messages of this method carry no capabilities (its descriptor)")
+}
+
 impl CallCtx {
     pub(crate) fn on_loop(conn: Rc<ConnState>, caller: Option<Caller>) -> Self {
         CallCtx {
@@ -59,6 +68,7 @@ impl CallCtx {
         match &self.mode {
             Mode::Loop { conn, .. } => &conn.shared,
             Mode::Worker(w) => &w.conn,
+            Mode::Direct { conn } => conn,
         }
     }
 
@@ -94,7 +104,8 @@ impl CallCtx {
         let line = match &self.mode {
             Mode::Loop {
                 caller: Some(_), ..
-            } => format!("{what}: {text}"),
+            }
+            | Mode::Direct { .. } => format!("{what}: {text}"),
             _ => {
                 let name = thread_name(lp.exe_name());
                 format!("{{{name}}} {what}: {text}")

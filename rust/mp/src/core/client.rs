@@ -8,7 +8,7 @@ use capnp::any_pointer;
 
 use crate::connection::conn_state::{ConnOwner, ConnState, Connection};
 use crate::connection::thread_context::ThreadContext;
-use crate::core::call_ctx::{CallCtx, Mode};
+use crate::core::call_ctx::{no_caps_here, CallCtx, Mode};
 use crate::core::caller::{Caller, ThreadCaller};
 use crate::core::cap_slot::{slot_of, SlotTable};
 use crate::core::descriptor::{InterfaceDesc, MethodDesc};
@@ -58,6 +58,7 @@ impl ProxyClient {
         ProxyClient {
             inner: Arc::new(ClientInner {
                 conn: conn.shared.clone(),
+                direct: std::sync::OnceLock::new(),
                 cap: TakeBox(Some(LoopBox::new(&conn.lp, cap))),
                 desc,
                 owner,
@@ -74,6 +75,7 @@ impl ProxyClient {
         ProxyClient {
             inner: Arc::new(ClientInner {
                 conn,
+                direct: std::sync::OnceLock::new(),
                 cap: TakeBox(Some(cap)),
                 desc,
                 owner: None,
@@ -113,6 +115,7 @@ impl ProxyClient {
         Ok(ProxyClient {
             inner: Arc::new(ClientInner {
                 conn: inner.conn.clone(),
+                direct: std::sync::OnceLock::new(),
                 cap: inner.cap.take(),
                 desc: Some(desc),
                 owner: inner.owner.take(),
@@ -242,6 +245,7 @@ fn import_with(
 ) -> Result<ProxyClient> {
     match &ctx.mode {
         Mode::Loop { conn, .. } => Ok(ProxyClient::new(conn, cap, desc, None)),
+        Mode::Direct { .. } => Err(no_caps_here()),
         Mode::Worker(w) => {
             let index = match slot_of(cap.hook.as_ref()) {
                 Some((SlotTable::Params, index)) => index,

@@ -36,6 +36,10 @@ pub struct MethodDesc {
     /// stand-ins for their capabilities are swapped for the real ones. Results that carry a
     /// capability although this says they cannot make the call fail.
     pub results_caps: bool,
+    /// Whether the params may carry capabilities besides the runtime's own fields
+    /// (`Context`, `ThreadMap`). A method whose params and results carry none, and that has no
+    /// runtime fields, can be called by the blocked thread itself, without the loop.
+    pub params_caps: bool,
     /// Renders the params for the `send data` / `request data` Trace lines.
     pub params_text: Option<TextFn>,
     /// Renders the results for the `recv data` / `response data` Trace lines.
@@ -60,9 +64,20 @@ impl MethodDesc {
             thread_map_param: None,
             thread_map_result: None,
             results_caps: true,
+            params_caps: true,
             params_text: None,
             results_text: None,
         }
+    }
+
+    /// Whether a blocked caller may send this call itself: nothing in its messages needs the
+    /// loop (no capabilities, no `Context` or `ThreadMap` to fill or read).
+    pub(crate) fn callable_without_loop(&self) -> bool {
+        self.context.is_none()
+            && self.thread_map_param.is_none()
+            && self.thread_map_result.is_none()
+            && !self.results_caps
+            && !self.params_caps
     }
 
     /// How many pointers a params struct needs to hold the fields the runtime fills.

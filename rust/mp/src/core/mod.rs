@@ -41,6 +41,7 @@ mod cap_slot;
 mod client;
 mod connect;
 mod descriptor;
+mod direct_call;
 mod dispatch;
 mod incoming;
 mod lent_call;

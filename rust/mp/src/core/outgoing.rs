@@ -14,16 +14,22 @@ use crate::connection::thread_map_server::new_thread_map;
 use crate::core::call_ctx::{CallCtx, Mode};
 use crate::core::caller::{Caller, ThreadCaller};
 use crate::core::descriptor::{InterfaceDesc, MethodDesc};
+use crate::core::direct_call;
 use crate::core::raw_struct::{init_pointers, is_struct, pointer_field, pointer_field_mut};
 use crate::event_loop::loop_box::LoopBox;
+use crate::event_loop::loop_thread::EventLoop;
 use crate::os::error::{Error, ErrorKind, Result};
 use crate::os::log::LogLevel;
 use crate::os::thread_name::os_thread_name;
 use crate::proxy_capnp::{context, thread_map};
+use crate::transport::capture_call_target;
 
 /// The shared part of a `ProxyClient`.
 pub(crate) struct ClientInner {
     pub(crate) conn: Arc<Connection>,
+    /// The import number of `cap` on `conn`, once a call capnp-rpc sent showed it: calls
+    /// that need nothing of the loop then go without it (`direct_call.rs`).
+    pub(crate) direct: std::sync::OnceLock<u32>,
     pub(crate) cap: TakeBox,
     /// The interface, for log lines and `destroy`; `None` for the runtime's own clients (and
     /// the temporary one that makes the `destroy` call), which log nothing on drop.
@@ -99,6 +105,18 @@ where
                     "{{{name}}} IPC client first request from current thread, constructing waiter"
                 ),
             );
+        }
+        if let Some(&import) = inner.direct.get() {
+            if method.callable_without_loop() && lp.caught_up() {
+                let call = direct_call::DirectCall {
+                    conn: &inner.conn,
+                    import,
+                    method,
+                    name: &name,
+                    waiter: &tc.waiter,
+                };
+                return call.run(build, read);
+            }
         }
         let caller = ThreadCaller {
             key: tc.key,
@@ -220,15 +238,7 @@ where
         None,
     );
     let lp = conn.lp.clone();
-    if lp.log_enabled(LogLevel::Debug) {
-        lp.log(
-            LogLevel::Debug,
-            format!(
-                "{{{name}}} IPC client send {}.{}$Params",
-                method.interface_name, method.name
-            ),
-        );
-    }
+    log_send(&lp, &name, method);
     let ctx = CallCtx::on_loop(conn.clone(), Some(caller));
     build(&ctx, request.get())?;
     // Params that are no struct have no fields to fill: they go as built, for the peer to
@@ -255,7 +265,17 @@ where
     if let Some(text) = method.params_text {
         ctx.log_data("send data", || text(request.get().into_reader()));
     }
-    let promise = request.send().promise;
+    let promise = if method.callable_without_loop() && inner.direct.get().is_none() {
+        // Learn the import this capability is, so that later calls can go direct.
+        let (sent, target) = capture_call_target(|| request.send());
+        let here = Arc::as_ptr(&conn.shared.direct) as usize;
+        if let Some((_, import)) = target.filter(|(conn, _)| *conn == here) {
+            let _ = inner.direct.set(import);
+        }
+        sent.promise
+    } else {
+        request.send().promise
+    };
     Ok((ctx, promise, name))
 }
 
@@ -273,15 +293,7 @@ where
     let lp = &ctx.connection().lp;
     match reply {
         Ok(response) => {
-            if lp.log_enabled(LogLevel::Debug) {
-                lp.log(
-                    LogLevel::Debug,
-                    format!(
-                        "{{{name}}} IPC client recv {}.{}$Results",
-                        method.interface_name, method.name
-                    ),
-                );
-            }
+            log_recv(lp, name, method);
             let results = response.get()?;
             if let Some(text) = method.results_text {
                 ctx.log_data("recv data", || text(results));
@@ -295,17 +307,47 @@ where
             }
             read(ctx, results)
         }
-        Err(e) => {
-            let error = Error::from_call(e.clone());
-            if error.kind != ErrorKind::Disconnected {
-                lp.log(
-                    LogLevel::Info,
-                    format!("{{{name}}} IPC client exception kj::Exception: {e}"),
-                );
-            }
-            Err(error)
-        }
+        Err(e) => Err(call_failed(lp, name, e)),
     }
+}
+
+/// The client's line for a request it sends.
+pub(crate) fn log_send(lp: &EventLoop, name: &str, method: &MethodDesc) {
+    if lp.log_enabled(LogLevel::Debug) {
+        lp.log(
+            LogLevel::Debug,
+            format!(
+                "{{{name}}} IPC client send {}.{}$Params",
+                method.interface_name, method.name
+            ),
+        );
+    }
+}
+
+/// The client's line for a reply it received.
+pub(crate) fn log_recv(lp: &EventLoop, name: &str, method: &MethodDesc) {
+    if lp.log_enabled(LogLevel::Debug) {
+        lp.log(
+            LogLevel::Debug,
+            format!(
+                "{{{name}}} IPC client recv {}.{}$Results",
+                method.interface_name, method.name
+            ),
+        );
+    }
+}
+
+/// The error a call that failed with `e` returns, logged as the original does (a disconnect
+/// is not logged here: the connection logs it).
+pub(crate) fn call_failed(lp: &EventLoop, name: &str, e: capnp::Error) -> Error {
+    let error = Error::from_call(e.clone());
+    if error.kind != ErrorKind::Disconnected {
+        lp.log(
+            LogLevel::Info,
+            format!("{{{name}}} IPC client exception kj::Exception: {e}"),
+        );
+    }
+    error
 }
 
 impl Drop for ClientInner {
@@ -318,6 +360,7 @@ impl Drop for ClientInner {
             // releases the capability (and closes an owned connection).
             let deferred = ClientInner {
                 conn: self.conn.clone(),
+                direct: std::sync::OnceLock::new(),
                 cap: self.cap.take(),
                 desc: self.desc.take(),
                 owner: self.owner.take(),
@@ -340,6 +383,7 @@ impl Drop for ClientInner {
         let owner = self.owner.take();
         let temp = Arc::new(ClientInner {
             conn: self.conn.clone(),
+            direct: std::sync::OnceLock::new(),
             cap: self.cap.take(),
             desc: None,
             owner: None,

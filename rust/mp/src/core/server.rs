@@ -10,7 +10,7 @@ use capnp::capability::{DispatchCallResult, FromClientHook, FromServer, Params, 
 use capnp::private::capability::ClientHook;
 
 use crate::connection::conn_state::ConnState;
-use crate::core::call_ctx::{CallCtx, Mode};
+use crate::core::call_ctx::{no_caps_here, CallCtx, Mode};
 use crate::core::cap_slot::{slot_client, SlotTable};
 use crate::core::dispatch::Dispatch;
 use crate::core::incoming::serve;
@@ -124,6 +124,7 @@ pub(crate) fn new_server_client(
 pub fn export(ctx: &CallCtx, dispatch: Arc<dyn Dispatch>) -> Result<capnp::capability::Client> {
     match &ctx.mode {
         Mode::Loop { conn, .. } => Ok(new_server_client(conn, dispatch)),
+        Mode::Direct { .. } => Err(no_caps_here()),
         Mode::Worker(w) => {
             let exported = w.exported.clone().ok_or_else(|| {
                 Error::failed("the results of this method carry no capabilities (its descriptor)")

@@ -86,6 +86,11 @@ pub(crate) fn take(key: usize) -> Option<Vec<u64>> {
     })
 }
 
+/// Whether this thread holds releases of loop `key` that have not gone to the loop yet.
+pub(crate) fn holds_any(key: usize) -> bool {
+    with_held(|held| (held.key == key && !held.ids.is_empty()).then_some(())).is_some()
+}
+
 /// Frees the values `ids` on the loop thread (nothing if the loop has ended).
 pub(crate) fn free(ids: &[u64]) {
     if let Some(state) = loop_state() {

@@ -26,6 +26,8 @@ pub(crate) struct LoopShared {
     tx: mpsc::UnboundedSender<LoopJob>,
     rx: Mutex<Option<mpsc::UnboundedReceiver<LoopJob>>>,
     users: AtomicUsize,
+    /// Jobs posted and not yet run to their end.
+    queued: AtomicUsize,
     thread: OnceLock<ThreadId>,
     finished: Mutex<bool>,
     finished_cond: Condvar,
@@ -71,6 +73,7 @@ impl EventLoop {
                 tx,
                 rx: Mutex::new(Some(rx)),
                 users: AtomicUsize::new(0),
+                queued: AtomicUsize::new(0),
                 thread: OnceLock::new(),
                 finished: Mutex::new(false),
                 finished_cond: Condvar::new(),
@@ -191,6 +194,13 @@ impl EventLoop {
         self.shared.thread.get() == Some(&std::thread::current().id())
     }
 
+    /// Whether everything this thread asked of the loop has been done: no job is waiting or
+    /// running, and the thread holds no releases for it. A thread that calls without the
+    /// loop checks this first, so that its call cannot overtake what it posted before.
+    pub(crate) fn caught_up(&self) -> bool {
+        self.shared.queued.load(Ordering::Acquire) == 0 && !held::holds_any(self.key())
+    }
+
     /// Runs `f` on the loop thread later. Fails if the loop has stopped.
     pub fn post(&self, f: impl FnOnce() + Send + 'static) -> Result<()> {
         let job: LoopJob = match held::take(self.key()) {
@@ -201,10 +211,16 @@ impl EventLoop {
             }),
             None => Box::new(f),
         };
-        self.shared
-            .tx
-            .send(job)
-            .map_err(|_| Error::disconnected("event loop stopped"))
+        self.send_job(job)
+    }
+
+    /// Queues a job, counted until it has run (see `caught_up`).
+    fn send_job(&self, job: LoopJob) -> Result<()> {
+        self.shared.queued.fetch_add(1, Ordering::AcqRel);
+        self.shared.tx.send(job).map_err(|_| {
+            self.shared.queued.fetch_sub(1, Ordering::AcqRel);
+            Error::disconnected("event loop stopped")
+        })
     }
 
     /// Runs `f` on the loop thread and returns its result; runs it inline on the loop thread.
@@ -237,7 +253,7 @@ impl EventLoop {
         // If `post` fails the box is dropped before `post` returns.
         let boxed: LoopJob =
             unsafe { std::mem::transmute::<Box<dyn FnOnce() + Send + 'a>, LoopJob>(boxed) };
-        let posted = self.shared.tx.send(boxed).is_ok();
+        let posted = self.send_job(boxed).is_ok();
         let (lock, cond) = &*slot;
         let mut guard = lock.lock().unwrap_or_else(|e| e.into_inner());
         while guard.is_none() {
@@ -296,9 +312,9 @@ impl EventLoop {
 
 /// Runs a posted closure; a panic is logged and contained, so the loop keeps serving.
 fn run_job(shared: &LoopShared, job: LoopJob) {
-    if std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)).is_err()
-        && LogLevel::Error >= shared.log.level
-    {
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)).is_err();
+    shared.queued.fetch_sub(1, Ordering::AcqRel);
+    if panicked && LogLevel::Error >= shared.log.level {
         (shared.log.log_fn)(LogMessage {
             level: LogLevel::Error,
             message: "a closure posted to the event loop panicked".into(),

@@ -17,11 +17,16 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 mod buffer;
+mod direct;
 mod frame;
+mod gate;
 mod network;
 mod reader;
+mod replies;
 mod writer;
 
+pub use direct::DirectPath;
+pub(crate) use direct::{capture_call_target, Received};
 pub(crate) use network::Network;
 
 /// The default of [`max_unwritten_bytes`]: 4 MiB, a few thousand small replies or one big

@@ -2,7 +2,9 @@
 //! this module's reader and writer.
 
 use std::cell::RefCell;
+use std::os::fd::AsRawFd;
 use std::rc::{Rc, Weak};
+use std::sync::Arc;
 
 use capnp::capability::Promise;
 use capnp::message::{Builder, HeapAllocator, Reader, ReaderOptions};
@@ -11,8 +13,11 @@ use futures::channel::oneshot;
 use futures::FutureExt;
 
 use crate::transport::buffer::FrameSegments;
+use crate::transport::direct::{note_sent, DirectPath};
 use crate::transport::frame::MAX_MESSAGE_WORDS;
+use crate::transport::gate::Gate;
 use crate::transport::reader::FrameReader;
+use crate::transport::replies::Route;
 use crate::transport::writer::Outbox;
 
 /// The limits a received message is read with: the same as capnp's defaults, which the
@@ -38,14 +43,21 @@ struct Outgoing {
     /// Bytes the builder's first segment takes, whatever the message uses of it.
     first_segment_bytes: usize,
     outbox: Rc<Outbox>,
+    /// The connection's direct calls, which learn import numbers from sent calls.
+    direct: Option<Arc<DirectPath>>,
 }
 
 impl Outgoing {
-    fn new(first_segment_words: u32, outbox: Rc<Outbox>) -> Box<Outgoing> {
+    fn new(
+        first_segment_words: u32,
+        outbox: Rc<Outbox>,
+        direct: Option<Arc<DirectPath>>,
+    ) -> Box<Outgoing> {
         Box::new(Outgoing {
             message: Builder::new(HeapAllocator::new().first_segment_words(first_segment_words)),
             first_segment_bytes: first_segment_words as usize * 8,
             outbox,
+            direct,
         })
     }
 }
@@ -64,7 +76,11 @@ impl capnp_rpc::OutgoingMessage for Outgoing {
             message,
             first_segment_bytes,
             outbox,
+            direct,
         } = *self;
+        if let Some(direct) = &direct {
+            note_sent(direct, &message);
+        }
         let message = Rc::new(message);
         let sent = outbox.push(message.clone(), first_segment_bytes);
         let promise = Promise::from_future(sent.map(|r| match r {
@@ -87,6 +103,7 @@ impl capnp_rpc::OutgoingMessage for Outgoing {
 struct Link {
     side: Side,
     outbox: Rc<Outbox>,
+    direct: Arc<DirectPath>,
     /// Taken by a receive in progress and put back after.
     reader: Rc<RefCell<Option<FrameReader>>>,
     /// Pause reading while more than this many bytes wait to be written.
@@ -97,6 +114,9 @@ struct Link {
 
 impl Drop for Link {
     fn drop(&mut self) {
+        self.direct.close(capnp::Error::disconnected(
+            "the connection is closed".into(),
+        ));
         if let Some(tx) = self.dropped.take() {
             let _ = tx.send(());
         }
@@ -116,7 +136,12 @@ impl capnp_rpc::Connection<Side> for Conn {
         &mut self,
         first_segment_words: u32,
     ) -> Box<dyn capnp_rpc::OutgoingMessage> {
-        Outgoing::new(first_segment_words, self.link.borrow().outbox.clone())
+        let link = self.link.borrow();
+        Outgoing::new(
+            first_segment_words,
+            link.outbox.clone(),
+            Some(link.direct.clone()),
+        )
     }
 
     fn receive_incoming_message(
@@ -130,26 +155,74 @@ impl capnp_rpc::Connection<Side> for Conn {
             ));
         };
         let outbox = link.outbox.clone();
+        let direct = link.direct.clone();
         let limit = link.max_unwritten;
         Promise::from_future(async move {
-            if let Some(limit) = limit {
-                // Back-pressure: while the peer is not reading our replies, do not take more
-                // of its calls.
-                outbox.wait_below(limit).await;
+            loop {
+                if let Some(limit) = limit {
+                    // Back-pressure: while the peer is not reading our replies, do not take
+                    // more of its calls.
+                    outbox.wait_below(limit).await;
+                }
+                let Some(segments) = reader.read_frame().await? else {
+                    *slot.borrow_mut() = Some(reader);
+                    return Ok(None);
+                };
+                let message = Reader::new(segments, reader_options());
+                match direct.replies().route(message)? {
+                    Route::Rpc(message) => {
+                        *slot.borrow_mut() = Some(reader);
+                        return Ok(Some(
+                            Box::new(Incoming { message }) as Box<dyn capnp_rpc::IncomingMessage>
+                        ));
+                    }
+                    // A thread's reply, handed over: answer it as capnp-rpc would, and
+                    // read on.
+                    Route::Answered { finish, release } => {
+                        answer_thread_return(&outbox, finish, &release)
+                    }
+                }
             }
-            let frame = reader.read_frame().await?;
-            *slot.borrow_mut() = Some(reader);
-            Ok(frame.map(|segments| {
-                Box::new(Incoming {
-                    message: Reader::new(segments, reader_options()),
-                }) as Box<dyn capnp_rpc::IncomingMessage>
-            }))
         })
     }
 
     fn shutdown(&mut self, result: capnp::Result<()>) -> Promise<(), capnp::Error> {
         let ended = self.link.borrow().outbox.end(result);
         Promise::from_future(ended.map(|_| Ok(())))
+    }
+}
+
+/// What capnp-rpc sends after a `Return` it took: `Release` of each capability in the
+/// results, then `Finish` of the question.
+fn answer_thread_return(outbox: &Outbox, question: u32, release: &[u32]) {
+    for &id in release {
+        let mut m = Builder::new(HeapAllocator::new().first_segment_words(8));
+        let mut r = m
+            .init_root::<capnp_rpc::rpc_capnp::message::Builder<'_>>()
+            .init_release();
+        r.set_id(id);
+        r.set_reference_count(1);
+        drop(outbox.push(Rc::new(m), 64));
+    }
+    let mut m = Builder::new(HeapAllocator::new().first_segment_words(8));
+    let mut f = m
+        .init_root::<capnp_rpc::rpc_capnp::message::Builder<'_>>()
+        .init_finish();
+    f.set_question_id(question);
+    f.set_release_result_caps(true);
+    drop(outbox.push(Rc::new(m), 64));
+}
+
+/// The socket as the write loop holds it: once the loop lets go (it ended, or its future
+/// was dropped), no thread writes to the fd any more, before the fd can be closed.
+struct GatedSocket {
+    gate: Arc<Gate>,
+    socket: Rc<tokio::net::UnixStream>,
+}
+
+impl Drop for GatedSocket {
+    fn drop(&mut self) {
+        self.gate.close();
     }
 }
 
@@ -161,6 +234,7 @@ pub(crate) struct Network {
     /// For `connect`, without keeping the connection alive.
     link: Weak<RefCell<Link>>,
     driver: futures::future::Shared<Promise<(), capnp::Error>>,
+    direct: Arc<DirectPath>,
 }
 
 impl Network {
@@ -171,19 +245,24 @@ impl Network {
         side: Side,
         max_unwritten: Option<usize>,
     ) -> Network {
-        let outbox = Outbox::new();
+        let gate = Arc::new(Gate::new(socket.as_raw_fd()));
+        let outbox = Outbox::new(gate.clone());
+        let direct = Arc::new(DirectPath::new(gate.clone()));
         let (dropped_tx, dropped_rx) = oneshot::channel();
         let link = Rc::new(RefCell::new(Link {
             side,
             outbox: outbox.clone(),
+            direct: direct.clone(),
             reader: Rc::new(RefCell::new(Some(FrameReader::new(socket.clone())))),
             max_unwritten,
             dropped: Some(dropped_tx),
         }));
         // The driver ends once writing has ended and the connection is dropped, with the
         // writer's result.
+        let held = GatedSocket { gate, socket };
         let driver = Promise::from_future(async move {
-            let written = outbox.run(socket).await;
+            let written = outbox.run(&held.socket).await;
+            drop(held);
             let _ = dropped_rx.await;
             written
         })
@@ -193,7 +272,13 @@ impl Network {
             link: Rc::downgrade(&link),
             conn: Some(Conn { link }),
             driver,
+            direct,
         }
+    }
+
+    /// The connection's way for threads to call without the loop.
+    pub(crate) fn direct(&self) -> Arc<DirectPath> {
+        self.direct.clone()
     }
 }
 
@@ -236,9 +321,11 @@ impl capnp_rpc::Connection<Side> for Closed {
         &mut self,
         first_segment_words: u32,
     ) -> Box<dyn capnp_rpc::OutgoingMessage> {
-        let outbox = Outbox::new();
+        let gate = Arc::new(Gate::new(-1));
+        gate.close();
+        let outbox = Outbox::new(gate);
         drop(outbox.end(Err(gone())));
-        Outgoing::new(first_segment_words, outbox)
+        Outgoing::new(first_segment_words, outbox, None)
     }
 
     fn receive_incoming_message(

@@ -4,18 +4,23 @@
 //! Each message is sent as its segment table followed by its segments, straight from the
 //! builder's memory: nothing is copied into a write buffer, and several queued messages go
 //! out in one system call. The queue counts its unwritten bytes so that the reading half
-//! can stop taking new messages while the peer is not reading ours (back-pressure).
+//! can stop taking new messages while the peer is not reading ours (back-pressure). Frames
+//! that calling threads could not write themselves (`gate.rs`) go out from here too, merged
+//! with the loop's in the order they were queued.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io::IoSlice;
+use std::os::fd::AsRawFd;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use capnp::message::{Builder, HeapAllocator};
 use futures::channel::oneshot;
 use tokio::sync::Notify;
 
 use crate::transport::frame;
+use crate::transport::gate::{send_vectored, Gate, GateState};
 use crate::transport::reader::io_error;
 
 /// Most slices handed to one `sendmsg` (the system allows 1024).
@@ -28,6 +33,8 @@ type Message = Rc<Builder<HeapAllocator>>;
 const PER_MESSAGE_OVERHEAD: usize = 256;
 
 struct Queued {
+    /// Order among all frames of the connection (`gate.rs`).
+    seq: u64,
     message: Message,
     table: Vec<u8>,
     /// Bytes of table and segments.
@@ -47,8 +54,6 @@ enum State {
 
 struct Queue {
     items: VecDeque<Queued>,
-    /// Bytes of the front message already written.
-    front_written: usize,
     /// Memory held by queued messages, as charged by `push`.
     charged: usize,
     state: State,
@@ -58,23 +63,22 @@ struct Queue {
 /// The shared handle: senders push, the write loop pops, the reader watches the size.
 pub(crate) struct Outbox {
     queue: RefCell<Queue>,
-    /// Wakes the write loop (new message or end).
-    work: Notify,
+    /// Shared with threads that write their own frames; holds the write loop's wake-up.
+    gate: Arc<Gate>,
     /// Wakes a reader waiting for the queue to shrink.
     shrunk: Notify,
 }
 
 impl Outbox {
-    pub(crate) fn new() -> Rc<Outbox> {
+    pub(crate) fn new(gate: Arc<Gate>) -> Rc<Outbox> {
         Rc::new(Outbox {
             queue: RefCell::new(Queue {
                 items: VecDeque::new(),
-                front_written: 0,
                 charged: 0,
                 state: State::Open,
                 ended: Vec::new(),
             }),
-            work: Notify::new(),
+            gate,
             shrunk: Notify::new(),
         })
     }
@@ -109,7 +113,13 @@ impl Outbox {
         drop(segments);
         let charge = len.max(allocated) + PER_MESSAGE_OVERHEAD;
         q.charged += charge;
+        let seq = {
+            let mut gate = self.gate.lock();
+            gate.loop_items += 1;
+            gate.take_seq()
+        };
         q.items.push_back(Queued {
+            seq,
             message,
             table,
             len,
@@ -117,7 +127,7 @@ impl Outbox {
             sent: Some(tx),
         });
         drop(q);
-        self.work.notify_one();
+        self.gate.work.notify_one();
         rx
     }
 
@@ -151,30 +161,32 @@ impl Outbox {
             State::Failed(_) => drop(tx),
         }
         drop(q);
-        self.work.notify_one();
+        self.gate.work.notify_one();
         rx
     }
 
-    /// Writes queued messages until `end` and an empty queue, or a write error.
-    pub(crate) async fn run(
-        self: Rc<Self>,
-        socket: Rc<tokio::net::UnixStream>,
-    ) -> capnp::Result<()> {
+    /// Writes queued messages (and frames other threads left, `gate.rs`) until `end` and an
+    /// empty queue, or a write error.
+    pub(crate) async fn run(&self, socket: &tokio::net::UnixStream) -> capnp::Result<()> {
+        let fd = socket.as_raw_fd();
         loop {
             let written = {
                 let q = self.queue.borrow();
-                if q.items.is_empty() {
+                let gate = self.gate.lock();
+                if q.items.is_empty() && gate.threads.is_empty() {
                     if let State::Ending(_) = q.state {
+                        drop(gate);
                         drop(q);
                         return self.finish();
                     }
                     None
                 } else {
-                    Some(write_some(&socket, &q))
+                    // Under the gate's lock: no other thread writes while this does.
+                    Some(socket.try_io(tokio::io::Interest::WRITABLE, || write_some(fd, &q, &gate)))
                 }
             };
             match written {
-                None => self.work.notified().await,
+                None => self.gate.work.notified().await,
                 Some(Ok(n)) => self.advance(n),
                 Some(Err(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {
                     if let Err(e) = socket.writable().await {
@@ -187,24 +199,40 @@ impl Outbox {
         }
     }
 
-    /// Marks `n` more bytes written: completes the messages written whole.
+    /// Marks `n` more bytes written: completes the frames written whole, in merged order.
     fn advance(&self, mut n: usize) {
         let mut done = Vec::new();
+        let mut sent_frames = Vec::new();
         {
             let mut q = self.queue.borrow_mut();
+            let mut gate = self.gate.lock();
             while n > 0 {
-                let rest = q.items[0].len - q.front_written;
+                let Some(loop_first) = loop_frame_first(&q, &gate) else {
+                    break;
+                };
+                let len = if loop_first {
+                    q.items[0].len
+                } else {
+                    gate.threads[0].len
+                };
+                let rest = len - gate.front_written;
                 if n < rest {
-                    q.front_written += n;
+                    gate.front_written += n;
                     break;
                 }
                 n -= rest;
-                q.front_written = 0;
-                let item = q.items.pop_front().expect("a front message");
-                q.charged -= item.charge;
-                done.push(item);
+                gate.front_written = 0;
+                if loop_first {
+                    let item = q.items.pop_front().expect("a front message");
+                    q.charged -= item.charge;
+                    gate.loop_items -= 1;
+                    done.push(item);
+                } else {
+                    sent_frames.push(gate.threads.pop_front());
+                }
             }
         }
+        drop(sent_frames);
         // Outside the borrow: completing a send may run code that queues more.
         for mut item in done {
             if let Some(tx) = item.sent.take() {
@@ -215,6 +243,7 @@ impl Outbox {
     }
 
     fn finish(&self) -> capnp::Result<()> {
+        self.gate.close();
         let mut q = self.queue.borrow_mut();
         let result = match std::mem::replace(&mut q.state, State::Open) {
             State::Ending(r) => r,
@@ -233,11 +262,14 @@ impl Outbox {
 
     /// Writing failed: fail every queued send and later ones, and free the queue.
     fn fail(&self, e: capnp::Error) -> capnp::Error {
+        self.gate.close();
         let (items, ended) = {
             let mut q = self.queue.borrow_mut();
             q.state = State::Failed(e.clone());
             q.charged = 0;
-            q.front_written = 0;
+            let mut gate = self.gate.lock();
+            gate.front_written = 0;
+            gate.loop_items = 0;
             (std::mem::take(&mut q.items), std::mem::take(&mut q.ended))
         };
         for mut item in items {
@@ -251,55 +283,51 @@ impl Outbox {
     }
 }
 
-/// One vectored send of as much of the queue as fits in `MAX_SLICES` slices.
-fn write_some(socket: &tokio::net::UnixStream, q: &Queue) -> std::io::Result<usize> {
-    let mut slices: Vec<IoSlice<'_>> = Vec::with_capacity(MAX_SLICES.min(4 * q.items.len()));
-    let mut skip = q.front_written;
-    'items: for item in &q.items {
-        let segments = item.message.get_segments_for_output();
-        let parts = std::iter::once(&item.table[..]).chain(segments.iter().copied());
+/// Whether the first unwritten frame is the loop's (else a thread's); `None` if none is left.
+fn loop_frame_first(q: &Queue, gate: &GateState) -> Option<bool> {
+    match (q.items.front(), gate.threads.front()) {
+        (Some(a), Some(b)) => Some(a.seq < b.seq),
+        (Some(_), None) => Some(true),
+        (None, Some(_)) => Some(false),
+        (None, None) => None,
+    }
+}
+
+/// One vectored send of as much of the two queues, merged in order, as fits in
+/// `MAX_SLICES` slices.
+fn write_some(fd: std::os::fd::RawFd, q: &Queue, gate: &GateState) -> std::io::Result<usize> {
+    let mut slices: Vec<IoSlice<'_>> = Vec::with_capacity(MAX_SLICES.min(4 * q.items.len() + 4));
+    let mut skip = gate.front_written;
+    let mut items = q.items.iter().peekable();
+    let mut threads = gate.threads.iter().peekable();
+    'frames: loop {
+        let parts: Vec<&[u8]> = match (items.peek(), threads.peek()) {
+            (Some(a), Some(b)) if a.seq < b.seq => loop_parts(items.next().expect("peeked")),
+            (Some(_), None) => loop_parts(items.next().expect("peeked")),
+            (_, Some(_)) => threads.next().expect("peeked").parts().collect(),
+            (None, None) => break,
+        };
         for part in parts {
             if skip >= part.len() {
                 skip -= part.len();
                 continue;
             }
-            if part.len() > skip {
-                slices.push(IoSlice::new(&part[skip..]));
-            }
+            slices.push(IoSlice::new(&part[skip..]));
             skip = 0;
             if slices.len() == MAX_SLICES {
-                break 'items;
+                break 'frames;
             }
         }
     }
-    send_vectored(socket, &slices)
+    send_vectored(fd, &slices)
 }
 
-/// `sendmsg` with `MSG_NOSIGNAL`: a peer that has gone makes it fail with `EPIPE` instead of
-/// raising `SIGPIPE`, which would end a host process that does not ignore it (a C++
-/// program using the runtime; Rust programs ignore it from the start). `writev` has no
-/// such flag.
-fn send_vectored(
-    socket: &tokio::net::UnixStream,
-    slices: &[IoSlice<'_>],
-) -> std::io::Result<usize> {
-    use std::os::fd::AsRawFd;
-    let fd = socket.as_raw_fd();
-    socket.try_io(tokio::io::Interest::WRITABLE, || {
-        // SAFETY: `IoSlice` has the layout of `iovec` on Unix; the slices and the header
-        // live across the call, which only reads them.
-        let n = unsafe {
-            let mut header: libc::msghdr = std::mem::zeroed();
-            header.msg_iov = slices.as_ptr() as *mut libc::iovec;
-            header.msg_iovlen = slices.len() as _;
-            libc::sendmsg(fd, &header, libc::MSG_NOSIGNAL)
-        };
-        if n < 0 {
-            Err(std::io::Error::last_os_error())
-        } else {
-            Ok(n as usize)
-        }
-    })
+/// A loop message's parts: its segment table, then its segments.
+fn loop_parts(item: &Queued) -> Vec<&[u8]> {
+    let segments = item.message.get_segments_for_output();
+    std::iter::once(&item.table[..])
+        .chain(segments.iter().copied())
+        .collect()
 }
 
 #[cfg(test)]
@@ -343,14 +371,14 @@ mod tests {
                 .collect::<Vec<_>>()
         });
         on_loop(async move {
-            let a = Rc::new(tokio::net::UnixStream::from_std(a).unwrap());
-            let outbox = Outbox::new();
+            let a = tokio::net::UnixStream::from_std(a).unwrap();
+            let outbox = Outbox::new(Arc::new(Gate::new(a.as_raw_fd())));
             let sent: Vec<_> = sizes
                 .iter()
                 .map(|&n| outbox.push(data_message(n, n as u8), 0))
                 .collect();
             let ended = outbox.end(Ok(()));
-            outbox.clone().run(a).await.unwrap();
+            outbox.run(&a).await.unwrap();
             for s in sent {
                 s.await.unwrap().unwrap();
             }
@@ -371,10 +399,10 @@ mod tests {
         a.set_nonblocking(true).unwrap();
         drop(b);
         on_loop(async move {
-            let a = Rc::new(tokio::net::UnixStream::from_std(a).unwrap());
-            let outbox = Outbox::new();
+            let a = tokio::net::UnixStream::from_std(a).unwrap();
+            let outbox = Outbox::new(Arc::new(Gate::new(a.as_raw_fd())));
             let sent = outbox.push(data_message(1000, 1), 0);
-            let err = outbox.clone().run(a).await.unwrap_err();
+            let err = outbox.run(&a).await.unwrap_err();
             assert_eq!(err.kind, capnp::ErrorKind::Disconnected, "{err}");
             assert!(sent.await.unwrap().is_err());
             assert!(outbox.push(data_message(1, 1), 0).await.unwrap().is_err());

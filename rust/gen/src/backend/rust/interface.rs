@@ -71,6 +71,12 @@ fn hidden_module(w: &mut Writer, model: &Interface) {
                     Role::Value(t) | Role::Exception(t) => t.may_hold_caps(),
                     _ => false,
                 }),
+                params_caps: m.params.iter().any(|f| match &f.role {
+                    Role::Value(t) | Role::Exception(t) | Role::Implicit { ty: t, .. } => {
+                        t.may_hold_caps()
+                    }
+                    _ => false,
+                }),
                 params_path: &m.params_path,
                 results_path: &m.results_path,
             }));

@@ -52,6 +52,8 @@ pub(crate) struct MethodDescription<'a> {
     pub(crate) thread_map_result: Option<u16>,
     /// Whether a results field may hold a capability.
     pub(crate) results_caps: bool,
+    /// Whether a params field other than the runtime's own may hold a capability.
+    pub(crate) params_caps: bool,
     pub(crate) params_path: &'a str,
     pub(crate) results_path: &'a str,
 }
@@ -67,7 +69,7 @@ fn option(v: Option<u16>) -> String {
 pub(crate) fn method_desc(d: &MethodDescription<'_>) -> String {
     format!(
         "pub static {}: ::mp::private::MethodDesc = ::mp::private::MethodDesc {{ interface_id: {:#x}, interface_name: {:?}, id: {}, name: {:?}, \
-         context: {}, thread_map_param: {}, thread_map_result: {}, results_caps: {}, \
+         context: {}, thread_map_param: {}, thread_map_result: {}, results_caps: {}, params_caps: {}, \
          params_text: ::std::option::Option::Some(::mp::private::text_of::<{}::Owned>), \
          results_text: ::std::option::Option::Some(::mp::private::text_of::<{}::Owned>) }};",
         d.static_name,
@@ -79,6 +81,7 @@ pub(crate) fn method_desc(d: &MethodDescription<'_>) -> String {
         option(d.thread_map_param),
         option(d.thread_map_result),
         d.results_caps,
+        d.params_caps,
         d.params_path,
         d.results_path
     )

@@ -1,0 +1,182 @@
+//! The socket's write side as threads other than the loop see it: one lock that every frame
+//! passes, so that a calling thread can write its own frame without waking the loop.
+//!
+//! Frames come from two places: the loop's queue (capnp-rpc's messages, `writer.rs`) and
+//! calling threads (`direct.rs`). Each frame takes a sequence number under the lock when it
+//! is queued, and the writer sends the two queues merged in that order, so a frame never
+//! overtakes one queued before it. A thread that finds nothing unwritten sends its frame
+//! itself, at once; what the socket does not take then waits here for the loop's writer.
+
+use std::collections::VecDeque;
+use std::io::IoSlice;
+use std::os::fd::RawFd;
+use std::sync::{Mutex, MutexGuard};
+
+use capnp::message::{Builder, HeapAllocator};
+use tokio::sync::Notify;
+
+use crate::transport::frame;
+use crate::transport::reader::io_error;
+
+/// A frame queued by a thread other than the loop.
+pub(crate) struct ThreadFrame {
+    pub(crate) seq: u64,
+    pub(crate) table: Vec<u8>,
+    pub(crate) message: Builder<HeapAllocator>,
+    /// Bytes of table and segments.
+    pub(crate) len: usize,
+}
+
+impl ThreadFrame {
+    /// The frame's parts in order: the segment table, then each segment.
+    pub(crate) fn parts(&self) -> impl Iterator<Item = &[u8]> {
+        let segments = self.message.get_segments_for_output();
+        let segments: Vec<&[u8]> = segments.iter().copied().collect();
+        std::iter::once(&self.table[..]).chain(segments)
+    }
+}
+
+/// What the lock guards.
+pub(crate) struct GateState {
+    /// The socket, while writing is open; `None` once the connection is closing or closed
+    /// (the loop may close the fd after that, and nobody else writes to it).
+    pub(crate) fd: Option<RawFd>,
+    /// The next frame's sequence number.
+    pub(crate) next_seq: u64,
+    /// Messages in the loop's queue (not yet written whole).
+    pub(crate) loop_items: usize,
+    /// Bytes already written of the first frame in merged order.
+    pub(crate) front_written: usize,
+    /// Frames of other threads that the socket did not take at once.
+    pub(crate) threads: VecDeque<ThreadFrame>,
+}
+
+impl GateState {
+    /// Takes the next sequence number.
+    pub(crate) fn take_seq(&mut self) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        seq
+    }
+
+    /// Whether no frame waits to be written.
+    fn idle(&self) -> bool {
+        self.loop_items == 0 && self.threads.is_empty()
+    }
+}
+
+/// The lock, and the loop writer's wake-up.
+pub(crate) struct Gate {
+    state: Mutex<GateState>,
+    /// Wakes the loop's writer: a new message, a thread's leftover frame, or the end.
+    pub(crate) work: Notify,
+}
+
+impl Gate {
+    pub(crate) fn new(fd: RawFd) -> Gate {
+        Gate {
+            state: Mutex::new(GateState {
+                fd: Some(fd),
+                next_seq: 0,
+                loop_items: 0,
+                front_written: 0,
+                threads: VecDeque::new(),
+            }),
+            work: Notify::new(),
+        }
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, GateState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// No more writes to the socket from any thread; drops frames still queued by threads.
+    pub(crate) fn close(&self) {
+        let mut state = self.lock();
+        state.fd = None;
+        let dropped = std::mem::take(&mut state.threads);
+        drop(state);
+        drop(dropped);
+    }
+
+    /// Sends `message` from the calling thread: at once if nothing is waiting to be written
+    /// (as much as the socket takes, the rest left to the loop's writer), else queued behind
+    /// what is waiting. Fails only if the connection is closed or the socket failed.
+    pub(crate) fn send(&self, message: Builder<HeapAllocator>) -> capnp::Result<()> {
+        let table = frame::encode_table(&message.get_segments_for_output());
+        let mut frame = ThreadFrame {
+            seq: 0,
+            len: 0,
+            table,
+            message,
+        };
+        frame.len = frame.parts().map(<[u8]>::len).sum();
+        let mut state = self.lock();
+        let Some(fd) = state.fd else {
+            return Err(capnp::Error::disconnected(
+                "the connection is closed".into(),
+            ));
+        };
+        frame.seq = state.take_seq();
+        if state.idle() {
+            let mut written = 0;
+            loop {
+                let slices: Vec<IoSlice<'_>> = skip_parts(frame.parts(), written);
+                match send_vectored(fd, &slices) {
+                    Ok(n) => {
+                        written += n;
+                        if written == frame.len {
+                            return Ok(());
+                        }
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(io_error(e)),
+                }
+            }
+            state.front_written = written;
+        }
+        state.threads.push_back(frame);
+        drop(state);
+        self.work.notify_one();
+        Ok(())
+    }
+}
+
+/// The slices of `parts` after the first `skip` bytes.
+pub(crate) fn skip_parts<'a>(
+    parts: impl Iterator<Item = &'a [u8]>,
+    mut skip: usize,
+) -> Vec<IoSlice<'a>> {
+    let mut slices = Vec::new();
+    for part in parts {
+        if skip >= part.len() {
+            skip -= part.len();
+            continue;
+        }
+        slices.push(IoSlice::new(&part[skip..]));
+        skip = 0;
+    }
+    slices
+}
+
+/// `sendmsg` with `MSG_NOSIGNAL`: a peer that has gone makes it fail with `EPIPE` instead of
+/// raising `SIGPIPE`, which would end a host process that does not ignore it (a C++
+/// program using the runtime; Rust programs ignore it from the start). `writev` has no
+/// such flag. The socket is non-blocking: a full socket is `WouldBlock`.
+pub(crate) fn send_vectored(fd: RawFd, slices: &[IoSlice<'_>]) -> std::io::Result<usize> {
+    // SAFETY: `IoSlice` has the layout of `iovec` on Unix; the slices and the header live
+    // across the call, which only reads them; the caller keeps `fd` open (the gate's lock
+    // is held, and the loop closes the socket only after `Gate::close`).
+    let n = unsafe {
+        let mut header: libc::msghdr = std::mem::zeroed();
+        header.msg_iov = slices.as_ptr() as *mut libc::iovec;
+        header.msg_iovlen = slices.len() as _;
+        libc::sendmsg(fd, &header, libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT)
+    };
+    if n < 0 {
+        Err(std::io::Error::last_os_error())
+    } else {
+        Ok(n as usize)
+    }
+}
