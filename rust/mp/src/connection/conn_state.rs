@@ -79,6 +79,9 @@ pub(crate) struct Connections(RefCell<HashMap<u64, Rc<ConnState>>>);
 struct ThreadEntry {
     request_thread: Option<thread::Client>,
     callback_thread: Option<thread::Client>,
+    /// The export number of `callback_thread` while direct calls name it (one reference
+    /// kept in capnp-rpc's count, given back when the entry goes).
+    kept_export: Option<u32>,
 }
 
 type RpcDisconnector =
@@ -471,7 +474,32 @@ impl ConnState {
     /// Forgets thread `key`'s entries, releasing its peer thread.
     fn forget(&self, key: ThreadKey) {
         let removed = self.entries.borrow_mut().remove(&key);
+        if let Some(export) = removed.as_ref().and_then(|e| e.kept_export) {
+            self.shared.direct.give_back(export);
+        }
         drop(removed);
+    }
+
+    /// Lets thread `key`'s direct calls name `export`, which capnp-rpc just sent as the
+    /// thread's `callbackThread`: keeps a reference counted for as long as the thread's entry
+    /// lives. False if the thread has no entry, or keeps another number (capnp-rpc exported
+    /// the thread anew: direct calls then keep to the one they know).
+    pub(crate) fn keep_callback_export(&self, key: ThreadKey, export: u32) -> bool {
+        let mut entries = self.entries.borrow_mut();
+        let Some(entry) = entries.get_mut(&key) else {
+            return false;
+        };
+        if entry.callback_thread.is_none() || entry.request_thread.is_none() {
+            return false;
+        }
+        match entry.kept_export {
+            Some(kept) => kept == export,
+            None => {
+                entry.kept_export = Some(export);
+                self.shared.direct.keep(export);
+                true
+            }
+        }
     }
 }
 

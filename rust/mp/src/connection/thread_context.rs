@@ -14,6 +14,23 @@ use crate::proxy_capnp::thread;
 /// A `Thread` capability held on behalf of a thread that is not the loop thread.
 pub(crate) type ThreadCap = LoopBox<thread::Client>;
 
+/// What a thread's direct calls with a `Context` name (`core/direct_call.rs`): the peer
+/// thread that runs them and the thread's `callbackThread` (our export number).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DirectThreads {
+    pub(crate) thread: PeerThread,
+    pub(crate) callback: u32,
+}
+
+/// How the peer's thread is named on the wire, as capnp-rpc named it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PeerThread {
+    /// Our import number.
+    Import(u32),
+    /// The result of capnp-rpc's (pipelined) `makeThread` question, at these pointer fields.
+    Answer(u32, Vec<u16>),
+}
+
 /// Removes a thread's entries from the tables of the loop it runs on.
 pub(crate) type ForgetFn = fn(ThreadKey);
 
@@ -28,6 +45,8 @@ pub(crate) struct ThreadContext {
     /// makes the entries, so that this file needs no knowledge of where they live.
     loops: RefCell<Vec<(EventLoop, ForgetFn)>>,
     logged_first_request: RefCell<bool>,
+    /// For each connection (by id), what its direct calls with a `Context` name, once known.
+    direct_threads: RefCell<HashMap<u64, DirectThreads>>,
 }
 
 thread_local! {
@@ -42,6 +61,7 @@ impl ThreadContext {
             request_threads: RefCell::new(HashMap::new()),
             loops: RefCell::new(Vec::new()),
             logged_first_request: RefCell::new(false),
+            direct_threads: RefCell::new(HashMap::new()),
         }
     }
 
@@ -71,6 +91,16 @@ impl ThreadContext {
     /// outgoing call does not log the "constructing waiter" line.
     pub(crate) fn note_waiter_exists(&self) {
         *self.logged_first_request.borrow_mut() = true;
+    }
+
+    /// What this thread's direct calls with a `Context` on connection `conn_id` name.
+    pub(crate) fn direct_threads(&self, conn_id: u64) -> Option<DirectThreads> {
+        self.direct_threads.borrow().get(&conn_id).cloned()
+    }
+
+    /// Records what this thread's direct calls on `conn_id` name.
+    pub(crate) fn set_direct_threads(&self, conn_id: u64, threads: DirectThreads) {
+        self.direct_threads.borrow_mut().insert(conn_id, threads);
     }
 
     pub(crate) fn request_thread_override(&self, conn_id: u64) -> Option<Arc<ThreadCap>> {

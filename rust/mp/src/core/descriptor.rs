@@ -71,10 +71,9 @@ impl MethodDesc {
     }
 
     /// Whether a blocked caller may send this call itself: nothing in its messages needs the
-    /// loop (no capabilities, no `Context` or `ThreadMap` to fill or read).
+    /// loop (no capabilities but the caller's own `Context`, no `ThreadMap`).
     pub(crate) fn callable_without_loop(&self) -> bool {
-        self.context.is_none()
-            && self.thread_map_param.is_none()
+        self.thread_map_param.is_none()
             && self.thread_map_result.is_none()
             && !self.results_caps
             && !self.params_caps

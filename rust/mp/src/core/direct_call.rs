@@ -1,21 +1,32 @@
 //! A blocking call that the calling thread sends and receives itself, without the loop:
-//! for methods whose messages need nothing of the loop (no capabilities, no `Context` or
-//! `ThreadMap`; `MethodDesc::callable_without_loop`) on a capability whose import number is
-//! known. It saves the two wake-ups a call through the loop costs (caller -> loop, loop ->
-//! caller) down to one, or none when the caller is still polling as the reply arrives. The
-//! log lines and errors are those of a call through the loop.
+//! for methods whose messages need nothing of the loop (no capabilities but the thread's own
+//! `Context`, no `ThreadMap`; `MethodDesc::callable_without_loop`) on a capability whose
+//! import number is known, from a thread that knows the numbers of its `Context` threads on
+//! the connection. It saves the two wake-ups a call through the loop costs (caller -> loop,
+//! loop -> caller) down to one, or none when the caller is still polling as the reply
+//! arrives. The messages on the wire, the log lines and the errors are those of a call
+//! through the loop.
+//!
+//! A call goes direct only if the loop has done everything the thread asked of it before
+//! (`EventLoop::caught_up`), so that it cannot overtake a `Release` or a call the thread
+//! posted earlier.
 
 use std::sync::{Arc, Mutex};
 
 use capnp::message::{Builder, HeapAllocator};
+use capnp::private::layout::CapTable;
+use capnp::traits::ImbueMut;
 use capnp_rpc::rpc_capnp::{exception, message, return_};
 
 use crate::connection::conn_state::Connection;
+use crate::connection::thread_context::{DirectThreads, PeerThread, ThreadContext};
 use crate::core::call_ctx::{CallCtx, Mode};
+use crate::core::call_log::{call_failed, log_recv, log_send};
 use crate::core::descriptor::MethodDesc;
-use crate::core::outgoing::{call_failed, log_recv, log_send};
+use crate::core::raw_struct::{is_struct, pointer_field_mut};
 use crate::os::error::Result;
 use crate::os::waiter::Waiter;
+use crate::proxy_capnp::{context, thread};
 use crate::transport::Received;
 
 /// Words of a direct call's first segment: the envelope and small params fit; bigger ones
@@ -31,11 +42,43 @@ pub(crate) struct DirectCall<'a> {
     /// The caller's thread name, for log lines.
     pub(crate) name: &'a str,
     pub(crate) waiter: &'a Arc<Waiter>,
+    /// For a method with a `Context`: its pointer index, and the threads to name in it.
+    pub(crate) context: Option<(u16, DirectThreads)>,
 }
 
 type Slot = Arc<Mutex<Option<capnp::Result<Received>>>>;
 
-impl DirectCall<'_> {
+impl<'a> DirectCall<'a> {
+    /// The call, if it can go direct now (see the module documentation); `import` is the
+    /// target's import number if known.
+    pub(crate) fn prepare(
+        conn: &'a Arc<Connection>,
+        import: Option<u32>,
+        method: &'static MethodDesc,
+        tc: &'a ThreadContext,
+        name: &'a str,
+    ) -> Option<Self> {
+        let import = import?;
+        if !method.callable_without_loop() || !conn.lp.caught_up() {
+            return None;
+        }
+        let context = match method.context {
+            None => None,
+            // A thread serving a request of this connection calls back on the requester's
+            // thread, which only the loop knows.
+            Some(_) if tc.request_thread_override(conn.id).is_some() => return None,
+            Some(index) => Some((index, tc.direct_threads(conn.id)?)),
+        };
+        Some(DirectCall {
+            conn,
+            import,
+            method,
+            name,
+            waiter: &tc.waiter,
+            context,
+        })
+    }
+
     /// Builds the call with `build`, sends it, blocks until the reply and reads it with
     /// `read`.
     pub(crate) fn run<R, B, D>(self, build: B, read: D) -> Result<R>
@@ -62,8 +105,9 @@ impl DirectCall<'_> {
             })
         };
         let direct = &self.conn.direct;
+        let lent = self.context.iter().map(|(_, t)| t.callback).collect();
         let question = direct
-            .ask(deliver)
+            .ask(deliver, lent)
             .map_err(|e| call_failed(lp, self.name, e))?;
         let call = match self.build_call(&ctx, question, build) {
             Ok(call) => call,
@@ -103,12 +147,43 @@ impl DirectCall<'_> {
         call.set_interface_id(self.method.interface_id);
         call.set_method_id(self.method.id);
         call.reborrow().init_target().set_imported_cap(self.import);
-        let mut content = call.init_params().get_content();
-        build(ctx, content.reborrow())?;
-        let content = content.into_reader();
-        CallCtx::check_size(content.target_size()?)?;
-        if let Some(text) = self.method.params_text {
-            ctx.log_data("send data", || text(content));
+        let mut params = call.init_params();
+        // Stand-ins for the `Context`'s two capabilities: only their indexes (0, 1) go out.
+        let mut stand_ins: CapTable = Vec::new();
+        let mut filled = None;
+        {
+            let mut content = params.reborrow().get_content();
+            content.imbue_mut(&mut stand_ins);
+            build(ctx, content.reborrow())?;
+            if let Some((index, threads)) = &self.context {
+                // Params that are no struct have no fields to fill (as through the loop).
+                if is_struct(content.reborrow().into_reader()) {
+                    fill_context(pointer_field_mut(content.reborrow(), *index)?);
+                    filled = Some(threads);
+                }
+            }
+            let content = content.into_reader();
+            CallCtx::check_size(content.target_size()?)?;
+            if let Some(text) = self.method.params_text {
+                ctx.log_data("send data", || text(content));
+            }
+        }
+        if let Some(threads) = filled {
+            // As capnp-rpc names them: the peer's thread, then ours.
+            let mut table = params.init_cap_table(2);
+            let mut peer = table.reborrow().get(0);
+            match &threads.thread {
+                PeerThread::Import(id) => peer.set_receiver_hosted(*id),
+                PeerThread::Answer(question, fields) => {
+                    let mut answer = peer.init_receiver_answer();
+                    answer.set_question_id(*question);
+                    let mut ops = answer.init_transform(fields.len() as u32);
+                    for (i, field) in fields.iter().enumerate() {
+                        ops.reborrow().get(i as u32).set_get_pointer_field(*field);
+                    }
+                }
+            }
+            table.get(1).set_sender_hosted(threads.callback);
         }
         Ok(message)
     }
@@ -145,6 +220,17 @@ impl DirectCall<'_> {
             ))),
         }
     }
+}
+
+/// Writes the `Context` at `field`, its two capabilities at indexes 0 (`thread`) and 1
+/// (`callbackThread`) of the params' capability table.
+fn fill_context(field: capnp::any_pointer::Builder<'_>) {
+    let stand_in = || thread::Client {
+        client: capnp_rpc::new_broken_cap(capnp::Error::failed("a stand-in".into())),
+    };
+    let mut c = field.init_as::<context::Builder<'_>>();
+    c.set_thread(stand_in());
+    c.set_callback_thread(stand_in());
 }
 
 /// A peer's exception as capnp-rpc turns it into an error, so that both paths give the same

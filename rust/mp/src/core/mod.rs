@@ -35,6 +35,7 @@
 //! ```
 
 mod call_ctx;
+mod call_log;
 mod caller;
 pub(crate) mod cancel;
 mod cap_slot;

@@ -9,20 +9,20 @@ use std::sync::{Arc, Mutex};
 use capnp::any_pointer;
 
 use crate::connection::conn_state::{forget_thread, ConnOwner, ConnState, Connection};
-use crate::connection::thread_context::ThreadContext;
+use crate::connection::thread_context::{DirectThreads, PeerThread, ThreadContext};
 use crate::connection::thread_map_server::new_thread_map;
 use crate::core::call_ctx::{CallCtx, Mode};
+use crate::core::call_log::{call_failed, log_recv, log_send};
 use crate::core::caller::{Caller, ThreadCaller};
 use crate::core::descriptor::{InterfaceDesc, MethodDesc};
 use crate::core::direct_call;
 use crate::core::raw_struct::{init_pointers, is_struct, pointer_field, pointer_field_mut};
 use crate::event_loop::loop_box::LoopBox;
-use crate::event_loop::loop_thread::EventLoop;
-use crate::os::error::{Error, ErrorKind, Result};
+use crate::os::error::{Error, Result};
 use crate::os::log::LogLevel;
-use crate::os::thread_name::os_thread_name;
+use crate::os::thread_name::{os_thread_name, ThreadKey};
 use crate::proxy_capnp::{context, thread_map};
-use crate::transport::capture_call_target;
+use crate::transport::{capture_call_target, CapRef, SentCall};
 
 /// The shared part of a `ProxyClient`.
 pub(crate) struct ClientInner {
@@ -106,18 +106,13 @@ where
                 ),
             );
         }
-        if let Some(&import) = inner.direct.get() {
-            if method.callable_without_loop() && lp.caught_up() {
-                let call = direct_call::DirectCall {
-                    conn: &inner.conn,
-                    import,
-                    method,
-                    name: &name,
-                    waiter: &tc.waiter,
-                };
-                return call.run(build, read);
-            }
+        let import = inner.direct.get().copied();
+        if let Some(call) = direct_call::DirectCall::prepare(conn, import, method, tc, &name) {
+            return call.run(build, read);
         }
+        let key = tc.key;
+        let learned: Arc<Mutex<Option<DirectThreads>>> = Arc::default();
+        let learned_on_loop = learned.clone();
         let caller = ThreadCaller {
             key: tc.key,
             name,
@@ -140,7 +135,10 @@ where
             let started = start_call(conn_id, &cap_inner, method, Caller::Thread(caller), build);
             match started {
                 Err(e) => deliver(Err(e)),
-                Ok((ctx, promise, name)) => {
+                Ok((ctx, promise, name, sent)) => {
+                    if let Some(threads) = sent.and_then(|s| learn_threads(&ctx, key, method, &s)) {
+                        *learned_on_loop.lock().unwrap_or_else(|e| e.into_inner()) = Some(threads);
+                    }
                     tokio::task::spawn_local(async move {
                         let result = finish_call(&ctx, method, &name, promise.await, read);
                         deliver(result);
@@ -153,6 +151,9 @@ where
         }
         tc.waiter
             .wait_until(|| slot.lock().unwrap_or_else(|e| e.into_inner()).is_some());
+        if let Some(threads) = learned.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            tc.set_direct_threads(conn.id, threads);
+        }
         let result = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
         result.unwrap_or_else(|| Err(Error::failed("IPC call finished without a result")))
     })
@@ -189,7 +190,7 @@ fn start_async<R, B, D>(
         thread: thread.clone(),
         callback,
     };
-    let (ctx, promise, name) = match start_call(conn_id, &inner, method, caller, build) {
+    let (ctx, promise, name, _) = match start_call(conn_id, &inner, method, caller, build) {
         Ok(started) => started,
         Err(e) => {
             conn.return_async_thread(thread);
@@ -215,6 +216,8 @@ type Started = (
     CallCtx,
     capnp::capability::Promise<Response, capnp::Error>,
     String,
+    // What the sent call showed, when it could teach later calls to go direct.
+    Option<SentCall>,
 );
 
 /// Builds and sends a request on the loop thread.
@@ -265,18 +268,42 @@ where
     if let Some(text) = method.params_text {
         ctx.log_data("send data", || text(request.get().into_reader()));
     }
-    let promise = if method.callable_without_loop() && inner.direct.get().is_none() {
-        // Learn the import this capability is, so that later calls can go direct.
-        let (sent, target) = capture_call_target(|| request.send());
-        let here = Arc::as_ptr(&conn.shared.direct) as usize;
-        if let Some((_, import)) = target.filter(|(conn, _)| *conn == here) {
-            let _ = inner.direct.set(import);
-        }
-        sent.promise
-    } else {
-        request.send().promise
+    if !method.callable_without_loop() {
+        return Ok((ctx, request.send().promise, name, None));
+    }
+    // Learn the import this capability is (and the numbers of the `Context`'s threads), so
+    // that later calls can go direct.
+    let (sent, shown) = capture_call_target(|| request.send());
+    let here = Arc::as_ptr(&conn.shared.direct) as usize;
+    let shown = shown.filter(|s| s.conn == here);
+    if let Some(s) = &shown {
+        let _ = inner.direct.set(s.import);
+    }
+    Ok((ctx, sent.promise, name, shown))
+}
+
+/// What a thread's direct calls with a `Context` can name, from a call capnp-rpc sent for it:
+/// its `Context` is the whole capability table, the peer's thread then our callback thread
+/// (`Caller::fill_context`'s order). On the loop thread.
+fn learn_threads(
+    ctx: &CallCtx,
+    key: ThreadKey,
+    method: &MethodDesc,
+    sent: &SentCall,
+) -> Option<DirectThreads> {
+    let Mode::Loop { conn, .. } = &ctx.mode else {
+        return None;
     };
-    Ok((ctx, promise, name))
+    method.context?;
+    let (thread, callback) = match &sent.caps[..] {
+        [CapRef::Peer(id), CapRef::Ours(callback)] => (PeerThread::Import(*id), *callback),
+        [CapRef::PeerAnswer(q, fields), CapRef::Ours(callback)] => {
+            (PeerThread::Answer(*q, fields.clone()), *callback)
+        }
+        _ => return None,
+    };
+    conn.keep_callback_export(key, callback)
+        .then_some(DirectThreads { thread, callback })
 }
 
 /// Decodes a reply (or error) on the loop thread.
@@ -309,45 +336,6 @@ where
         }
         Err(e) => Err(call_failed(lp, name, e)),
     }
-}
-
-/// The client's line for a request it sends.
-pub(crate) fn log_send(lp: &EventLoop, name: &str, method: &MethodDesc) {
-    if lp.log_enabled(LogLevel::Debug) {
-        lp.log(
-            LogLevel::Debug,
-            format!(
-                "{{{name}}} IPC client send {}.{}$Params",
-                method.interface_name, method.name
-            ),
-        );
-    }
-}
-
-/// The client's line for a reply it received.
-pub(crate) fn log_recv(lp: &EventLoop, name: &str, method: &MethodDesc) {
-    if lp.log_enabled(LogLevel::Debug) {
-        lp.log(
-            LogLevel::Debug,
-            format!(
-                "{{{name}}} IPC client recv {}.{}$Results",
-                method.interface_name, method.name
-            ),
-        );
-    }
-}
-
-/// The error a call that failed with `e` returns, logged as the original does (a disconnect
-/// is not logged here: the connection logs it).
-pub(crate) fn call_failed(lp: &EventLoop, name: &str, e: capnp::Error) -> Error {
-    let error = Error::from_call(e.clone());
-    if error.kind != ErrorKind::Disconnected {
-        lp.log(
-            LogLevel::Info,
-            format!("{{{name}}} IPC client exception kj::Exception: {e}"),
-        );
-    }
-    error
 }
 
 impl Drop for ClientInner {

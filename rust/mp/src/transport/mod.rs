@@ -26,7 +26,7 @@ mod replies;
 mod writer;
 
 pub use direct::DirectPath;
-pub(crate) use direct::{capture_call_target, Received};
+pub(crate) use direct::{capture_call_target, CapRef, Received, SentCall};
 pub(crate) use network::Network;
 
 /// The default of [`max_unwritten_bytes`]: 4 MiB, a few thousand small replies or one big

@@ -28,14 +28,32 @@ fn reader_options() -> ReaderOptions {
     options
 }
 
-struct Incoming {
-    message: Reader<FrameSegments>,
+enum Incoming {
+    /// As read from the socket.
+    Frame(Reader<FrameSegments>),
+    /// Made here: a `Release` in place of one read, or of a reference kept for direct
+    /// calls (`replies.rs`).
+    Made(Reader<Builder<HeapAllocator>>),
 }
 
 impl capnp_rpc::IncomingMessage for Incoming {
     fn get_body(&self) -> capnp::Result<capnp::any_pointer::Reader<'_>> {
-        self.message.get_root()
+        match self {
+            Incoming::Frame(m) => m.get_root(),
+            Incoming::Made(m) => m.get_root(),
+        }
     }
+}
+
+/// A `Release` of `count` references to our export `id`, as if the peer had sent it.
+fn made_release(id: u32, count: u32) -> Option<Box<dyn capnp_rpc::IncomingMessage>> {
+    let mut m = Builder::new(HeapAllocator::new().first_segment_words(8));
+    let mut r = m
+        .init_root::<capnp_rpc::rpc_capnp::message::Builder<'_>>()
+        .init_release();
+    r.set_id(id);
+    r.set_reference_count(count);
+    Some(Box::new(Incoming::Made(m.into_reader())))
 }
 
 struct Outgoing {
@@ -159,6 +177,10 @@ impl capnp_rpc::Connection<Side> for Conn {
         let limit = link.max_unwritten;
         Promise::from_future(async move {
             loop {
+                if let Some(export) = direct.replies().take_give_back() {
+                    *slot.borrow_mut() = Some(reader);
+                    return Ok(made_release(export, 1));
+                }
                 if let Some(limit) = limit {
                     // Back-pressure: while the peer is not reading our replies, do not take
                     // more of its calls.
@@ -172,10 +194,13 @@ impl capnp_rpc::Connection<Side> for Conn {
                 match direct.replies().route(message)? {
                     Route::Rpc(message) => {
                         *slot.borrow_mut() = Some(reader);
-                        return Ok(Some(
-                            Box::new(Incoming { message }) as Box<dyn capnp_rpc::IncomingMessage>
-                        ));
+                        return Ok(Some(Box::new(Incoming::Frame(message))));
                     }
+                    Route::Reduced(export, count) => {
+                        *slot.borrow_mut() = Some(reader);
+                        return Ok(made_release(export, count));
+                    }
+                    Route::Absorbed => {}
                     // A thread's reply, handed over: answer it as capnp-rpc would, and
                     // read on.
                     Route::Answered { finish, release } => {

@@ -6,6 +6,14 @@
 //! taken off the stream by the loop's reader and handed to the waiting thread; the loop
 //! answers it with the `Finish` (and `Release`s of any capability the peer put in the
 //! results, which such a call does not expect) that capnp-rpc would have sent.
+//!
+//! **Lent exports.** A thread's direct call with a `Context` names the thread's
+//! `callbackThread`, which capnp-rpc exports, by its export number, without capnp-rpc
+//! counting the reference. The peer releases it after the call as usual; those `Release`s
+//! are taken off the stream here (`owed`), so that capnp-rpc's count stays right. One
+//! reference of capnp-rpc's is kept for as long as the thread lives (the `Release` of the
+//! call that showed the number is taken too), so that the number stays valid; when the
+//! thread ends it is given back to capnp-rpc as a `Release` of our own making.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -24,11 +32,21 @@ pub(crate) type Received = Reader<FrameSegments>;
 /// Hands a reply (or why there is none) to the thread that asked.
 pub(crate) type Deliver = Box<dyn FnOnce(capnp::Result<Received>) + Send>;
 
+struct Waiting {
+    deliver: Deliver,
+    /// Exports the call named in its params (see "Lent exports").
+    lent: Vec<u32>,
+}
+
 struct Table {
     /// Set once the connection is gone: no new questions.
     closed: Option<capnp::Error>,
     next: u32,
-    waiting: HashMap<u32, Deliver>,
+    waiting: HashMap<u32, Waiting>,
+    /// By export number: references the peer holds that capnp-rpc did not count.
+    owed: HashMap<u32, u32>,
+    /// Exports whose kept reference goes back to capnp-rpc.
+    give_back: Vec<u32>,
 }
 
 /// The questions of one connection that threads wait on.
@@ -42,6 +60,11 @@ pub(crate) enum Route {
     Rpc(Received),
     /// The `Return` of a thread's question, delivered; send these in answer.
     Answered { finish: u32, release: Vec<u32> },
+    /// A `Release` of references capnp-rpc did not count: nothing for capnp-rpc.
+    Absorbed,
+    /// A `Release` partly of references capnp-rpc did not count: capnp-rpc gets this one
+    /// instead (export, count).
+    Reduced(u32, u32),
 }
 
 impl Replies {
@@ -51,6 +74,8 @@ impl Replies {
                 closed: None,
                 next: FIRST_ID,
                 waiting: HashMap::new(),
+                owed: HashMap::new(),
+                give_back: Vec::new(),
             }),
         }
     }
@@ -59,8 +84,9 @@ impl Replies {
         self.table.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// A new question number whose `Return` goes to `deliver`; fails once closed.
-    pub(crate) fn ask(&self, deliver: Deliver) -> capnp::Result<u32> {
+    /// A new question number whose `Return` goes to `deliver`, for a call that names the
+    /// exports `lent` in its params; fails once closed.
+    pub(crate) fn ask(&self, deliver: Deliver, lent: Vec<u32>) -> capnp::Result<u32> {
         let mut t = self.lock();
         if let Some(e) = &t.closed {
             return Err(e.clone());
@@ -70,14 +96,36 @@ impl Replies {
             id = next_id(id);
         }
         t.next = next_id(id);
-        t.waiting.insert(id, deliver);
+        for &export in &lent {
+            *t.owed.entry(export).or_default() += 1;
+        }
+        t.waiting.insert(id, Waiting { deliver, lent });
         Ok(id)
     }
 
     /// Forgets question `id` (its `Call` could not be sent); its `deliver` is dropped unrun.
     pub(crate) fn forget(&self, id: u32) {
-        let removed = self.lock().waiting.remove(&id);
-        drop(removed);
+        let mut t = self.lock();
+        if let Some(w) = t.waiting.remove(&id) {
+            unowe(&mut t.owed, &w.lent);
+        }
+    }
+
+    /// capnp-rpc counted one reference to `export` that the peer will release: keep it
+    /// (the peer's `Release` of it is taken here) until [`give_back`](Self::give_back).
+    pub(crate) fn keep(&self, export: u32) {
+        *self.lock().owed.entry(export).or_default() += 1;
+    }
+
+    /// Gives the reference kept by [`keep`](Self::keep) back to capnp-rpc (with the next
+    /// message read, see [`take_give_back`](Self::take_give_back)).
+    pub(crate) fn give_back(&self, export: u32) {
+        self.lock().give_back.push(export);
+    }
+
+    /// An export whose kept reference capnp-rpc should now see released.
+    pub(crate) fn take_give_back(&self) -> Option<u32> {
+        self.lock().give_back.pop()
     }
 
     /// The connection is gone: every waiting thread gets `error`, and no question is asked
@@ -90,8 +138,8 @@ impl Replies {
             }
             std::mem::take(&mut t.waiting)
         };
-        for (_, deliver) in waiting {
-            deliver(Err(error.clone()));
+        for (_, w) in waiting {
+            (w.deliver)(Err(error.clone()));
         }
     }
 
@@ -99,19 +147,61 @@ impl Replies {
     /// questions. A `Return` for a number of ours that nobody waits on is a protocol error,
     /// as capnp-rpc treats an unknown question.
     pub(crate) fn route(&self, message: Received) -> capnp::Result<Route> {
-        let Some((id, release)) = thread_return(&message)? else {
-            return Ok(Route::Rpc(message));
+        let (id, release, release_params) = match kind_of(&message)? {
+            Kind::Other => return Ok(Route::Rpc(message)),
+            Kind::Release { export, count } => return Ok(self.release(message, export, count)),
+            Kind::ThreadReturn {
+                id,
+                release,
+                release_params,
+            } => (id, release, release_params),
         };
-        let deliver = self.lock().waiting.remove(&id).ok_or_else(|| {
-            capnp::Error::failed(format!(
-                "the peer sent a Return for question {id}, which was not asked or is answered"
-            ))
-        })?;
-        deliver(Ok(message));
+        let waiting = {
+            let mut t = self.lock();
+            let w = t.waiting.remove(&id).ok_or_else(|| {
+                capnp::Error::failed(format!(
+                    "the peer sent a Return for question {id}, which was not asked or is answered"
+                ))
+            })?;
+            if release_params {
+                // The peer released the params' capabilities with the Return itself.
+                unowe(&mut t.owed, &w.lent);
+            }
+            w
+        };
+        (waiting.deliver)(Ok(message));
         Ok(Route::Answered {
             finish: id,
             release,
         })
+    }
+
+    /// Takes what capnp-rpc did not count out of a `Release`.
+    fn release(&self, message: Received, export: u32, count: u32) -> Route {
+        let mut t = self.lock();
+        let Some(owed) = t.owed.get_mut(&export) else {
+            return Route::Rpc(message);
+        };
+        let taken = count.min(*owed);
+        *owed -= taken;
+        if *owed == 0 {
+            t.owed.remove(&export);
+        }
+        match count - taken {
+            0 => Route::Absorbed,
+            rest => Route::Reduced(export, rest),
+        }
+    }
+}
+
+fn unowe(owed: &mut HashMap<u32, u32>, exports: &[u32]) {
+    for export in exports {
+        if let Some(n) = owed.get_mut(export) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                owed.remove(export);
+            }
+        }
     }
 }
 
@@ -123,21 +213,42 @@ fn next_id(id: u32) -> u32 {
     }
 }
 
-/// The question number of a `Return` to one of the threads' questions, and the capabilities
-/// its results carry (to release); `None` for any other message.
-fn thread_return(message: &Received) -> capnp::Result<Option<(u32, Vec<u32>)>> {
+/// What the reader must know of a received message.
+enum Kind {
+    Other,
+    Release {
+        export: u32,
+        count: u32,
+    },
+    /// A `Return` to one of the threads' questions, with the capabilities its results carry
+    /// (to release) and whether it releases the params' capabilities itself.
+    ThreadReturn {
+        id: u32,
+        release: Vec<u32>,
+        release_params: bool,
+    },
+}
+
+fn kind_of(message: &Received) -> capnp::Result<Kind> {
     let root: message::Reader<'_> = match message.get_root() {
         Ok(root) => root,
         // Not even a message: capnp-rpc reports it.
-        Err(_) => return Ok(None),
+        Err(_) => return Ok(Kind::Other),
     };
-    let Ok(message::Return(ret)) = root.which() else {
-        return Ok(None);
+    let ret = match root.which() {
+        Ok(message::Return(ret)) => ret?,
+        Ok(message::Release(r)) => {
+            let r = r?;
+            return Ok(Kind::Release {
+                export: r.get_id(),
+                count: r.get_reference_count(),
+            });
+        }
+        _ => return Ok(Kind::Other),
     };
-    let ret = ret?;
     let id = ret.get_answer_id();
     if id < FIRST_ID {
-        return Ok(None);
+        return Ok(Kind::Other);
     }
     let mut release = Vec::new();
     if let Ok(return_::Results(payload)) = ret.which() {
@@ -151,5 +262,9 @@ fn thread_return(message: &Received) -> capnp::Result<Option<(u32, Vec<u32>)>> {
             }
         }
     }
-    Ok(Some((id, release)))
+    Ok(Kind::ThreadReturn {
+        id,
+        release,
+        release_params: ret.get_release_param_caps(),
+    })
 }
