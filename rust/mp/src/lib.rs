@@ -113,6 +113,8 @@ pub mod private {
     pub mod fuzz {
         pub use crate::typed::fuzz_support::*;
     }
+    #[doc(hidden)]
+    pub use crate::connection::live_callback_threads;
     /// The capnp crate the runtime is built with, so user crates need no direct dependency.
     pub use capnp;
 }

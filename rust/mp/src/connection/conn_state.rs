@@ -44,6 +44,14 @@ impl Connection {
         self.disconnected.load(Ordering::SeqCst)
     }
 
+    /// How many calls on this connection went without the loop so far: blocking calls whose
+    /// messages carry no capabilities but the caller's `Context` go from the calling thread
+    /// straight to the socket once the runtime knows the numbers to name (after the first
+    /// such call through the loop). For diagnostics and tests.
+    pub fn direct_calls(&self) -> u64 {
+        self.direct.calls()
+    }
+
     /// The event loop that owns the connection.
     pub fn event_loop(&self) -> &EventLoop {
         &self.lp
@@ -82,6 +90,22 @@ struct ThreadEntry {
     /// The export number of `callback_thread` while direct calls name it (one reference
     /// kept in capnp-rpc's count, given back when the entry goes).
     kept_export: Option<u32>,
+    /// The `makeThread` question of `request_thread`, kept open while the entry lives:
+    /// direct calls may name the thread as that question's answer, which the peer forgets
+    /// once the question is finished (capnp-rpc finishes it when the pipelined capability
+    /// resolves).
+    made_by: Option<thread_map::make_thread_results::Pipeline>,
+    /// Cleared when what direct calls name stops being valid (the entry goes, or its peer
+    /// thread is dropped), so that the thread's next call goes through the loop again.
+    direct_valid: Option<Arc<AtomicBool>>,
+}
+
+impl ThreadEntry {
+    fn end_direct(&mut self) {
+        if let Some(valid) = self.direct_valid.take() {
+            valid.store(false, Ordering::SeqCst);
+        }
+    }
 }
 
 type RpcDisconnector =
@@ -329,15 +353,20 @@ impl ConnState {
         if let Some(t) = &entry.request_thread {
             return Ok(t.clone());
         }
-        let client = self.make_remote_thread(name, Some(key))?;
+        let (client, made_by) = self.make_remote_thread(name, Some(key))?;
         entry.request_thread = Some(client.clone());
+        entry.made_by = Some(made_by);
         Ok(client)
     }
 
     /// Asks the peer for a new thread (`makeThread`), returning its pipelined capability. If
     /// the peer refuses (its thread limit, say), thread `key` forgets that thread, so that its
     /// next call asks again rather than fail for as long as the thread lives.
-    fn make_remote_thread(&self, name: &str, key: Option<ThreadKey>) -> Result<thread::Client> {
+    fn make_remote_thread(
+        &self,
+        name: &str,
+        key: Option<ThreadKey>,
+    ) -> Result<(thread::Client, thread_map::make_thread_results::Pipeline)> {
         let map = self.peer_thread_map.borrow().clone().ok_or_else(|| {
             Error::failed("IPC client: the peer sent no ThreadMap (construct was not called), so no thread can be made")
         })?;
@@ -345,6 +374,7 @@ impl ConnState {
         request.get().set_name(name);
         let remote = request.send();
         let client = remote.pipeline.get_result();
+        let pipeline = remote.pipeline;
         let lp = self.lp.clone();
         let (id, made) = (self.id, client.client.hook.get_ptr());
         tokio::task::spawn_local(async move {
@@ -360,11 +390,13 @@ impl ConnState {
                         .map(|t| t.client.hook.get_ptr());
                     if same == Some(made) {
                         entry.request_thread = None;
+                        entry.made_by = None;
+                        entry.end_direct();
                     }
                 }
             }
         });
-        Ok(client)
+        Ok((client, pipeline))
     }
 
     /// A peer thread for one async call (an idle one, or a new one made with a pipelined
@@ -390,7 +422,7 @@ impl ConnState {
         let n = self.async_made.get() + 1;
         self.async_made.set(n);
         let name = format!("{} (async {n})", os_thread_name(self.lp.exe_name()));
-        let thread = self.make_remote_thread(&name, None)?;
+        let (thread, _) = self.make_remote_thread(&name, None)?;
         Ok((thread, callback))
     }
 
@@ -473,33 +505,45 @@ impl ConnState {
 
     /// Forgets thread `key`'s entries, releasing its peer thread.
     fn forget(&self, key: ThreadKey) {
-        let removed = self.entries.borrow_mut().remove(&key);
-        if let Some(export) = removed.as_ref().and_then(|e| e.kept_export) {
-            self.shared.direct.give_back(export);
+        let mut removed = self.entries.borrow_mut().remove(&key);
+        if let Some(entry) = &mut removed {
+            entry.end_direct();
+            if let Some(export) = entry.kept_export {
+                self.shared.direct.give_back(export);
+            }
         }
         drop(removed);
     }
 
-    /// Lets thread `key`'s direct calls name `export`, which capnp-rpc just sent as the
-    /// thread's `callbackThread`: keeps a reference counted for as long as the thread's entry
-    /// lives. False if the thread has no entry, or keeps another number (capnp-rpc exported
-    /// the thread anew: direct calls then keep to the one they know).
-    pub(crate) fn keep_callback_export(&self, key: ThreadKey, export: u32) -> bool {
+    /// Lets thread `key`'s direct calls name its threads as capnp-rpc just sent them, with
+    /// `export` as its `callbackThread`: keeps a reference of that export counted for as
+    /// long as the thread's entry lives. Gives the flag that says the names are still valid;
+    /// `None` if the thread has no entry, or keeps another number (capnp-rpc exported the
+    /// thread anew: direct calls then keep to the one they know).
+    pub(crate) fn keep_callback_export(
+        &self,
+        key: ThreadKey,
+        export: u32,
+    ) -> Option<Arc<AtomicBool>> {
         let mut entries = self.entries.borrow_mut();
-        let Some(entry) = entries.get_mut(&key) else {
-            return false;
-        };
+        let entry = entries.get_mut(&key)?;
         if entry.callback_thread.is_none() || entry.request_thread.is_none() {
-            return false;
+            return None;
         }
         match entry.kept_export {
-            Some(kept) => kept == export,
+            Some(kept) if kept != export => return None,
+            Some(_) => {}
             None => {
                 entry.kept_export = Some(export);
                 self.shared.direct.keep(export);
-                true
             }
         }
+        Some(
+            entry
+                .direct_valid
+                .get_or_insert_with(|| Arc::new(AtomicBool::new(true)))
+                .clone(),
+        )
     }
 }
 

@@ -7,3 +7,5 @@ pub(crate) mod pool;
 pub(crate) mod thread_context;
 pub(crate) mod thread_map_server;
 pub(crate) mod thread_server;
+
+pub use thread_server::live_callback_threads;

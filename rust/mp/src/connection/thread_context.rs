@@ -3,6 +3,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use crate::event_loop::loop_box::LoopBox;
@@ -16,10 +17,18 @@ pub(crate) type ThreadCap = LoopBox<thread::Client>;
 
 /// What a thread's direct calls with a `Context` name (`core/direct_call.rs`): the peer
 /// thread that runs them and the thread's `callbackThread` (our export number).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub(crate) struct DirectThreads {
     pub(crate) thread: PeerThread,
     pub(crate) callback: u32,
+    /// Cleared by the loop when these names stop being valid.
+    pub(crate) valid: Arc<AtomicBool>,
+}
+
+impl DirectThreads {
+    pub(crate) fn is_valid(&self) -> bool {
+        self.valid.load(Ordering::SeqCst)
+    }
 }
 
 /// How the peer's thread is named on the wire, as capnp-rpc named it.

@@ -1,6 +1,7 @@
 //! The server of the `Thread` interface of `proxy.capnp`: a thread a peer can name in `Context`.
 
 use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use crate::connection::thread_context::ThreadContext;
@@ -17,9 +18,19 @@ pub(crate) struct ThreadServer {
     owns_thread: bool,
 }
 
+/// `ThreadServer`s standing for callers, alive in this process.
+static LIVE_CALLERS: AtomicUsize = AtomicUsize::new(0);
+
+/// How many threads of this process a peer can call back into (one per thread and connection
+/// that made a call with a `Context`), for tests that check they go when their thread does.
+pub fn live_callback_threads() -> usize {
+    LIVE_CALLERS.load(Ordering::SeqCst)
+}
+
 impl ThreadServer {
     /// Stands for an existing thread (the caller of an outgoing call).
     pub(crate) fn for_caller(name: String, waiter: Arc<Waiter>) -> Self {
+        LIVE_CALLERS.fetch_add(1, Ordering::SeqCst);
         ThreadServer {
             name,
             waiter,
@@ -59,6 +70,8 @@ impl Drop for ThreadServer {
         if self.owns_thread {
             // The worker finishes the work it has queued, then exits.
             self.waiter.stop();
+        } else {
+            LIVE_CALLERS.fetch_sub(1, Ordering::SeqCst);
         }
     }
 }

@@ -67,7 +67,10 @@ impl<'a> DirectCall<'a> {
             // A thread serving a request of this connection calls back on the requester's
             // thread, which only the loop knows.
             Some(_) if tc.request_thread_override(conn.id).is_some() => return None,
-            Some(index) => Some((index, tc.direct_threads(conn.id)?)),
+            Some(index) => {
+                let threads = tc.direct_threads(conn.id).filter(DirectThreads::is_valid)?;
+                Some((index, threads))
+            }
         };
         Some(DirectCall {
             conn,

@@ -119,6 +119,9 @@ where
             waiter: tc.waiter.clone(),
             request_override: tc.request_thread_override(conn.id),
         };
+        // While it serves a request of this connection, the thread calls the requester's
+        // thread: nothing to learn for its own direct calls.
+        let learn = caller.request_override.is_none();
         let slot: Arc<Mutex<Option<Result<R>>>> = Arc::default();
         let deliver_slot = slot.clone();
         let waiter = tc.waiter.clone();
@@ -136,6 +139,7 @@ where
             match started {
                 Err(e) => deliver(Err(e)),
                 Ok((ctx, promise, name, sent)) => {
+                    let sent = sent.filter(|_| learn);
                     if let Some(threads) = sent.and_then(|s| learn_threads(&ctx, key, method, &s)) {
                         *learned_on_loop.lock().unwrap_or_else(|e| e.into_inner()) = Some(threads);
                     }
@@ -302,8 +306,12 @@ fn learn_threads(
         }
         _ => return None,
     };
-    conn.keep_callback_export(key, callback)
-        .then_some(DirectThreads { thread, callback })
+    let valid = conn.keep_callback_export(key, callback)?;
+    Some(DirectThreads {
+        thread,
+        callback,
+        valid,
+    })
 }
 
 /// Decodes a reply (or error) on the loop thread.

@@ -9,6 +9,7 @@
 //! threads, are learned from a call capnp-rpc sent ([`capture_call_target`]).
 
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use capnp::message::{Builder, HeapAllocator};
@@ -20,9 +21,11 @@ use crate::transport::replies::{Deliver, Replies};
 pub(crate) use crate::transport::replies::Received;
 
 /// One connection's way for threads to call without the loop.
-pub struct DirectPath {
+pub(crate) struct DirectPath {
     gate: Arc<Gate>,
     replies: Replies,
+    /// Calls sent direct so far.
+    sent: AtomicU64,
 }
 
 impl std::fmt::Debug for DirectPath {
@@ -36,6 +39,7 @@ impl DirectPath {
         DirectPath {
             gate,
             replies: Replies::new(),
+            sent: AtomicU64::new(0),
         }
     }
 
@@ -65,10 +69,18 @@ impl DirectPath {
     /// question is forgotten and `deliver` will not run.
     pub(crate) fn send(&self, id: u32, call: Builder<HeapAllocator>) -> capnp::Result<()> {
         let sent = self.gate.send(call);
-        if sent.is_err() {
-            self.replies.forget(id);
+        match sent {
+            Ok(()) => {
+                self.sent.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(_) => self.replies.forget(id),
         }
         sent
+    }
+
+    /// How many calls went direct on this connection.
+    pub(crate) fn calls(&self) -> u64 {
+        self.sent.load(Ordering::Relaxed)
     }
 
     /// The connection is gone: no more direct calls, and waiting threads get `error`.

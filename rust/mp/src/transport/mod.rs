@@ -25,7 +25,7 @@ mod reader;
 mod replies;
 mod writer;
 
-pub use direct::DirectPath;
+pub(crate) use direct::DirectPath;
 pub(crate) use direct::{capture_call_target, CapRef, Received, SentCall};
 pub(crate) use network::Network;
 

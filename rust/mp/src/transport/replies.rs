@@ -144,8 +144,9 @@ impl Replies {
     }
 
     /// Takes `message` for a waiting thread if it is the `Return` of one of their
-    /// questions. A `Return` for a number of ours that nobody waits on is a protocol error,
-    /// as capnp-rpc treats an unknown question.
+    /// questions, or what capnp-rpc did not count out of a `Release`. A `Return` for a
+    /// number of ours that nobody waits on is a protocol error that ends the connection, as
+    /// capnp-rpc treats an unknown question.
     pub(crate) fn route(&self, message: Received) -> capnp::Result<Route> {
         let (id, release, release_params) = match kind_of(&message)? {
             Kind::Other => return Ok(Route::Rpc(message)),
@@ -267,4 +268,150 @@ fn kind_of(message: &Received) -> capnp::Result<Kind> {
         release,
         release_params: ret.get_release_param_caps(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use capnp::message::{Builder, HeapAllocator, ReaderOptions};
+    use std::sync::{Arc, Mutex};
+
+    fn received(build: impl FnOnce(message::Builder<'_>)) -> Received {
+        let mut m = Builder::new(HeapAllocator::new());
+        build(m.init_root());
+        let segments = m.get_segments_for_output();
+        let mut bounds = Vec::new();
+        let mut bytes = Vec::new();
+        for s in segments.iter() {
+            let start = bytes.len() / 8;
+            bytes.extend_from_slice(s);
+            bounds.push((start, bytes.len() / 8));
+        }
+        let mut frame = FrameSegments::new(bounds);
+        assert_eq!(frame.fill_from(&bytes), bytes.len());
+        Reader::new(frame, ReaderOptions::new())
+    }
+
+    fn a_return(id: u32, release_params: bool, caps: &[u32]) -> Received {
+        received(|root| {
+            let mut ret = root.init_return();
+            ret.set_answer_id(id);
+            ret.set_release_param_caps(release_params);
+            let mut table = ret.init_results().init_cap_table(caps.len() as u32);
+            for (i, id) in caps.iter().enumerate() {
+                table.reborrow().get(i as u32).set_sender_hosted(*id);
+            }
+        })
+    }
+
+    fn a_release(id: u32, count: u32) -> Received {
+        received(|root| {
+            let mut r = root.init_release();
+            r.set_id(id);
+            r.set_reference_count(count);
+        })
+    }
+
+    type Got = Arc<Mutex<Vec<Result<(), String>>>>;
+
+    fn recorder() -> (Got, impl Fn() -> Deliver) {
+        let got: Got = Arc::default();
+        let g = got.clone();
+        let make = move || -> Deliver {
+            let g = g.clone();
+            Box::new(move |r: capnp::Result<Received>| {
+                g.lock()
+                    .unwrap()
+                    .push(r.map(drop).map_err(|e| e.to_string()))
+            })
+        };
+        (got, make)
+    }
+
+    #[test]
+    fn a_return_to_a_threads_question_goes_to_it_and_is_answered_with_finish_and_releases() {
+        let replies = Replies::new();
+        let (got, deliver) = recorder();
+        let a = replies.ask(deliver(), vec![]).unwrap();
+        let b = replies.ask(deliver(), vec![]).unwrap();
+        assert_eq!((a, b), (FIRST_ID, FIRST_ID + 1));
+        match replies.route(a_return(b, false, &[7, 9])).unwrap() {
+            Route::Answered { finish, release } => {
+                assert_eq!(finish, b);
+                assert_eq!(release, vec![7, 9]);
+            }
+            _ => panic!("not answered"),
+        }
+        assert_eq!(got.lock().unwrap().len(), 1);
+        // capnp-rpc's own questions and other messages pass.
+        assert!(matches!(
+            replies.route(a_return(3, false, &[])).unwrap(),
+            Route::Rpc(_)
+        ));
+        // A number of ours that nobody waits on (any more) ends the connection.
+        let err = replies
+            .route(a_return(b, false, &[]))
+            .err()
+            .expect("an error");
+        assert!(err.to_string().contains("which was not asked"), "{err}");
+        // Closing fails the one still waiting, and every later question.
+        replies.close(capnp::Error::disconnected("gone".into()));
+        assert_eq!(got.lock().unwrap().len(), 2);
+        assert!(got.lock().unwrap()[1].is_err());
+        assert!(replies.ask(deliver(), vec![]).is_err());
+    }
+
+    #[test]
+    fn releases_of_lent_exports_are_taken_and_capnp_rpc_sees_the_rest() {
+        let replies = Replies::new();
+        let (_got, deliver) = recorder();
+        // One reference kept for the thread, and two calls that lend the export.
+        replies.keep(5);
+        let q1 = replies.ask(deliver(), vec![5]).unwrap();
+        let _q2 = replies.ask(deliver(), vec![5]).unwrap();
+        assert!(matches!(
+            replies.route(a_release(5, 1)).unwrap(),
+            Route::Absorbed
+        ));
+        // capnp-rpc's own references to the export pass through.
+        assert!(matches!(
+            replies.route(a_release(5, 3)).unwrap(),
+            Route::Reduced(5, 1)
+        ));
+        assert!(matches!(
+            replies.route(a_release(5, 1)).unwrap(),
+            Route::Rpc(_)
+        ));
+        assert!(matches!(
+            replies.route(a_release(6, 1)).unwrap(),
+            Route::Rpc(_)
+        ));
+        // A Return that releases the params' capabilities itself settles what it lent.
+        replies.keep(8);
+        let q3 = replies.ask(deliver(), vec![8]).unwrap();
+        assert!(matches!(
+            replies.route(a_return(q3, true, &[])).unwrap(),
+            Route::Answered { .. }
+        ));
+        assert!(matches!(
+            replies.route(a_release(8, 1)).unwrap(),
+            Route::Absorbed
+        ));
+        assert!(matches!(
+            replies.route(a_release(8, 1)).unwrap(),
+            Route::Rpc(_)
+        ));
+        // A question forgotten unsent lends nothing.
+        let _ = q1;
+        let q4 = replies.ask(deliver(), vec![9]).unwrap();
+        replies.forget(q4);
+        assert!(matches!(
+            replies.route(a_release(9, 1)).unwrap(),
+            Route::Rpc(_)
+        ));
+        // The kept reference goes back when asked.
+        replies.give_back(5);
+        assert_eq!(replies.take_give_back(), Some(5));
+        assert_eq!(replies.take_give_back(), None);
+    }
 }

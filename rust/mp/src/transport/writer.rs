@@ -394,6 +394,66 @@ mod tests {
     }
 
     #[test]
+    fn frames_of_threads_and_of_the_loop_reach_the_peer_in_the_order_they_were_queued() {
+        let (a, mut b) = std::os::unix::net::UnixStream::pair().unwrap();
+        a.set_nonblocking(true).unwrap();
+        // Bigger than the socket's buffer: the thread writes part of it, the loop the rest.
+        let sizes = [3_000_000usize, 100, 10, 200_000, 7];
+        let reader = std::thread::spawn(move || {
+            // Let the socket fill up first, so that the first frame is written in parts.
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            sizes
+                .iter()
+                .map(|_| {
+                    let m = capnp::serialize::read_message(
+                        &mut b,
+                        *capnp::message::ReaderOptions::new().traversal_limit_in_words(None),
+                    )
+                    .unwrap();
+                    let data: capnp::data::Reader<'_> = m.get_root().unwrap();
+                    (data.len(), data.first().copied())
+                })
+                .collect::<Vec<_>>()
+        });
+        let owned = |len: usize, fill: u8| Rc::try_unwrap(data_message(len, fill)).ok().unwrap();
+        on_loop(async move {
+            let a = tokio::net::UnixStream::from_std(a).unwrap();
+            let gate = Arc::new(Gate::new(a.as_raw_fd()));
+            let outbox = Outbox::new(gate.clone());
+            // From other threads and from the loop, interleaved.
+            let gate2 = gate.clone();
+            std::thread::spawn(move || gate2.send(owned(3_000_000, 1)).unwrap())
+                .join()
+                .unwrap();
+            assert_eq!(gate.lock().threads.len(), 1, "the rest waits for the loop");
+            let sent = outbox.push(data_message(100, 2), 0);
+            let gate3 = gate.clone();
+            std::thread::spawn(move || gate3.send(owned(10, 3)).unwrap())
+                .join()
+                .unwrap();
+            let sent2 = outbox.push(data_message(200_000, 4), 0);
+            let gate4 = gate.clone();
+            std::thread::spawn(move || gate4.send(owned(7, 5)).unwrap())
+                .join()
+                .unwrap();
+            let ended = outbox.end(Ok(()));
+            outbox.run(&a).await.unwrap();
+            sent.await.unwrap().unwrap();
+            sent2.await.unwrap().unwrap();
+            ended.await.unwrap();
+            // Writing ended: threads may no longer write.
+            assert!(gate.send(owned(1, 6)).is_err());
+        });
+        let got = reader.join().unwrap();
+        let want: Vec<_> = sizes
+            .iter()
+            .zip(1u8..)
+            .map(|(&n, fill)| (n, Some(fill)))
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
     fn a_peer_that_has_gone_fails_the_queue_and_every_send() {
         let (a, b) = std::os::unix::net::UnixStream::pair().unwrap();
         a.set_nonblocking(true).unwrap();

@@ -1,0 +1,241 @@
+//! Calls a blocked thread sends itself, without the loop (doc/performance.md, "Direct
+//! calls"): they must give what a call through the loop gives, in every mix.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use multiprocess_tests::service_capnp::{Callback, Service, ServiceClient};
+
+fn direct_calls(service: &dyn Service) -> u64 {
+    ServiceClient::from_dyn(service)
+        .expect("a proxy")
+        .proxy
+        .connection()
+        .direct_calls()
+}
+
+#[test]
+fn calls_after_the_first_go_direct_with_the_same_results() {
+    for (kind, pair) in common::both() {
+        let service = pair.service();
+        let before = direct_calls(&*service);
+        for i in 0..200 {
+            assert_eq!(
+                service.add_on_loop(i, 7).expect("addOnLoop"),
+                i + 7,
+                "{kind}"
+            );
+            assert_eq!(service.add(i, -3).expect("add"), i - 3, "{kind}");
+            let (sum, product) = service.add_out(i.into(), 3).expect("addOut");
+            assert_eq!(
+                (sum, product),
+                (i64::from(i) + 3, i64::from(i) * 3),
+                "{kind}"
+            );
+        }
+        // The first call of each method (the first with a `Context` from this thread) went
+        // through the loop, where the numbers to name were learned.
+        let direct = direct_calls(&*service) - before;
+        assert!(
+            direct >= 3 * 200 - 3,
+            "{kind}: only {direct} of 600 calls went direct"
+        );
+        drop(service);
+        pair.close();
+    }
+}
+
+#[test]
+fn an_error_reads_the_same_direct_as_through_the_loop() {
+    for (kind, pair) in common::both() {
+        let service = pair.service();
+        let through_loop = service.fail("no such block".into()).expect_err("fails");
+        let before = direct_calls(&*service);
+        let direct = service.fail("no such block".into()).expect_err("fails");
+        assert_eq!(direct_calls(&*service), before + 1, "{kind}: not direct");
+        assert_eq!(direct.kind, through_loop.kind, "{kind}");
+        assert_eq!(direct.message, through_loop.message, "{kind}");
+        assert_eq!(direct.to_string(), through_loop.to_string(), "{kind}");
+        // The connection goes on.
+        assert_eq!(service.add(2, 2).expect("add"), 4, "{kind}");
+        drop(service);
+        pair.close();
+    }
+}
+
+/// Calls back into the service from inside the callback (a call made while serving one
+/// of the peer's: it goes through the loop, on the requester's thread).
+struct Nested {
+    service: Arc<dyn Service>,
+}
+
+impl Callback for Nested {
+    fn call(&self, depth: i32) -> mp::Result<Vec<i64>> {
+        let sum = self.service.add(depth, 1000)?;
+        Ok(vec![mp::current_tid(), sum.into()])
+    }
+}
+
+#[test]
+fn threads_mixing_direct_calls_callbacks_and_big_messages_each_get_their_answers() {
+    for (kind, pair) in common::both() {
+        let service: Arc<dyn Service> = Arc::from(pair.service());
+        let before = direct_calls(&*service);
+        let threads: Vec<_> = (0..6)
+            .map(|t: i32| {
+                let service = service.clone();
+                std::thread::spawn(move || {
+                    for i in 0..60 {
+                        assert_eq!(service.add(i, t).expect("add"), i + t);
+                        assert_eq!(service.add_on_loop(t, i).expect("addOnLoop"), i + t);
+                        if i % 10 == t {
+                            // Bigger than a socket's buffer: written in parts, some by the
+                            // calling thread and the rest by the loop, between other frames.
+                            let data: Vec<u8> = (0..300_000).map(|k| (k + t) as u8).collect();
+                            let text = format!("{t}/{i}");
+                            let out = service
+                                .echo(text.clone(), data.clone(), vec![text.clone()], vec![true])
+                                .expect("echo");
+                            assert_eq!(out.0, text);
+                            assert!(out.1[..] == data[..], "echoed data differs");
+                            assert_eq!(out.2, vec![text]);
+                        }
+                        if i % 15 == 0 {
+                            let cb = Box::new(Nested {
+                                service: service.clone(),
+                            });
+                            let got = service.call_back(Some(cb), t).expect("callBack");
+                            assert_eq!(got, vec![mp::current_tid(), (t + 1000).into()]);
+                        }
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().expect("a calling thread panicked");
+        }
+        assert!(
+            direct_calls(&*service) - before > 6 * 60,
+            "{kind}: the calls did not go direct"
+        );
+        drop(service);
+        pair.close();
+    }
+}
+
+#[test]
+fn a_direct_call_interrupted_by_the_peer_dying_fails_with_disconnect() {
+    let pair = common::spawned();
+    let service = pair.service();
+    service.sleep_ms(1).expect("sleep");
+    let before = direct_calls(&*service);
+    let pid = pair.child.expect("child");
+    let (tx, rx) = mpsc::channel();
+    let caller = std::thread::spawn(move || {
+        // Warm this thread up, so that its long call goes direct.
+        service.sleep_ms(1).expect("sleep");
+        let result = service.sleep_ms(30_000);
+        let _ = tx.send(result);
+        service
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    // SAFETY: kill has no memory preconditions; `pid` is our own child.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGKILL) }, 0);
+    let result = rx
+        .recv_timeout(Duration::from_secs(2))
+        .expect("the call returned");
+    let service = caller.join().expect("caller");
+    let err = result.expect_err("the server died");
+    assert_eq!(err.kind, mp::ErrorKind::Disconnected, "{err}");
+    assert_eq!(
+        err.message,
+        "IPC client method call interrupted by disconnect."
+    );
+    assert!(
+        direct_calls(&*service) > before,
+        "the long call did not go direct"
+    );
+    // Later calls fail at once, direct or not.
+    let err = service.add(1, 1).expect_err("disconnected");
+    assert_eq!(err.kind, mp::ErrorKind::Disconnected);
+    drop(service);
+    let mut pair = pair;
+    pair.init = None;
+    let _ = mp::wait_process(pid);
+}
+
+#[test]
+fn a_threads_callback_thread_goes_when_the_thread_ends() {
+    let pair = common::in_process();
+    let service: Arc<dyn Service> = Arc::from(pair.service());
+    service.add(0, 0).expect("add");
+    let baseline = mp::private::live_callback_threads();
+    for round in 0..3 {
+        let s = service.clone();
+        std::thread::spawn(move || {
+            for i in 0..20 {
+                assert_eq!(s.add(i, round).expect("add"), i + round);
+            }
+        })
+        .join()
+        .expect("thread");
+    }
+    // The reference the direct calls kept is given back with the next message read.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while mp::private::live_callback_threads() > baseline && Instant::now() < deadline {
+        service.add(1, 1).expect("add");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(
+        mp::private::live_callback_threads(),
+        baseline,
+        "callback threads of ended threads are still alive"
+    );
+    drop(service);
+    pair.close();
+}
+
+#[test]
+fn a_return_for_a_question_nobody_asked_ends_the_connection_with_an_error() {
+    use capnp_rpc::rpc_capnp::message;
+    let (ours, mut raw) = mp::socket_pair().expect("socketpair");
+    let fake_server = std::thread::spawn(move || {
+        // Whatever the client sends first, answer a question number of the direct range
+        // that was never asked.
+        let mut buf = [0u8; 4096];
+        let _ = raw.read(&mut buf);
+        let mut m = mp::private::capnp::message::Builder::new_default();
+        let mut ret = m.init_root::<message::Builder<'_>>().init_return();
+        ret.set_answer_id(0x8000_0005);
+        ret.init_results();
+        let mut bytes = Vec::new();
+        mp::private::capnp::serialize::write_message(&mut bytes, &m).expect("frame");
+        raw.write_all(&bytes).expect("write");
+        // Hold the socket until the client gives up on it.
+        let _ = raw.read(&mut buf);
+        raw
+    });
+    let client_loop = mp::EventLoop::start("mptest", common::quiet()).expect("loop");
+    let connected =
+        mp::connect_stream::<dyn multiprocess_tests::service_capnp::TestInit>(&client_loop, ours);
+    // The connection ends: the call waiting on it fails, naming the fault, and later calls
+    // fail as disconnected.
+    let err = match connected {
+        Err(e) => e,
+        Ok(init) => init.where_am_i().expect_err("the connection is gone"),
+    };
+    assert!(
+        err.message
+            .contains("Return for question 2147483653, which was not asked")
+            || err.kind == mp::ErrorKind::Disconnected,
+        "{err}"
+    );
+    drop(fake_server.join().expect("fake server"));
+    let lp = client_loop.event_loop().clone();
+    drop(client_loop);
+    lp.wait_finished();
+}
