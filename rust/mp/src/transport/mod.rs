@@ -20,6 +20,7 @@ mod buffer;
 mod frame;
 mod network;
 mod reader;
+pub(crate) mod shared_buffers;
 mod writer;
 
 pub(crate) use network::Network;

@@ -1,0 +1,217 @@
+//! Received messages whose bytes decoded values may share: `Data` fields become
+//! [`bytes::Bytes`] that point into the message's own buffer instead of copies of it.
+//!
+//! A filled receive buffer of at least [`REGISTER_BYTES`] is held in an `Arc` and its address
+//! range is entered in a process-wide registry. Generated code decodes a `Data` field with
+//! [`data_to_bytes`], which gets only a `&[u8]` from capnp: if the slice lies inside a
+//! registered buffer that is still alive, the `Bytes` holds that buffer's `Arc` and the
+//! slice's range, so it stays valid after capnp-rpc drops the message, and may move to any
+//! thread. Everything else is copied.
+//!
+//! The lookup needs no unsafe code and cannot be fooled by a freed buffer whose address was
+//! reused: a buffer's entry is removed in its `Drop`, before its memory is freed, and the
+//! entry holds only a `Weak`, upgraded under the registry's lock. A successful upgrade means
+//! the buffer is alive, and two live allocations never overlap, so a live slice inside its
+//! range is inside that buffer.
+//!
+//! The trade-off: a shared slice keeps its whole message buffer alive, as slices of a
+//! `bytes::Bytes` do. A small `Data` field kept for long would pin a big message, so slices
+//! under [`SHARE_BYTES`] are copied (a copy of 4 KiB costs about what the registry lookup
+//! and the shared owner do), and buffers under [`REGISTER_BYTES`] never enter the registry,
+//! which keeps the registry, and its lock, off the path of ordinary small calls.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+
+/// Receive buffers at least this big are shared and registered.
+pub const REGISTER_BYTES: usize = 64 * 1024;
+
+/// `Data` at least this big is shared with its buffer instead of copied.
+pub const SHARE_BYTES: usize = 4 * 1024;
+
+/// The words of one received message, shared by capnp-rpc's reader and any decoded `Bytes`.
+pub(crate) struct SharedWords {
+    words: Vec<u64>,
+}
+
+/// Live registered buffers: start address -> (end address, the buffer).
+type Registry = BTreeMap<usize, (usize, Weak<SharedWords>)>;
+
+static REGISTRY: Mutex<Registry> = Mutex::new(BTreeMap::new());
+
+fn registry() -> MutexGuard<'static, Registry> {
+    // The map stays consistent whatever panicked while it was locked (every change is a
+    // single insert or remove).
+    REGISTRY.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl SharedWords {
+    /// Shares `words` and registers them when they are big enough.
+    pub(crate) fn new(words: Vec<u64>) -> Arc<SharedWords> {
+        let shared = Arc::new(SharedWords { words });
+        let range = shared.range();
+        if range.1 - range.0 >= REGISTER_BYTES {
+            registry().insert(range.0, (range.1, Arc::downgrade(&shared)));
+        }
+        shared
+    }
+
+    /// The message's bytes.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        words_as_bytes(&self.words)
+    }
+
+    fn range(&self) -> (usize, usize) {
+        let bytes = self.bytes();
+        let start = bytes.as_ptr() as usize;
+        (start, start + bytes.len())
+    }
+}
+
+impl Drop for SharedWords {
+    fn drop(&mut self) {
+        let (start, end) = self.range();
+        if end - start >= REGISTER_BYTES {
+            // While this buffer lives no other one starts at its address, so the entry under
+            // `start` is its own; the memory is freed only after this returns.
+            registry().remove(&start);
+        }
+    }
+}
+
+/// A `u64` slice as bytes.
+fn words_as_bytes(words: &[u64]) -> &[u8] {
+    // SAFETY: `u64` has no padding and every byte is a valid `u8`; the byte slice covers
+    // exactly the same memory, with the same lifetime, and `u8` needs no alignment.
+    unsafe { std::slice::from_raw_parts(words.as_ptr().cast::<u8>(), std::mem::size_of_val(words)) }
+}
+
+/// A range of a shared buffer: what a shared `Bytes` owns.
+struct SharedSlice {
+    buffer: Arc<SharedWords>,
+    start: usize,
+    end: usize,
+}
+
+impl AsRef<[u8]> for SharedSlice {
+    fn as_ref(&self) -> &[u8] {
+        &self.buffer.bytes()[self.start..self.end]
+    }
+}
+
+/// The registered live buffer holding all of `data`, if any.
+fn shared_owner(data: &[u8]) -> Option<SharedSlice> {
+    let at = data.as_ptr() as usize;
+    let registry = registry();
+    let (&start, (end, weak)) = registry.range(..=at).next_back()?;
+    if at + data.len() > *end {
+        return None;
+    }
+    let buffer = weak.upgrade()?;
+    drop(registry);
+    Some(SharedSlice {
+        buffer,
+        start: at - start,
+        end: at - start + data.len(),
+    })
+}
+
+/// `data` as `Bytes`: sharing the received message's buffer when `data` lies in one that is
+/// registered and is at least [`SHARE_BYTES`] long (the `Bytes` then keeps the whole buffer
+/// alive), else a copy.
+pub fn data_to_bytes(data: &[u8]) -> bytes::Bytes {
+    if data.len() >= SHARE_BYTES {
+        if let Some(owner) = shared_owner(data) {
+            return bytes::Bytes::from_owner(owner);
+        }
+    }
+    bytes::Bytes::copy_from_slice(data)
+}
+
+/// How many received buffers are registered (alive and big enough), for tests.
+pub fn registered_buffers() -> usize {
+    registry().len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn big_buffer() -> Arc<SharedWords> {
+        let words: Vec<u64> = (0..(REGISTER_BYTES / 8) as u64).collect();
+        SharedWords::new(words)
+    }
+
+    #[test]
+    fn big_data_shares_the_buffer_and_keeps_it_alive() {
+        let buffer = big_buffer();
+        let range = buffer.range();
+        let slice = &buffer.bytes()[100..100 + SHARE_BYTES];
+        let bytes = data_to_bytes(slice);
+        assert_eq!(&bytes[..], slice);
+        let at = bytes.as_ptr() as usize;
+        assert_eq!(at, slice.as_ptr() as usize, "not a copy");
+        assert!(at >= range.0 && at + bytes.len() <= range.1);
+        let weak = Arc::downgrade(&buffer);
+        drop(buffer);
+        assert!(weak.upgrade().is_some(), "the Bytes keeps the buffer alive");
+        assert!(is_registered(range.0));
+        drop(bytes);
+        assert!(weak.upgrade().is_none(), "freed with its last user");
+        assert!(!is_registered(range.0), "and out of the registry");
+    }
+
+    fn is_registered(start: usize) -> bool {
+        registry().contains_key(&start)
+    }
+
+    #[test]
+    fn small_data_is_copied() {
+        let buffer = big_buffer();
+        let slice = &buffer.bytes()[8..8 + SHARE_BYTES - 1];
+        let bytes = data_to_bytes(slice);
+        assert_eq!(&bytes[..], slice);
+        assert_ne!(bytes.as_ptr(), slice.as_ptr());
+        assert_eq!(Arc::strong_count(&buffer), 1);
+    }
+
+    #[test]
+    fn small_buffers_are_not_registered_and_their_data_is_copied() {
+        let buffer = SharedWords::new(vec![7u64; (REGISTER_BYTES / 8) - 1]);
+        assert!(!is_registered(buffer.range().0));
+        let bytes = data_to_bytes(&buffer.bytes()[..SHARE_BYTES]);
+        assert_ne!(bytes.as_ptr(), buffer.bytes().as_ptr());
+    }
+
+    #[test]
+    fn slices_outside_any_registered_buffer_are_copied() {
+        let _buffer = big_buffer();
+        let other = vec![1u8; 2 * SHARE_BYTES];
+        let bytes = data_to_bytes(&other);
+        assert_ne!(bytes.as_ptr(), other.as_ptr());
+        assert_eq!(&bytes[..], &other[..]);
+    }
+
+    #[test]
+    fn memory_of_a_freed_buffer_reused_by_another_allocation_is_copied() {
+        let buffer = big_buffer();
+        let (start, _) = buffer.range();
+        let stale = Arc::downgrade(&buffer);
+        drop(buffer);
+        assert!(!is_registered(start), "removed before its memory was freed");
+        // Whether or not the allocator hands the same block back, the new vector is not a
+        // received buffer and must be copied.
+        let reused = vec![3u8; REGISTER_BYTES];
+        let bytes = data_to_bytes(&reused[..SHARE_BYTES]);
+        assert_ne!(bytes.as_ptr(), reused.as_ptr());
+        // The same with an entry of the freed buffer still over the reused memory (the window
+        // between the last `Arc` going away and `Drop` removing the entry): the `Weak` does
+        // not upgrade.
+        let at = reused.as_ptr() as usize;
+        registry().insert(at, (at + reused.len(), stale));
+        let bytes = data_to_bytes(&reused[SHARE_BYTES..2 * SHARE_BYTES]);
+        registry().remove(&at);
+        assert_ne!(bytes.as_ptr(), reused[SHARE_BYTES..].as_ptr());
+        assert_eq!(&bytes[..], &reused[SHARE_BYTES..2 * SHARE_BYTES]);
+    }
+}
