@@ -5,20 +5,20 @@
 //! fresh pages only as bytes land, and no zeroing pass runs over them (an announced 64 MiB
 //! segment that never arrives costs address space, not memory).
 //!
-//! Big vectors are not kept for the next message: we tried (one spare per connection), and
-//! with glibc's default allocator settings it made 16 MiB echoes slower, not faster. The
-//! other big buffers of a call (the decoded `Vec`, the reply's segment) then no longer
-//! shared the heap with this one, glibc trimmed and re-faulted them on every call (2-3x the
-//! page faults), and the spare's saved faults did not make up for it. Freed vectors go back
-//! to the allocator, which reuses them much as it did before.
+//! Big vectors were at first not kept for the next message: with the decoded `Vec` of
+//! each `Data` (one spare per connection), glibc trimmed and re-faulted the other big buffers
+//! of a call on every call, and 16 MiB echoes got slower. Now that `Data` shares the receive
+//! buffer instead, keeping freed big vectors as spares is what avoids the trimming
+//! (`shared_buffers.rs`).
 //!
 //! Once filled, a vector of [`REGISTER_BYTES`] or more moves into an `Arc` (`shared_buffers.rs`)
-//! so that decoded `Data` can share it instead of copying out of it.
+//! so that decoded `Data` can share it instead of copying out of it; freed, it is kept as a
+//! spare for the next big message (`shared_buffers.rs` says why that now helps).
 
 use std::os::fd::AsRawFd;
 use std::sync::Arc;
 
-use crate::transport::shared_buffers::{SharedWords, REGISTER_BYTES};
+use crate::transport::shared_buffers::{vector_for, SharedWords, REGISTER_BYTES};
 
 /// The segments of one received message, in one vector: `ReaderSegments` for capnp.
 pub(crate) struct FrameSegments {
@@ -40,7 +40,11 @@ impl FrameSegments {
     pub(crate) fn new(bounds: Vec<(usize, usize)>) -> FrameSegments {
         let total = bounds.last().map_or(0, |b| b.1);
         FrameSegments {
-            words: Vec::with_capacity(total),
+            words: if total * 8 >= REGISTER_BYTES {
+                vector_for(total)
+            } else {
+                Vec::with_capacity(total)
+            },
             shared: None,
             total,
             filled: 0,
@@ -170,7 +174,8 @@ mod tests {
 
     #[test]
     fn a_big_message_is_shared_once_filled_and_its_data_decodes_without_a_copy() {
-        use crate::transport::shared_buffers::{data_to_bytes, SHARE_BYTES};
+        use crate::transport::shared_buffers::{data_to_bytes, serial_test, SHARE_BYTES};
+        let _serial = serial_test();
         let words = REGISTER_BYTES / 8;
         let mut m = FrameSegments::new(vec![(0, words)]);
         let bytes: Vec<u8> = (0..REGISTER_BYTES).map(|i| i as u8).collect();

@@ -19,6 +19,17 @@
 //! under [`SHARE_BYTES`] are copied (a copy of 4 KiB costs about what the registry lookup
 //! and the shared owner do), and buffers under [`REGISTER_BYTES`] never enter the registry,
 //! which keeps the registry, and its lock, off the path of ordinary small calls.
+//!
+//! **Spares.** A freed big buffer is kept (at most [`MAX_SPARES`] of them, each at most
+//! [`MAX_SPARE_BYTES`]) for the next big message of about its size. Without them, sharing made
+//! big echoes slower: a caller that keeps a received `Bytes` while it builds its next request
+//! (an echo of what it got) frees the receive buffer and the request's segment one after the
+//! other, both at the top of the loop thread's heap; glibc then returns the 32 MiB to the
+//! kernel (`madvise(MADV_DONTNEED)`, its trim threshold being twice its mmap threshold) and
+//! faults the pages back in on the next call (5-7x the page faults of the `Vec` decode at
+//! 16 MiB). A spare is never freed, so only the request's segment returns to the heap, and the
+//! next message lands on pages already in memory. The cost: after big messages, up to
+//! `MAX_SPARES` buffers stay allocated, idle, until the next ones.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
@@ -28,6 +39,48 @@ pub const REGISTER_BYTES: usize = 64 * 1024;
 
 /// `Data` at least this big is shared with its buffer instead of copied.
 pub const SHARE_BYTES: usize = 4 * 1024;
+
+/// Freed big buffers kept for the next message.
+pub const MAX_SPARES: usize = 2;
+
+/// Buffers above this size are freed, not kept.
+pub const MAX_SPARE_BYTES: usize = 32 * 1024 * 1024;
+
+static SPARES: Mutex<Vec<Vec<u64>>> = Mutex::new(Vec::new());
+
+fn spares() -> MutexGuard<'static, Vec<Vec<u64>>> {
+    SPARES.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// An empty vector with capacity for `words` (of a big message): a spare of at most twice that
+/// capacity if there is one, else a new one.
+pub(crate) fn vector_for(words: usize) -> Vec<u64> {
+    let spare = {
+        let mut spares = spares();
+        let fitting = spares
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.capacity() >= words && v.capacity() / 2 <= words)
+            .min_by_key(|(_, v)| v.capacity())
+            .map(|(i, _)| i);
+        fitting.map(|i| spares.swap_remove(i))
+    };
+    spare.unwrap_or_else(|| Vec::with_capacity(words))
+}
+
+/// Keeps `words` (emptied) as a spare, or frees it (outside the lock).
+fn give_back(mut words: Vec<u64>) {
+    if words.capacity() * 8 > MAX_SPARE_BYTES {
+        return;
+    }
+    words.clear();
+    let oldest = {
+        let mut spares = spares();
+        spares.push(words);
+        (spares.len() > MAX_SPARES).then(|| spares.remove(0))
+    };
+    drop(oldest);
+}
 
 /// The words of one received message, shared by capnp-rpc's reader and any decoded `Bytes`.
 pub(crate) struct SharedWords {
@@ -75,6 +128,7 @@ impl Drop for SharedWords {
             // While this buffer lives no other one starts at its address, so the entry under
             // `start` is its own; the memory is freed only after this returns.
             registry().remove(&start);
+            give_back(std::mem::take(&mut self.words));
         }
     }
 }
@@ -133,6 +187,13 @@ pub fn registered_buffers() -> usize {
     registry().len()
 }
 
+/// Serializes the unit tests that free big buffers, which all go through the one spare list.
+#[cfg(test)]
+pub(crate) fn serial_test() -> MutexGuard<'static, ()> {
+    static SERIAL: Mutex<()> = Mutex::new(());
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +205,7 @@ mod tests {
 
     #[test]
     fn big_data_shares_the_buffer_and_keeps_it_alive() {
+        let _serial = serial_test();
         let buffer = big_buffer();
         let range = buffer.range();
         let slice = &buffer.bytes()[100..100 + SHARE_BYTES];
@@ -166,7 +228,23 @@ mod tests {
     }
 
     #[test]
+    fn a_freed_big_buffer_is_kept_for_the_next_message_of_about_its_size() {
+        let _serial = serial_test();
+        let words = REGISTER_BYTES / 8 + 12_345;
+        let buffer = SharedWords::new(vec![1; words]);
+        let at = buffer.bytes().as_ptr();
+        drop(buffer);
+        let too_small = vector_for(words * 3);
+        assert!(too_small.capacity() >= words * 3);
+        assert_ne!(too_small.as_ptr().cast::<u8>(), at, "a spare has to fit");
+        let reused = vector_for(words - 1);
+        assert_eq!(reused.as_ptr().cast::<u8>(), at, "the spare is reused");
+        assert!(reused.is_empty() && reused.capacity() >= words);
+    }
+
+    #[test]
     fn small_data_is_copied() {
+        let _serial = serial_test();
         let buffer = big_buffer();
         let slice = &buffer.bytes()[8..8 + SHARE_BYTES - 1];
         let bytes = data_to_bytes(slice);
@@ -185,6 +263,7 @@ mod tests {
 
     #[test]
     fn slices_outside_any_registered_buffer_are_copied() {
+        let _serial = serial_test();
         let _buffer = big_buffer();
         let other = vec![1u8; 2 * SHARE_BYTES];
         let bytes = data_to_bytes(&other);
@@ -194,6 +273,7 @@ mod tests {
 
     #[test]
     fn memory_of_a_freed_buffer_reused_by_another_allocation_is_copied() {
+        let _serial = serial_test();
         let buffer = big_buffer();
         let (start, _) = buffer.range();
         let stale = Arc::downgrade(&buffer);
