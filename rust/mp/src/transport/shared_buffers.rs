@@ -171,7 +171,7 @@ fn shared_owner(data: &[u8]) -> Option<SharedSlice> {
 }
 
 /// `data` as `Bytes`: sharing the received message's buffer when `data` lies in one that is
-/// registered and is at least [`SHARE_BYTES`] long (the `Bytes` then keeps the whole buffer
+/// registered and is at least `SHARE_BYTES` (4 KiB) long (the `Bytes` then keeps the whole buffer
 /// alive), else a copy.
 pub fn data_to_bytes(data: &[u8]) -> bytes::Bytes {
     if data.len() >= SHARE_BYTES {
