@@ -184,13 +184,13 @@ mod tests {
         m.fill_from(&bytes[100..]);
         let segment = m.get_segment(0).unwrap();
         assert_eq!(segment, &bytes[..]);
-        let data = data_to_bytes(&segment[8..8 + SHARE_BYTES]);
+        let data = data_to_bytes(&segment[8..8 + SHARE_BYTES * 4]);
         assert_eq!(data.as_ptr(), segment[8..].as_ptr(), "shared, not copied");
         let weak = Arc::downgrade(m.shared.as_ref().unwrap());
         drop(m);
         assert_eq!(
             &data[..],
-            &bytes[8..8 + SHARE_BYTES],
+            &bytes[8..8 + SHARE_BYTES * 4],
             "alive after the message"
         );
         drop(data);

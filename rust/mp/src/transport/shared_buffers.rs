@@ -17,8 +17,10 @@
 //! The trade-off: a shared slice keeps its whole message buffer alive, as slices of a
 //! `bytes::Bytes` do. A small `Data` field kept for long would pin a big message, so slices
 //! under [`SHARE_BYTES`] are copied (a copy of 4 KiB costs about what the registry lookup
-//! and the shared owner do), and buffers under [`REGISTER_BYTES`] never enter the registry,
-//! which keeps the registry, and its lock, off the path of ordinary small calls.
+//! and the shared owner do), and so are slices under 1/[`PIN_RATIO`] of their message: what
+//! a kept `Data` pins is at most 8 times its own size (a peer cannot make a server that keeps
+//! 4 KiB of `Data` hold a 64 MiB message). Buffers under [`REGISTER_BYTES`] never enter the
+//! registry, which keeps the registry, and its lock, off the path of ordinary small calls.
 //!
 //! **Spares.** A freed big buffer is kept (at most [`MAX_SPARES`] of them, each at most
 //! [`MAX_SPARE_BYTES`]) for the next big message of about its size. Without them, sharing made
@@ -39,6 +41,9 @@ pub const REGISTER_BYTES: usize = 64 * 1024;
 
 /// `Data` at least this big is shared with its buffer instead of copied.
 pub const SHARE_BYTES: usize = 4 * 1024;
+
+/// `Data` is shared only when its message is at most this many times its size.
+pub const PIN_RATIO: usize = 8;
 
 /// Freed big buffers kept for the next message.
 pub const MAX_SPARES: usize = 2;
@@ -158,7 +163,7 @@ fn shared_owner(data: &[u8]) -> Option<SharedSlice> {
     let at = data.as_ptr() as usize;
     let registry = registry();
     let (&start, (end, weak)) = registry.range(..=at).next_back()?;
-    if at + data.len() > *end {
+    if at + data.len() > *end || data.len() * PIN_RATIO < *end - start {
         return None;
     }
     let buffer = weak.upgrade()?;
@@ -171,8 +176,8 @@ fn shared_owner(data: &[u8]) -> Option<SharedSlice> {
 }
 
 /// `data` as `Bytes`: sharing the received message's buffer when `data` lies in one that is
-/// registered and is at least `SHARE_BYTES` (4 KiB) long (the `Bytes` then keeps the whole buffer
-/// alive), else a copy.
+/// registered, is at least `SHARE_BYTES` (4 KiB) long and at least 1/`PIN_RATIO` (1/8) of the
+/// buffer (the `Bytes` then keeps the whole buffer alive), else a copy.
 pub fn data_to_bytes(data: &[u8]) -> bytes::Bytes {
     if data.len() >= SHARE_BYTES {
         if let Some(owner) = shared_owner(data) {
@@ -198,6 +203,9 @@ pub(crate) fn serial_test() -> MutexGuard<'static, ()> {
 mod tests {
     use super::*;
 
+    /// A slice size that is shared when it lies in a `big_buffer`.
+    const BIG_SLICE: usize = REGISTER_BYTES / 4;
+
     fn big_buffer() -> Arc<SharedWords> {
         let words: Vec<u64> = (0..(REGISTER_BYTES / 8) as u64).collect();
         SharedWords::new(words)
@@ -208,7 +216,7 @@ mod tests {
         let _serial = serial_test();
         let buffer = big_buffer();
         let range = buffer.range();
-        let slice = &buffer.bytes()[100..100 + SHARE_BYTES];
+        let slice = &buffer.bytes()[100..100 + BIG_SLICE];
         let bytes = data_to_bytes(slice);
         assert_eq!(&bytes[..], slice);
         let at = bytes.as_ptr() as usize;
@@ -254,6 +262,17 @@ mod tests {
     }
 
     #[test]
+    fn data_under_an_eighth_of_its_message_is_copied() {
+        let _serial = serial_test();
+        let buffer = big_buffer();
+        let below = &buffer.bytes()[..REGISTER_BYTES / PIN_RATIO - 1];
+        assert!(below.len() >= SHARE_BYTES);
+        assert_ne!(data_to_bytes(below).as_ptr(), below.as_ptr());
+        let eighth = &buffer.bytes()[..REGISTER_BYTES / PIN_RATIO];
+        assert_eq!(data_to_bytes(eighth).as_ptr(), eighth.as_ptr());
+    }
+
+    #[test]
     fn small_buffers_are_not_registered_and_their_data_is_copied() {
         let buffer = SharedWords::new(vec![7u64; (REGISTER_BYTES / 8) - 1]);
         assert!(!is_registered(buffer.range().0));
@@ -265,7 +284,7 @@ mod tests {
     fn slices_outside_any_registered_buffer_are_copied() {
         let _serial = serial_test();
         let _buffer = big_buffer();
-        let other = vec![1u8; 2 * SHARE_BYTES];
+        let other = vec![1u8; 2 * BIG_SLICE];
         let bytes = data_to_bytes(&other);
         assert_ne!(bytes.as_ptr(), other.as_ptr());
         assert_eq!(&bytes[..], &other[..]);
@@ -282,16 +301,16 @@ mod tests {
         // Whether or not the allocator hands the same block back, the new vector is not a
         // received buffer and must be copied.
         let reused = vec![3u8; REGISTER_BYTES];
-        let bytes = data_to_bytes(&reused[..SHARE_BYTES]);
+        let bytes = data_to_bytes(&reused[..BIG_SLICE]);
         assert_ne!(bytes.as_ptr(), reused.as_ptr());
         // The same with an entry of the freed buffer still over the reused memory (the window
         // between the last `Arc` going away and `Drop` removing the entry): the `Weak` does
         // not upgrade.
         let at = reused.as_ptr() as usize;
         registry().insert(at, (at + reused.len(), stale));
-        let bytes = data_to_bytes(&reused[SHARE_BYTES..2 * SHARE_BYTES]);
+        let bytes = data_to_bytes(&reused[BIG_SLICE..2 * BIG_SLICE]);
         registry().remove(&at);
-        assert_ne!(bytes.as_ptr(), reused[SHARE_BYTES..].as_ptr());
-        assert_eq!(&bytes[..], &reused[SHARE_BYTES..2 * SHARE_BYTES]);
+        assert_ne!(bytes.as_ptr(), reused[BIG_SLICE..].as_ptr());
+        assert_eq!(&bytes[..], &reused[BIG_SLICE..2 * BIG_SLICE]);
     }
 }
