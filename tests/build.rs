@@ -18,6 +18,9 @@ fn main() {
         .rust_type("Types.wait.timeout", "::mp::Millis")
         .rust_type("Types.wait.waited", "::mp::Millis")
         .rust_type("Types.texts.raw", "Vec<u8>")
+        // Data kept as owned vectors: directly, and through `Wire` (`Vec<u8>: Wire<mp::Bytes>`).
+        .rust_type("Types.texts.data", "Vec<u8>")
+        .rust_type("Types.lists.blobs", "Vec<Vec<u8>>")
         .rust_type("Types.lists.set", "::std::collections::BTreeSet<String>")
         .rust_type(
             "Types.maps.generic",

@@ -28,6 +28,10 @@ interface Service $Proxy.wrap("Service") {
       -> (i8 :Int8, i16 :Int16, u8 :UInt8, u16 :UInt16, f32 :Float32, f64 :Float64, flag :Bool);
   slowUntilCanceled @13 (context :Proxy.Context, ms :UInt32) -> (canceled :Bool);
   sawCancel @14 (context :Proxy.Context) -> (result :Bool);
+  # Stores `data` in the service (`shared`: it still points into the received message's
+  # buffer); `kept` reads it back in a later call.
+  keep @15 (context :Proxy.Context, data :Data) -> (shared :Bool);
+  kept @16 (context :Proxy.Context) -> (result :Data);
 }
 
 interface Callback $Proxy.wrap("Callback") {

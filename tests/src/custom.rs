@@ -31,12 +31,15 @@ pub struct Labeled {
     pub bytes: Vec<u8>,
 }
 
-impl mp::Wire<(String, Vec<u8>)> for Labeled {
-    fn to_wire(self) -> (String, Vec<u8>) {
-        (self.label, self.bytes)
+impl mp::Wire<(String, mp::Bytes)> for Labeled {
+    fn to_wire(self) -> (String, mp::Bytes) {
+        (self.label, self.bytes.into())
     }
-    fn from_wire((label, bytes): (String, Vec<u8>)) -> mp::Result<Self> {
-        Ok(Labeled { label, bytes })
+    fn from_wire((label, bytes): (String, mp::Bytes)) -> mp::Result<Self> {
+        Ok(Labeled {
+            label,
+            bytes: bytes.into(),
+        })
     }
 }
 
@@ -47,11 +50,11 @@ pub struct Point {
     pub y: i32,
 }
 
-impl mp::Wire<Vec<u8>> for Point {
-    fn to_wire(self) -> Vec<u8> {
-        [self.x.to_le_bytes(), self.y.to_le_bytes()].concat()
+impl mp::Wire<mp::Bytes> for Point {
+    fn to_wire(self) -> mp::Bytes {
+        [self.x.to_le_bytes(), self.y.to_le_bytes()].concat().into()
     }
-    fn from_wire(bytes: Vec<u8>) -> mp::Result<Self> {
+    fn from_wire(bytes: mp::Bytes) -> mp::Result<Self> {
         let field = |i: usize| -> mp::Result<i32> {
             let chunk = bytes
                 .get(i * 4..i * 4 + 4)

@@ -4,7 +4,7 @@
 #![allow(missing_docs)]
 
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 #[allow(clippy::all)]
 pub mod service_capnp {
@@ -37,6 +37,8 @@ pub struct ServiceImpl {
     destroyed: Arc<AtomicU32>,
     /// Set when a `slowUntilCanceled` call saw its caller cancel.
     saw_cancel: AtomicBool,
+    /// The `Data` of the last `keep` call, as received.
+    kept: Mutex<mp::Bytes>,
 }
 
 impl Drop for ServiceImpl {
@@ -70,10 +72,10 @@ impl Service for ServiceImpl {
     fn echo(
         &self,
         text: String,
-        data: Vec<u8>,
+        data: mp::Bytes,
         list: Vec<String>,
         flags: Vec<bool>,
-    ) -> mp::Result<(String, Vec<u8>, Vec<String>, Vec<bool>)> {
+    ) -> mp::Result<(String, mp::Bytes, Vec<String>, Vec<bool>)> {
         Ok((text, data, list, flags))
     }
     fn add_out(&self, a: i64, b: i64) -> mp::Result<(i64, i64)> {
@@ -124,6 +126,15 @@ impl Service for ServiceImpl {
     fn destroyed(&self) -> mp::Result<u32> {
         Ok(self.destroyed.load(Ordering::SeqCst))
     }
+    fn keep(&self, data: mp::Bytes) -> mp::Result<bool> {
+        // A slice of a received buffer is given back as the same memory; a copy is not.
+        let shared = mp::private::data_to_bytes(&data).as_ptr() == data.as_ptr();
+        *self.kept.lock().unwrap_or_else(|e| e.into_inner()) = data;
+        Ok(shared)
+    }
+    fn kept(&self) -> mp::Result<mp::Bytes> {
+        Ok(self.kept.lock().unwrap_or_else(|e| e.into_inner()).clone())
+    }
 }
 
 #[derive(Default)]
@@ -136,6 +147,7 @@ impl TestInit for TestInitImpl {
         Ok(Some(Box::new(ServiceImpl {
             destroyed: self.destroyed.clone(),
             saw_cancel: AtomicBool::new(false),
+            kept: Mutex::default(),
         })))
     }
     fn make_nothing(&self) -> mp::Result<Option<Box<dyn Service>>> {

@@ -145,7 +145,10 @@ fn numbers_and_containers(c: &dyn BreadthInterface) {
     assert!(!c.pass_bool(true).unwrap());
     assert_eq!(c.pass_double(-1.25).unwrap(), -2.5);
     assert_eq!(c.pass_string("text".into()).unwrap(), "text!");
-    assert_eq!(c.pass_data(vec![0, 1, 2]).unwrap(), [0, 1, 2, 0xff]);
+    assert_eq!(
+        c.pass_data(vec![0, 1, 2].into()).unwrap()[..],
+        [0, 1, 2, 0xff]
+    );
     assert_eq!(c.pass_vector(vec![1, -2, 3]).unwrap(), [3, -2, 1]);
     let set: BTreeSet<String> = c
         .pass_set(vec!["b".into(), "a".into()])
@@ -267,7 +270,7 @@ fn more_types(c: &dyn BreadthInterface) {
         [records[1].clone(), records[0].clone()]
     );
     let blob = Blob {
-        key: vec![250, 251, 252, 253],
+        key: vec![250, 251, 252, 253].into(),
         point: "-4,9".into(),
         entry: StringIntPair {
             key: "k".into(),
@@ -275,7 +278,7 @@ fn more_types(c: &dyn BreadthInterface) {
         },
     };
     let back = c.pass_blob(blob).unwrap();
-    assert_eq!(back.key, [251, 252, 253, 254]);
+    assert_eq!(back.key[..], [251, 252, 253, 254]);
     assert_eq!(back.point, "-3,9");
     assert_eq!(back.entry.value, 42);
     assert_eq!(c.pass_point("1,-2".into()).unwrap(), "-2,1");

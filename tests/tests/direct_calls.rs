@@ -98,7 +98,12 @@ fn threads_mixing_direct_calls_callbacks_and_big_messages_each_get_their_answers
                             let data: Vec<u8> = (0..300_000).map(|k| (k + t) as u8).collect();
                             let text = format!("{t}/{i}");
                             let out = service
-                                .echo(text.clone(), data.clone(), vec![text.clone()], vec![true])
+                                .echo(
+                                    text.clone(),
+                                    data.clone().into(),
+                                    vec![text.clone()],
+                                    vec![true],
+                                )
                                 .expect("echo");
                             assert_eq!(out.0, text);
                             assert!(out.1[..] == data[..], "echoed data differs");

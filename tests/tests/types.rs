@@ -253,7 +253,7 @@ fn record(name: &str, optional_int: Option<i32>) -> Record {
         counts: [("a".to_string(), 1), ("b".to_string(), 2)].into(),
         color: Color::Green,
         nested: vec![vec![1, -1], vec![]],
-        blobs: vec![vec![9]],
+        blobs: vec![mp::Bytes::from_static(&[9])],
         ratio: 0.5,
     }
 }

@@ -8,7 +8,7 @@ fn values_round_trip() {
         let service = pair.service();
         let list = vec!["a".to_string(), String::new(), "ünï".to_string()];
         let flags = vec![true, false, true, true, false, false, false, false, true];
-        let data = (0..=255u8).collect::<Vec<_>>();
+        let data = mp::Bytes::from((0..=255u8).collect::<Vec<_>>());
         let (text, d, l, f) = service
             .echo("héllo\0x".into(), data.clone(), list.clone(), flags.clone())
             .expect("echo");
@@ -111,7 +111,7 @@ fn messages_over_64_mib_are_refused_locally() {
         let service = pair.service();
         let big = vec![7u8; 70 << 20];
         let err = service
-            .echo(String::new(), big, vec![], vec![])
+            .echo(String::new(), big.into(), vec![], vec![])
             .expect_err("too large");
         assert_eq!(err.kind, mp::ErrorKind::InvalidArgument, "{kind}");
         assert!(
@@ -120,7 +120,7 @@ fn messages_over_64_mib_are_refused_locally() {
         );
         // Nothing was sent: the connection still works, and a large but legal message passes.
         let (_, data, _, _) = service
-            .echo(String::new(), vec![1u8; 16 << 20], vec![], vec![])
+            .echo(String::new(), vec![1u8; 16 << 20].into(), vec![], vec![])
             .expect("16 MiB");
         assert_eq!(data.len(), 16 << 20, "{kind}");
         drop(service);

@@ -141,7 +141,7 @@ pub fn run_all(
         if !want(case) {
             continue;
         }
-        let mut data = Some(vec![0x5a_u8; size]);
+        let mut data = Some(mp::Bytes::from(vec![0x5a_u8; size]));
         // The server's peak RSS while it echoes 16 MiB shows how many copies it holds at once.
         let peak_known = case == "data-16m" && reset_peak(session.pid);
         let s = time_calls(budget, || {

@@ -23,7 +23,7 @@ impl Bench for BenchImpl {
             .call(x)
     }
 
-    fn echo(&self, data: Vec<u8>) -> mp::Result<Vec<u8>> {
+    fn echo(&self, data: mp::Bytes) -> mp::Result<mp::Bytes> {
         Ok(data)
     }
 }

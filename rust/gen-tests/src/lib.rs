@@ -13,12 +13,12 @@ pub mod store_v1_capnp {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hash(pub Vec<u8>);
 
-impl mp::Wire<Vec<u8>> for Hash {
-    fn to_wire(self) -> Vec<u8> {
-        self.0
+impl mp::Wire<mp::Bytes> for Hash {
+    fn to_wire(self) -> mp::Bytes {
+        self.0.into()
     }
-    fn from_wire(repr: Vec<u8>) -> mp::Result<Self> {
-        Ok(Hash(repr))
+    fn from_wire(repr: mp::Bytes) -> mp::Result<Self> {
+        Ok(Hash(repr.into()))
     }
 }
 

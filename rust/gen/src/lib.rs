@@ -57,7 +57,7 @@
 //! | --- | --- |
 //! | `Bool`, `Int8`..`UInt64`, `Float32`, `Float64` | `bool`, `i8`..`u64`, `f32`, `f64` |
 //! | `Text` | `String` (bytes that are not UTF-8 become U+FFFD; map the field to `Vec<u8>` with [`Generator::rust_type`] to keep raw bytes) |
-//! | `Data` | `Vec<u8>` |
+//! | `Data` | [`mp::Bytes`](https://docs.rs/bytes) (`bytes::Bytes`): a big received one shares the message's memory instead of a copy (`doc/performance.md`); build one from a `Vec<u8>` with `.into()`; map the field to `Vec<u8>` with [`Generator::rust_type`] for an owned copy; a [`Generator::rust_type`] user type implements `mp::Wire<mp::Bytes>` |
 //! | `List(T)` | `Vec<T>` (or a set or map through [`Generator::rust_type`]) |
 //! | enum | capnpc's enum |
 //! | struct | a generated struct with public fields (`$Proxy.name` renames members) |

@@ -100,12 +100,17 @@ pub use crate::typed::stream::{
     serve_spawned, serve_stream,
 };
 pub use crate::typed::wire::{Micros, Millis, Nanos, Seconds, Wire};
+/// The Rust type of a capnp `Data` field: a received one shares the message's memory when
+/// it is big (see `doc/performance.md`, "The data path"); build one from a `Vec<u8>` with
+/// `.into()`.
+pub use bytes::Bytes;
 
 /// What generated code uses and users should not: the list, and what each item must do, is in
 /// doc/design.md, "What generated code calls".
 #[doc(hidden)]
 pub mod private {
     pub use crate::core::{CallCtx, Dispatch, IncomingCall, InterfaceDesc, MethodDesc};
+    pub use crate::transport::shared_buffers::{data_to_bytes, registered_buffers};
     pub use crate::typed::glue::{
         check_struct_list, export, import, list_len, text, text_of, unknown_method, ImplSlot,
     };

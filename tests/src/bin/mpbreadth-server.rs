@@ -68,9 +68,10 @@ impl BreadthInterface for Breadth {
     fn pass_string(&self, v: String) -> mp::Result<String> {
         Ok(v + "!")
     }
-    fn pass_data(&self, mut v: Vec<u8>) -> mp::Result<Vec<u8>> {
+    fn pass_data(&self, v: mp::Bytes) -> mp::Result<mp::Bytes> {
+        let mut v = Vec::from(v);
         v.push(0xff);
-        Ok(v)
+        Ok(v.into())
     }
     fn pass_vector(&self, mut v: Vec<i32>) -> mp::Result<Vec<i32>> {
         v.reverse();
@@ -217,9 +218,7 @@ impl BreadthInterface for Breadth {
         Ok(callback.call(arg)? * 1000 + callback.call_extended(arg)?)
     }
     fn pass_blob(&self, mut v: Blob) -> mp::Result<Blob> {
-        for byte in &mut v.key {
-            *byte = byte.wrapping_add(1);
-        }
+        v.key = v.key.iter().map(|byte| byte.wrapping_add(1)).collect();
         let (x, y) = parse_point(&v.point)?;
         v.point = format!("{},{y}", x + 1);
         v.entry.value = v.entry.value.wrapping_mul(2);

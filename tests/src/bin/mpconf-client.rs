@@ -297,10 +297,10 @@ fn run(c: &mut Checks, peer: &str) -> mp::Result<()> {
         format!("{r:?}"),
     );
     let mut text = String::from("a\0b");
-    let mut data = vec![0xff, 0, b'a'];
+    let mut data = mp::Bytes::from_static(&[0xff, 0, b'a']);
     let r = service.echo(&mut text, &mut data);
     c.check(
-        r.is_ok() && text == "a\0b" && data == [0xff, 0, b'a'],
+        r.is_ok() && text == "a\0b" && data[..] == [0xff, 0, b'a'],
         "Text with NUL and Data bytes round-trip (in/out fields)",
         format!("{r:?} {text:?} {data:?}"),
     );

@@ -137,7 +137,7 @@ impl ConfService for Service {
             .join()
             .unwrap_or_else(|_| Err(mp::Error::failed("callback thread panicked")))
     }
-    fn echo(&self, _text: &mut String, _data: &mut Vec<u8>) -> mp::Result<()> {
+    fn echo(&self, _text: &mut String, _data: &mut mp::Bytes) -> mp::Result<()> {
         Ok(())
     }
     fn fail(&self, message: String) -> mp::Result<()> {

@@ -42,10 +42,27 @@ pub mod __mp_shapes {
             ::mp::private::text_of::<crate::shapes_capnp::shapes::gather_results::Owned>,
         ),
     };
+    pub static SHAPES_PACK: ::mp::private::MethodDesc = ::mp::private::MethodDesc {
+        interface_id: 0xa4d686ed81748ea6,
+        interface_name: "Shapes",
+        id: 2,
+        name: "pack",
+        context: ::std::option::Option::Some(0),
+        thread_map_param: ::std::option::Option::None,
+        thread_map_result: ::std::option::Option::None,
+        results_caps: false,
+        params_caps: false,
+        params_text: ::std::option::Option::Some(
+            ::mp::private::text_of::<crate::shapes_capnp::shapes::pack_params::Owned>,
+        ),
+        results_text: ::std::option::Option::Some(
+            ::mp::private::text_of::<crate::shapes_capnp::shapes::pack_results::Owned>,
+        ),
+    };
     pub static DESC: ::mp::private::InterfaceDesc = ::mp::private::InterfaceDesc {
         id: 0xa4d686ed81748ea6,
         name: "Shapes",
-        methods: &[&SHAPES_GROW, &SHAPES_GATHER],
+        methods: &[&SHAPES_GROW, &SHAPES_GATHER, &SHAPES_PACK],
         destroy: ::std::option::Option::None,
         construct: ::std::option::Option::None,
     };
@@ -182,6 +199,69 @@ pub mod __mp_shapes {
         });
         (__build, __read)
     }
+    pub fn __request_pack(
+        head: ::mp::Bytes,
+        parts: ::std::vec::Vec<::mp::Bytes>,
+        __in_tail: ::mp::Bytes,
+    ) -> (
+        ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::private::CallCtx,
+                ::mp::private::capnp::any_pointer::Builder<'_>,
+            ) -> ::mp::Result<()> + Send,
+        >,
+        ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::private::CallCtx,
+                ::mp::private::capnp::any_pointer::Reader<'_>,
+            ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
+        >,
+    ) {
+        let __build: ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::private::CallCtx,
+                ::mp::private::capnp::any_pointer::Builder<'_>,
+            ) -> ::mp::Result<()> + Send,
+        > = ::std::boxed::Box::new(move |
+            __ctx: &::mp::private::CallCtx,
+            __params: ::mp::private::capnp::any_pointer::Builder<'_>,
+        | -> ::mp::Result<()> {
+            let mut __p = __params
+                .init_as::<crate::shapes_capnp::shapes::pack_params::Builder<'_>>();
+            __p.reborrow().set_head(&head[..]);
+            {
+                let __v0 = parts;
+                let mut __l0 = __p
+                    .reborrow()
+                    .init_parts(::mp::private::list_len(__v0.len())?);
+                for (__i0, __e0) in ::std::iter::IntoIterator::into_iter(__v0)
+                    .enumerate()
+                {
+                    let __i0 = __i0 as u32;
+                    __l0.set(__i0, &__e0[..]);
+                }
+            }
+            __p.reborrow().set_tail(&__in_tail[..]);
+            Ok(())
+        });
+        let __read: ::std::boxed::Box<
+            dyn FnOnce(
+                &::mp::private::CallCtx,
+                ::mp::private::capnp::any_pointer::Reader<'_>,
+            ) -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> + Send,
+        > = ::std::boxed::Box::new(move |
+            __ctx: &::mp::private::CallCtx,
+            __results: ::mp::private::capnp::any_pointer::Reader<'_>,
+        | -> ::mp::Result<::std::boxed::Box<dyn ::std::any::Any + Send>> {
+            let __r = __results
+                .get_as::<crate::shapes_capnp::shapes::pack_results::Reader<'_>>()?;
+            let __out_tail = ::mp::private::data_to_bytes(__r.get_tail()?);
+            let __out_result = ::mp::private::data_to_bytes(__r.get_result()?);
+            let __value: (::mp::Bytes, ::mp::Bytes, ()) = (__out_result, __out_tail, ());
+            Ok(::std::boxed::Box::new(__value))
+        });
+        (__build, __read)
+    }
 }
 /// The exceptions `Shapes.grow` raises: one variant per `$Proxy.exception` field. Return
 /// `Error::raised(ShapesGrowException::Variant(value), message)` from the implementation.
@@ -241,6 +321,21 @@ pub trait Shapes: Send + Sync {
             ),
         )
     }
+    /// `pack` (method @2 of `Shapes`).
+    fn pack(
+        &self,
+        head: ::mp::Bytes,
+        parts: ::std::vec::Vec<::mp::Bytes>,
+        tail: &mut ::mp::Bytes,
+    ) -> ::mp::Result<::mp::Bytes> {
+        let _ = (head, parts, tail);
+        Err(
+            ::mp::Error::new(
+                ::mp::ErrorKind::Unimplemented,
+                "Shapes.pack is not implemented",
+            ),
+        )
+    }
 }
 #[allow(
     clippy::all,
@@ -263,6 +358,14 @@ impl<T: Shapes + ?Sized> Shapes for ::std::sync::Arc<T> {
         all: ::std::vec::Vec<crate::shapes_capnp::Settings>,
     ) -> ::mp::Result<u32> {
         (**self).gather(all)
+    }
+    fn pack(
+        &self,
+        head: ::mp::Bytes,
+        parts: ::std::vec::Vec<::mp::Bytes>,
+        tail: &mut ::mp::Bytes,
+    ) -> ::mp::Result<::mp::Bytes> {
+        (**self).pack(head, parts, tail)
     }
 }
 /// Client proxy for `Shapes`: calls the peer. Dropping the last clone calls `destroy` if the interface has it.
@@ -307,6 +410,21 @@ impl crate::shapes_capnp::Shapes for ShapesClient {
             .downcast::<(u32, (), ())>()
             .expect("the reply has the type its reader built");
         Ok(__out_count)
+    }
+    fn pack(
+        &self,
+        head: ::mp::Bytes,
+        parts: ::std::vec::Vec<::mp::Bytes>,
+        tail: &mut ::mp::Bytes,
+    ) -> ::mp::Result<::mp::Bytes> {
+        let __in_tail = ::std::clone::Clone::clone(&*tail);
+        let (__build, __read) = __mp_shapes::__request_pack(head, parts, __in_tail);
+        let __reply = self.proxy.call(&__mp_shapes::SHAPES_PACK, __build, __read)?;
+        let (__out_result, __out_tail, ()) = *__reply
+            .downcast::<(::mp::Bytes, ::mp::Bytes, ())>()
+            .expect("the reply has the type its reader built");
+        *tail = __out_tail;
+        Ok(__out_result)
     }
 }
 #[allow(
@@ -359,6 +477,25 @@ impl ShapesClient {
                 .downcast::<(u32, (), ())>()
                 .expect("the reply has the type its reader built");
             Ok(__out_count)
+        }
+    }
+    /// `pack`, without blocking: the future is `Send` and may be awaited on any runtime; dropping it cancels the call.
+    pub fn pack_async(
+        &self,
+        head: ::mp::Bytes,
+        parts: ::std::vec::Vec<::mp::Bytes>,
+        tail: ::mp::Bytes,
+    ) -> impl ::std::future::Future<
+        Output = ::mp::Result<(::mp::Bytes, ::mp::Bytes)>,
+    > + Send + 'static {
+        let (__build, __read) = __mp_shapes::__request_pack(head, parts, tail);
+        let __reply = self.proxy.call_async(&__mp_shapes::SHAPES_PACK, __build, __read);
+        async move {
+            let (__out_result, __out_tail, ()) = *__reply
+                .await?
+                .downcast::<(::mp::Bytes, ::mp::Bytes, ())>()
+                .expect("the reply has the type its reader built");
+            Ok((__out_result, __out_tail))
         }
     }
 }
@@ -506,6 +643,48 @@ impl ShapesServer {
         __p.reborrow().set_count(__out_count);
         Ok(())
     }
+    fn __shapes_pack(
+        &self,
+        __call: ::mp::private::IncomingCall<'_>,
+    ) -> ::mp::Result<()> {
+        let ::mp::private::IncomingCall {
+            params: __params,
+            results: __results,
+            ctx: __ctx,
+            ..
+        } = __call;
+        let __r = __params
+            .get_as::<crate::shapes_capnp::shapes::pack_params::Reader<'_>>()?;
+        let __imp = self.imp.get()?;
+        let head = ::mp::private::data_to_bytes(__r.get_head()?);
+        let parts = {
+            let __l0 = __r.get_parts()?;
+            let mut __v0 = ::std::vec::Vec::with_capacity(__l0.len() as usize);
+            for __e0 in __l0.iter() {
+                __v0.push(::mp::private::data_to_bytes(__e0?));
+            }
+            __v0
+        };
+        let mut tail = ::mp::private::data_to_bytes(__r.get_tail()?);
+        let (__ret, tail, (), __exc): (::mp::Bytes, ::mp::Bytes, (), ()) = (move || -> ::mp::Result<
+            (::mp::Bytes, ::mp::Bytes, (), ()),
+        > {
+            let __ret = <dyn Shapes as crate::shapes_capnp::Shapes>::pack(
+                &*__imp,
+                head,
+                parts,
+                &mut tail,
+            )?;
+            Ok((__ret, tail, (), ()))
+        })()?;
+        let mut __p = __results
+            .init_as::<crate::shapes_capnp::shapes::pack_results::Builder<'_>>();
+        let _: () = __exc;
+        let __out_result = __ret;
+        __p.reborrow().set_tail(&tail[..]);
+        __p.reborrow().set_result(&__out_result[..]);
+        Ok(())
+    }
 }
 #[allow(
     clippy::all,
@@ -520,6 +699,7 @@ impl ::mp::private::Dispatch for ShapesServer {
         match (call.method.interface_id, call.method.id) {
             (0xa4d686ed81748ea6, 0) => self.__shapes_grow(call),
             (0xa4d686ed81748ea6, 1) => self.__shapes_gather(call),
+            (0xa4d686ed81748ea6, 2) => self.__shapes_pack(call),
             _ => ::std::result::Result::Err(::mp::private::unknown_method(call.method)),
         }
     }
@@ -592,6 +772,8 @@ pub struct Tree {
     pub label: ::std::string::String,
     /// Field `left`.
     pub left: ::std::option::Option<::std::boxed::Box<crate::shapes_capnp::Tree>>,
+    /// Field `blob`.
+    pub blob: ::mp::Bytes,
     /// Its unnamed union: which member is set, with its value.
     pub which: TreeWhich,
 }
@@ -608,6 +790,7 @@ impl ::std::default::Default for Tree {
         Self {
             label: ::std::default::Default::default(),
             left: ::std::default::Default::default(),
+            blob: ::std::default::Default::default(),
             which: ::std::default::Default::default(),
         }
     }
@@ -627,11 +810,12 @@ impl Tree {
         mut __p: crate::shapes_capnp::tree::Builder<'_>,
         __ctx: &::mp::private::CallCtx,
     ) -> ::mp::Result<()> {
-        let Self { label, left, which } = self;
+        let Self { label, left, blob, which } = self;
         __p.reborrow().set_label(label.as_str());
         if let ::std::option::Option::Some(__b0) = left {
             (*__b0).__mp_write(__p.reborrow().init_left(), __ctx)?;
         }
+        __p.reborrow().set_blob(&blob[..]);
         match which {
             TreeWhich::Leaf => {
                 __p.reborrow().set_leaf(());
@@ -662,6 +846,7 @@ impl Tree {
             } else {
                 ::std::option::Option::None
             },
+            blob: ::mp::private::data_to_bytes(__r.get_blob()?),
             which,
         })
     }

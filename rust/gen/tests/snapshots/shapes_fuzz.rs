@@ -45,6 +45,32 @@ pub mod __mp_fuzz {
                     ),
                 ],
             },
+            ::mp::private::fuzz::FuzzMethod {
+                desc: &super::__mp_shapes::SHAPES_PACK,
+                params: <crate::shapes_capnp::shapes::pack_params::Builder<
+                    'static,
+                > as ::mp::private::capnp::traits::HasStructSize>::STRUCT_SIZE,
+                slots: &[
+                    (
+                        1,
+                        ::mp::private::fuzz::Slot::Bytes {
+                            text: false,
+                        },
+                    ),
+                    (
+                        2,
+                        ::mp::private::fuzz::Slot::List(
+                            ::mp::private::fuzz::Elem::Pointer,
+                        ),
+                    ),
+                    (
+                        3,
+                        ::mp::private::fuzz::Slot::Bytes {
+                            text: false,
+                        },
+                    ),
+                ],
+            },
         ],
         make_server: make_shapes,
     };

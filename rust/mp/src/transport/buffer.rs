@@ -5,19 +5,28 @@
 //! fresh pages only as bytes land, and no zeroing pass runs over them (an announced 64 MiB
 //! segment that never arrives costs address space, not memory).
 //!
-//! Big vectors are not kept for the next message: we tried (one spare per connection), and
-//! with glibc's default allocator settings it made 16 MiB echoes slower, not faster. The
-//! other big buffers of a call (the decoded `Vec`, the reply's segment) then no longer
-//! shared the heap with this one, glibc trimmed and re-faulted them on every call (2-3x the
-//! page faults), and the spare's saved faults did not make up for it. Freed vectors go back
-//! to the allocator, which reuses them much as it did before.
+//! Big vectors were at first not kept for the next message: with the decoded `Vec` of
+//! each `Data` (one spare per connection), glibc trimmed and re-faulted the other big buffers
+//! of a call on every call, and 16 MiB echoes got slower. Now that `Data` shares the receive
+//! buffer instead, keeping freed big vectors as spares is what avoids the trimming
+//! (`shared_buffers.rs`).
+//!
+//! Once filled, a vector of [`REGISTER_BYTES`] or more moves into an `Arc` (`shared_buffers.rs`)
+//! so that decoded `Data` can share it instead of copying out of it; freed, it is kept as a
+//! spare for the next big message (`shared_buffers.rs` says why that now helps).
 
 use std::os::fd::AsRawFd;
+use std::sync::Arc;
+
+use crate::transport::shared_buffers::{vector_for, SharedWords, REGISTER_BYTES};
 
 /// The segments of one received message, in one vector: `ReaderSegments` for capnp.
 pub(crate) struct FrameSegments {
-    /// Empty while filling (the bytes are in its spare capacity); whole once filled.
+    /// Empty while filling (the bytes are in its spare capacity); whole once filled, unless
+    /// the message is big: then empty again, and the words are in `shared`.
     words: Vec<u64>,
+    /// A big message's words once filled.
+    shared: Option<Arc<SharedWords>>,
     /// Words in the message.
     total: usize,
     /// Bytes received so far.
@@ -31,7 +40,12 @@ impl FrameSegments {
     pub(crate) fn new(bounds: Vec<(usize, usize)>) -> FrameSegments {
         let total = bounds.last().map_or(0, |b| b.1);
         FrameSegments {
-            words: Vec::with_capacity(total),
+            words: if total * 8 >= REGISTER_BYTES {
+                vector_for(total)
+            } else {
+                Vec::with_capacity(total)
+            },
+            shared: None,
             total,
             filled: 0,
             bounds,
@@ -82,10 +96,16 @@ impl FrameSegments {
         if self.filled == self.total * 8 {
             // SAFETY: all `total` words have been written (by `fill_from` and `read_from`).
             unsafe { self.words.set_len(self.total) };
+            if self.total * 8 >= REGISTER_BYTES {
+                self.shared = Some(SharedWords::new(std::mem::take(&mut self.words)));
+            }
         }
     }
 
     fn bytes(&self) -> &[u8] {
+        if let Some(shared) = &self.shared {
+            return shared.bytes();
+        }
         // SAFETY: a `u64` slice is valid as bytes, with the same lifetime; before the message
         // is filled `words` is empty.
         unsafe {
@@ -150,5 +170,38 @@ mod tests {
             assert_eq!(m.read_from(&b).unwrap(), 16);
             assert_eq!(m.get_segment(0).unwrap(), &[5u8; 16]);
         });
+    }
+
+    #[test]
+    fn a_big_message_is_shared_once_filled_and_its_data_decodes_without_a_copy() {
+        use crate::transport::shared_buffers::{data_to_bytes, serial_test, SHARE_BYTES};
+        let _serial = serial_test();
+        let words = REGISTER_BYTES / 8;
+        let mut m = FrameSegments::new(vec![(0, words)]);
+        let bytes: Vec<u8> = (0..REGISTER_BYTES).map(|i| i as u8).collect();
+        assert_eq!(m.fill_from(&bytes[..100]), 100);
+        assert!(m.shared.is_none(), "not shared while filling");
+        m.fill_from(&bytes[100..]);
+        let segment = m.get_segment(0).unwrap();
+        assert_eq!(segment, &bytes[..]);
+        let data = data_to_bytes(&segment[8..8 + SHARE_BYTES * 4]);
+        assert_eq!(data.as_ptr(), segment[8..].as_ptr(), "shared, not copied");
+        let weak = Arc::downgrade(m.shared.as_ref().unwrap());
+        drop(m);
+        assert_eq!(
+            &data[..],
+            &bytes[8..8 + SHARE_BYTES * 4],
+            "alive after the message"
+        );
+        drop(data);
+        assert!(weak.upgrade().is_none(), "freed with the last Bytes");
+    }
+
+    #[test]
+    fn a_small_message_stays_in_its_vector() {
+        let mut m = FrameSegments::new(vec![(0, REGISTER_BYTES / 8 - 1)]);
+        m.fill_from(&vec![1u8; REGISTER_BYTES]);
+        assert!(m.shared.is_none());
+        assert_eq!(m.get_segment(0).unwrap().len(), REGISTER_BYTES - 8);
     }
 }

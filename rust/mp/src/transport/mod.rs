@@ -23,6 +23,7 @@ mod gate;
 mod network;
 mod reader;
 mod replies;
+pub(crate) mod shared_buffers;
 mod writer;
 
 pub(crate) use direct::DirectPath;

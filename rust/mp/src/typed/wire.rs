@@ -1,7 +1,7 @@
 //! `Wire`: how a Rust type of the user's travels in a capnp field.
 //!
-//! The generator gives each field a default Rust type (`i64` for `Int64`, `Vec<u8>` for
-//! `Data`, ...). With `mpgen::Generator::rust_type("Iface.method.field", "path::MyType")` the
+//! The generator gives each field a default Rust type (`i64` for `Int64`, [`Bytes`](crate::Bytes)
+//! for `Data`, ...). With `mpgen::Generator::rust_type("Iface.method.field", "path::MyType")` the
 //! field takes `MyType` instead, which implements `Wire<Default>`: the Rust form of the
 //! original's `CustomBuildField`/`CustomReadField`, with no change to the generator.
 //!
@@ -12,19 +12,21 @@
 //! #[derive(Debug, PartialEq)]
 //! struct Hash([u8; 32]);
 //!
-//! impl Wire<Vec<u8>> for Hash {
-//!     fn to_wire(self) -> Vec<u8> {
-//!         self.0.to_vec()
+//! impl Wire<mp::Bytes> for Hash {
+//!     fn to_wire(self) -> mp::Bytes {
+//!         mp::Bytes::copy_from_slice(&self.0)
 //!     }
-//!     fn from_wire(bytes: Vec<u8>) -> mp::Result<Self> {
-//!         let array = bytes.try_into().map_err(|_| mp::Error::invalid_argument("unexpected field size"))?;
+//!     fn from_wire(bytes: mp::Bytes) -> mp::Result<Self> {
+//!         let array = bytes[..].try_into().map_err(|_| mp::Error::invalid_argument("unexpected field size"))?;
 //!         Ok(Hash(array))
 //!     }
 //! }
 //!
 //! let h = Hash([7; 32]);
 //! assert_eq!(Hash::from_wire(h.to_wire()).unwrap(), Hash([7; 32]));
-//! assert!(Hash::from_wire(vec![1, 2, 3]).is_err());
+//! assert!(Hash::from_wire(vec![1u8, 2, 3].into()).is_err());
+//! // A `Data` field may also be mapped to `Vec<u8>` (an owned copy), no impl needed.
+//! assert_eq!(<Vec<u8> as Wire<mp::Bytes>>::from_wire(mp::Bytes::from_static(b"ab")).unwrap(), b"ab");
 //! // Narrower integers are range-checked on read, like the original.
 //! assert_eq!(<i32 as Wire<i64>>::from_wire(1 << 40).unwrap_err().message, "out of bound int received");
 //! ```
@@ -141,6 +143,17 @@ impl<T: Wire<R>, R> Wire<Vec<R>> for Vec<T> {
     }
     fn from_wire(repr: Vec<R>) -> Result<Self> {
         repr.into_iter().map(T::from_wire).collect()
+    }
+}
+
+/// `Data` as an owned vector: `Generator::rust_type(field, "Vec<u8>")` gives a field this type
+/// directly; this impl serves user types built of it (`Vec<Vec<u8>>` for a `List(Data)`).
+impl Wire<bytes::Bytes> for Vec<u8> {
+    fn to_wire(self) -> bytes::Bytes {
+        bytes::Bytes::from(self)
+    }
+    fn from_wire(repr: bytes::Bytes) -> Result<Self> {
+        Ok(Vec::from(repr))
     }
 }
 

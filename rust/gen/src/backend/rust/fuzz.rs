@@ -126,7 +126,7 @@ fn slot(ty: &Ty) -> Option<String> {
     Some(match ty {
         Ty::Bool | Ty::Num(_) | Ty::Enum { .. } => return None,
         Ty::Text | Ty::TextBytes => format!("{FUZZ}::Slot::Bytes {{ text: true }}"),
-        Ty::Data => format!("{FUZZ}::Slot::Bytes {{ text: false }}"),
+        Ty::Data | Ty::DataVec => format!("{FUZZ}::Slot::Bytes {{ text: false }}"),
         Ty::List(e) => format!("{FUZZ}::Slot::List({})", elem(e)),
         Ty::Struct { .. } | Ty::Tuple { .. } => format!("{FUZZ}::Slot::Struct"),
         Ty::Interface { .. } => format!("{FUZZ}::Slot::Null"),
@@ -149,7 +149,7 @@ fn elem(ty: &Ty) -> String {
         Ty::Enum { .. } => format!("{FUZZ}::Elem::Bytes(2)"),
         Ty::Struct { .. } | Ty::Tuple { .. } => format!("{FUZZ}::Elem::Struct"),
         Ty::Custom { repr, .. } => elem(repr),
-        Ty::Text | Ty::TextBytes | Ty::Data | Ty::List(_) | Ty::Interface { .. } => {
+        Ty::Text | Ty::TextBytes | Ty::Data | Ty::DataVec | Ty::List(_) | Ty::Interface { .. } => {
             format!("{FUZZ}::Elem::Pointer")
         }
     }

@@ -17,6 +17,15 @@ pub(crate) fn result(t: &str) -> String {
     format!("::mp::Result<{t}>")
 }
 
+/// The Rust type of a `Data` field.
+pub(crate) const BYTES: &str = "::mp::Bytes";
+
+/// A decoded `Data` field (`data`: a `&[u8]` of the received message) as `mp::Bytes`, shared
+/// with the message when it is big.
+pub(crate) fn data_to_bytes(data: &str) -> String {
+    format!("::mp::private::data_to_bytes({data})")
+}
+
 /// The per-call context handed to encoders and decoders (`__ctx`).
 pub(crate) const CALL_CTX: &str = "::mp::private::CallCtx";
 

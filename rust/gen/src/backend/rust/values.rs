@@ -61,7 +61,7 @@ pub(crate) fn encode(ty: &Ty, value: &str, target: &Target<'_>, d: usize) -> Str
         Ty::Bool | Ty::Num(_) | Ty::Enum { .. } => target.set(value),
         Ty::Text => target.set(&format!("{value}.as_str()")),
         Ty::TextBytes => target.set(&rt::text_from_bytes(&format!("&{value}[..]"))),
-        Ty::Data => target.set(&format!("&{value}[..]")),
+        Ty::Data | Ty::DataVec => target.set(&format!("&{value}[..]")),
         Ty::Struct { boxed: true, .. } => format!(
             "if let ::std::option::Option::Some(__b{d}) = {value} {{ (*__b{d}).__mp_write({}, __ctx)?; }}",
             target.init_struct()
@@ -105,7 +105,8 @@ pub(crate) fn decode(ty: &Ty, raw: &str, elem: bool, d: usize) -> String {
         Ty::Enum { .. } => format!("{raw}?"),
         Ty::Text => rt::text(&format!("{raw}?")),
         Ty::TextBytes => format!("{raw}?.as_bytes().to_vec()"),
-        Ty::Data => format!("{raw}?.to_vec()"),
+        Ty::Data => rt::data_to_bytes(&format!("{raw}?")),
+        Ty::DataVec => format!("{raw}?.to_vec()"),
         Ty::Struct {
             rust, boxed: true, ..
         } => format!(

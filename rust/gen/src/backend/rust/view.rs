@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::model::{self, Direction, Layout, NodeId, Role as MRole, Schema, Slot, Type, Value};
 
 use super::names;
+use super::runtime as rt;
 use super::Options;
 
 /// A field's type as Rust code sees it.
@@ -17,7 +18,10 @@ pub(crate) enum Ty {
     Text,
     /// `Text` kept as raw bytes (mapped to `Vec<u8>`): no UTF-8 check.
     TextBytes,
+    /// `Data`: `mp::Bytes`, sharing a big received message's memory instead of a copy.
     Data,
+    /// `Data` mapped to `Vec<u8>` by the user: an owned copy.
+    DataVec,
     /// A capnp enum: capnpc's Rust enum.
     Enum {
         path: String,
@@ -53,7 +57,8 @@ impl Ty {
             Ty::Bool => "bool".into(),
             Ty::Num(n) => (*n).into(),
             Ty::Text => "::std::string::String".into(),
-            Ty::Data | Ty::TextBytes => "::std::vec::Vec<u8>".into(),
+            Ty::Data => rt::BYTES.into(),
+            Ty::DataVec | Ty::TextBytes => "::std::vec::Vec<u8>".into(),
             Ty::Enum { path } => path.clone(),
             Ty::Struct {
                 rust, boxed: true, ..
@@ -605,6 +610,7 @@ fn custom_ty(custom: String, base: Ty) -> Ty {
     );
     match base {
         Ty::Text if bytes => Ty::TextBytes,
+        Ty::Data if bytes => Ty::DataVec,
         other => Ty::Custom {
             rust: custom,
             repr: Box::new(other),

@@ -21,4 +21,16 @@ ProxyClient<::Shapes>::M1::Result ProxyClient<::Shapes>::gather(M1::Param<0> all
         MakeClientParam<Accessor<shapes_fields::Count, FIELD_OUT>>(M1::Fwd<1>(count)));
 }
 
+ProxyClient<::Shapes>::M2::Result ProxyClient<::Shapes>::pack(M2::Param<0> head, M2::Param<1> parts, M2::Param<2> tail)
+{
+    typename M2::Result result;
+    clientInvoke(*this, &::Shapes::Client::packRequest,
+        MakeClientParam<Accessor<shapes_fields::Context, FIELD_IN | FIELD_BOXED>>(),
+        MakeClientParam<Accessor<shapes_fields::Head, FIELD_IN | FIELD_BOXED>>(M2::Fwd<0>(head)),
+        MakeClientParam<Accessor<shapes_fields::Parts, FIELD_IN | FIELD_BOXED>>(M2::Fwd<1>(parts)),
+        MakeClientParam<Accessor<shapes_fields::Tail, FIELD_IN | FIELD_OUT | FIELD_BOXED>>(M2::Fwd<2>(tail)),
+        MakeClientParam<Accessor<shapes_fields::Result, FIELD_OUT | FIELD_BOXED>>(result));
+    return result;
+}
+
 } // namespace mp

@@ -21,6 +21,13 @@ void ProxyServer<::Shapes>::dispatch(size_t method, IncomingMessage& params, Out
             MakeServerField<0, Accessor<shapes_fields::Context, FIELD_IN | FIELD_BOXED>>(
                 MakeServerField<1, Accessor<shapes_fields::All, FIELD_IN | FIELD_BOXED>>(
                     MakeServerField<1, Accessor<shapes_fields::Count, FIELD_OUT>>(ServerCall()))));
+    case 2:
+        return serverInvoke<::Shapes::PackParams, ::Shapes::PackResults>(*this, params, results,
+            MakeServerField<0, Accessor<shapes_fields::Context, FIELD_IN | FIELD_BOXED>>(
+                MakeServerField<1, Accessor<shapes_fields::Head, FIELD_IN | FIELD_BOXED>>(
+                    MakeServerField<1, Accessor<shapes_fields::Parts, FIELD_IN | FIELD_BOXED>>(
+                        MakeServerField<1, Accessor<shapes_fields::Tail, FIELD_IN | FIELD_OUT | FIELD_BOXED>>(
+                            Make<ServerRet, Accessor<shapes_fields::Result, FIELD_OUT | FIELD_BOXED>>(ServerCall()))))));
     }
     throw std::logic_error("Shapes: no method at index " + std::to_string(method));
 }

@@ -13,6 +13,7 @@ const InterfaceInfo& InterfaceInfoOf<::Shapes>()
         {
             MethodInfo{id, "Shapes", 0, "grow", 0, -1, -1, capnp::typeId<::Shapes::GrowParams>()},
             MethodInfo{id, "Shapes", 1, "gather", 0, -1, -1, capnp::typeId<::Shapes::GatherParams>()},
+            MethodInfo{id, "Shapes", 2, "pack", 0, -1, -1, capnp::typeId<::Shapes::PackParams>()},
         },
         -1, -1);
     return info;

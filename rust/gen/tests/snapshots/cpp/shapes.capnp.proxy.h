@@ -34,6 +34,12 @@ struct ProxyMethod<::Shapes::GatherParams>
     static constexpr auto impl = &Shapes::gather;
 };
 
+template <>
+struct ProxyMethod<::Shapes::PackParams>
+{
+    static constexpr auto impl = &Shapes::pack;
+};
+
 namespace shapes_fields {
 struct Enabled
 {
@@ -134,6 +140,17 @@ struct Weight
     template <typename S> static bool getHas(S&& s) { return s.getHasWeight(); }
     template <typename S> static void setHas(S&& s) { s.setHasWeight(true); }
 };
+struct Blob
+{
+    template <typename S> static auto get(S&& s) -> decltype(s.getBlob()) { return s.getBlob(); }
+    template <typename S> static bool has(S&& s) { return s.hasBlob(); }
+    template <typename S, typename A> static void set(S&& s, A&& a) { s.setBlob(std::forward<A>(a)); }
+    template <typename S, typename... A> static decltype(auto) init(S&& s, A&&... a) { return s.initBlob(std::forward<A>(a)...); }
+    template <typename S> static bool getWant(S&& s) { return s.getWantBlob(); }
+    template <typename S> static void setWant(S&& s) { s.setWantBlob(true); }
+    template <typename S> static bool getHas(S&& s) { return s.getHasBlob(); }
+    template <typename S> static void setHas(S&& s) { s.setHasBlob(true); }
+};
 struct Context
 {
     template <typename S> static auto get(S&& s) -> decltype(s.getContext()) { return s.getContext(); }
@@ -211,6 +228,50 @@ struct Count
     template <typename S> static bool getHas(S&& s) { return s.getHasCount(); }
     template <typename S> static void setHas(S&& s) { s.setHasCount(true); }
 };
+struct Head
+{
+    template <typename S> static auto get(S&& s) -> decltype(s.getHead()) { return s.getHead(); }
+    template <typename S> static bool has(S&& s) { return s.hasHead(); }
+    template <typename S, typename A> static void set(S&& s, A&& a) { s.setHead(std::forward<A>(a)); }
+    template <typename S, typename... A> static decltype(auto) init(S&& s, A&&... a) { return s.initHead(std::forward<A>(a)...); }
+    template <typename S> static bool getWant(S&& s) { return s.getWantHead(); }
+    template <typename S> static void setWant(S&& s) { s.setWantHead(true); }
+    template <typename S> static bool getHas(S&& s) { return s.getHasHead(); }
+    template <typename S> static void setHas(S&& s) { s.setHasHead(true); }
+};
+struct Parts
+{
+    template <typename S> static auto get(S&& s) -> decltype(s.getParts()) { return s.getParts(); }
+    template <typename S> static bool has(S&& s) { return s.hasParts(); }
+    template <typename S, typename A> static void set(S&& s, A&& a) { s.setParts(std::forward<A>(a)); }
+    template <typename S, typename... A> static decltype(auto) init(S&& s, A&&... a) { return s.initParts(std::forward<A>(a)...); }
+    template <typename S> static bool getWant(S&& s) { return s.getWantParts(); }
+    template <typename S> static void setWant(S&& s) { s.setWantParts(true); }
+    template <typename S> static bool getHas(S&& s) { return s.getHasParts(); }
+    template <typename S> static void setHas(S&& s) { s.setHasParts(true); }
+};
+struct Tail
+{
+    template <typename S> static auto get(S&& s) -> decltype(s.getTail()) { return s.getTail(); }
+    template <typename S> static bool has(S&& s) { return s.hasTail(); }
+    template <typename S, typename A> static void set(S&& s, A&& a) { s.setTail(std::forward<A>(a)); }
+    template <typename S, typename... A> static decltype(auto) init(S&& s, A&&... a) { return s.initTail(std::forward<A>(a)...); }
+    template <typename S> static bool getWant(S&& s) { return s.getWantTail(); }
+    template <typename S> static void setWant(S&& s) { s.setWantTail(true); }
+    template <typename S> static bool getHas(S&& s) { return s.getHasTail(); }
+    template <typename S> static void setHas(S&& s) { s.setHasTail(true); }
+};
+struct Result
+{
+    template <typename S> static auto get(S&& s) -> decltype(s.getResult()) { return s.getResult(); }
+    template <typename S> static bool has(S&& s) { return s.hasResult(); }
+    template <typename S, typename A> static void set(S&& s, A&& a) { s.setResult(std::forward<A>(a)); }
+    template <typename S, typename... A> static decltype(auto) init(S&& s, A&&... a) { return s.initResult(std::forward<A>(a)...); }
+    template <typename S> static bool getWant(S&& s) { return s.getWantResult(); }
+    template <typename S> static void setWant(S&& s) { s.setWantResult(true); }
+    template <typename S> static bool getHas(S&& s) { return s.getHasResult(); }
+    template <typename S> static void setHas(S&& s) { s.setHasResult(true); }
+};
 } // namespace shapes_fields
 
 template <>
@@ -234,8 +295,9 @@ struct ProxyStruct<::Tree>
     using LeftAccessor = Accessor<shapes_fields::Left, FIELD_IN | FIELD_OUT | FIELD_BOXED>;
     using LeafAccessor = Accessor<shapes_fields::Leaf, FIELD_IN | FIELD_OUT>;
     using WeightAccessor = Accessor<shapes_fields::Weight, FIELD_IN | FIELD_OUT>;
-    using Accessors = std::tuple<LabelAccessor, LeftAccessor, LeafAccessor, WeightAccessor>;
-    static constexpr size_t fields = 4;
+    using BlobAccessor = Accessor<shapes_fields::Blob, FIELD_IN | FIELD_OUT | FIELD_BOXED>;
+    using Accessors = std::tuple<LabelAccessor, LeftAccessor, LeafAccessor, WeightAccessor, BlobAccessor>;
+    static constexpr size_t fields = 5;
 };
 
 template <>
@@ -250,6 +312,8 @@ public:
     typename M0::Result grow(M0::Param<0> tree, M0::Param<1> settings);
     using M1 = ProxyClientMethodTraits<::Shapes::GatherParams>;
     typename M1::Result gather(M1::Param<0> all, M1::Param<1> count);
+    using M2 = ProxyClientMethodTraits<::Shapes::PackParams>;
+    typename M2::Result pack(M2::Param<0> head, M2::Param<1> parts, M2::Param<2> tail);
 };
 
 template <>
