@@ -104,7 +104,7 @@ InterfaceInfo::InterfaceInfo(uint64_t id, const char* name, std::vector<MethodIn
     rust::Vec<bridge::MethodSpec> specs;
     for (const MethodInfo& m : m_methods) {
         specs.push_back(bridge::MethodSpec{m.interface_id, rust::String(m.interface_name), m.id, rust::String(m.name),
-            m.context, m.thread_map_param, m.thread_map_result});
+            m.context, m.thread_map_param, m.thread_map_result, m.results_caps});
     }
     try {
         m_impl = std::make_unique<Impl>(Impl{bridge::new_interface(id, name, std::move(specs), destroy, construct)});

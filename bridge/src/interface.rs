@@ -8,6 +8,9 @@ use crate::ffi::MethodSpec;
 /// A registered interface, for C++ to name when it connects, serves or reads a capability.
 pub struct Interface {
     pub(crate) desc: &'static InterfaceDesc,
+    /// The same methods for calls whose params carry no capability, by position: such a
+    /// call may go direct when its results carry none either (the core decides by method).
+    without_param_caps: &'static [&'static MethodDesc],
 }
 
 fn leak_str(s: String) -> &'static str {
@@ -41,23 +44,35 @@ pub fn new_interface(
         }
     };
     let (destroy, construct) = (pick(destroy)?, pick(construct)?);
-    let methods: Vec<&'static MethodDesc> = methods
+    let methods: Vec<MethodDesc> = methods
         .into_iter()
-        .map(|m| {
-            &*Box::leak(Box::new(MethodDesc {
-                context: index(m.context),
-                thread_map_param: index(m.thread_map_param),
-                thread_map_result: index(m.thread_map_result),
-                ..MethodDesc::new(
-                    m.interface_id,
-                    leak_str(m.interface_name),
-                    m.id,
-                    leak_str(m.name),
-                )
-            }))
+        .map(|m| MethodDesc {
+            context: index(m.context),
+            thread_map_param: index(m.thread_map_param),
+            thread_map_result: index(m.thread_map_result),
+            results_caps: m.results_caps,
+            ..MethodDesc::new(
+                m.interface_id,
+                leak_str(m.interface_name),
+                m.id,
+                leak_str(m.name),
+            )
         })
         .collect();
-    let methods: &'static [&'static MethodDesc] = Box::leak(methods.into_boxed_slice());
+    let leak_all = |params_caps: bool| -> &'static [&'static MethodDesc] {
+        let all: Vec<&'static MethodDesc> = methods
+            .iter()
+            .map(|m| {
+                &*Box::leak(Box::new(MethodDesc {
+                    params_caps,
+                    ..m.clone()
+                }))
+            })
+            .collect();
+        Box::leak(all.into_boxed_slice())
+    };
+    let without_param_caps = leak_all(false);
+    let methods = leak_all(true);
     let desc = Box::leak(Box::new(InterfaceDesc {
         id,
         name: leak_str(name.to_string()),
@@ -65,7 +80,10 @@ pub fn new_interface(
         destroy: destroy.map(|i| methods[i]),
         construct: construct.map(|i| methods[i]),
     }));
-    Ok(Box::new(Interface { desc }))
+    Ok(Box::new(Interface {
+        desc,
+        without_param_caps,
+    }))
 }
 
 impl Interface {
@@ -76,5 +94,19 @@ impl Interface {
             .get(index)
             .copied()
             .ok_or_else(|| format!("interface {}: no method at index {index}", self.desc.name))
+    }
+
+    /// The method at `index` for a call whose params carry capabilities (`param_caps`) or
+    /// not.
+    pub(crate) fn method_for_call(
+        &self,
+        index: usize,
+        param_caps: bool,
+    ) -> Result<&'static MethodDesc, String> {
+        if param_caps {
+            return self.method(index);
+        }
+        self.method(index)?;
+        Ok(self.without_param_caps[index])
     }
 }

@@ -61,6 +61,8 @@ pub mod ffi {
         thread_map_param: i32,
         /// Pointer index of a `Proxy.ThreadMap` results field.
         thread_map_result: i32,
+        /// Whether the results may carry a capability.
+        results_caps: bool,
     }
 
     /// One segment of a message: `size` bytes (whole 8-byte words) at `data`.

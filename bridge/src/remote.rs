@@ -32,7 +32,7 @@ impl Remote {
     ) -> Result<Box<Message>, String> {
         let params = crate::segments::SegmentAddresses::of(params);
         guard("IPC client call", || {
-            let method = interface.method(method)?;
+            let method = interface.method_for_call(method, !caps.is_empty())?;
             self.client
                 .call(
                     method,

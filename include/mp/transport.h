@@ -32,6 +32,10 @@ struct MethodInfo {
     //! capnp type ID of the method's Params struct, which is how generated client code names
     //! the method it calls (0 for methods C++ never calls: construct).
     uint64_t params_type{0};
+    //! Whether the results may carry a capability. Calls whose messages carry none (and no
+    //! ThreadMap) may go from the calling thread straight to the socket (doc/design.md,
+    //! "Direct calls"); true when unknown.
+    bool results_caps{true};
 };
 
 //! An interface registered with the runtime. Generated code keeps one per interface for the

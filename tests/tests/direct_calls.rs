@@ -4,11 +4,17 @@
 mod common;
 
 use std::io::{Read, Write};
-use std::sync::mpsc;
-use std::sync::Arc;
+use std::sync::{mpsc, Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use multiprocess_tests::service_capnp::{Callback, Service, ServiceClient};
+
+/// The tests of this file run one at a time: one of them counts the callback threads of the
+/// whole process.
+fn one_at_a_time() -> MutexGuard<'static, ()> {
+    static SERIAL: Mutex<()> = Mutex::new(());
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 fn direct_calls(service: &dyn Service) -> u64 {
     ServiceClient::from_dyn(service)
@@ -20,6 +26,7 @@ fn direct_calls(service: &dyn Service) -> u64 {
 
 #[test]
 fn calls_after_the_first_go_direct_with_the_same_results() {
+    let _serial = one_at_a_time();
     for (kind, pair) in common::both() {
         let service = pair.service();
         let before = direct_calls(&*service);
@@ -51,6 +58,7 @@ fn calls_after_the_first_go_direct_with_the_same_results() {
 
 #[test]
 fn an_error_reads_the_same_direct_as_through_the_loop() {
+    let _serial = one_at_a_time();
     for (kind, pair) in common::both() {
         let service = pair.service();
         let through_loop = service.fail("no such block".into()).expect_err("fails");
@@ -82,6 +90,7 @@ impl Callback for Nested {
 
 #[test]
 fn threads_mixing_direct_calls_callbacks_and_big_messages_each_get_their_answers() {
+    let _serial = one_at_a_time();
     for (kind, pair) in common::both() {
         let service: Arc<dyn Service> = Arc::from(pair.service());
         let before = direct_calls(&*service);
@@ -134,6 +143,7 @@ fn threads_mixing_direct_calls_callbacks_and_big_messages_each_get_their_answers
 
 #[test]
 fn a_direct_call_interrupted_by_the_peer_dying_fails_with_disconnect() {
+    let _serial = one_at_a_time();
     let pair = common::spawned();
     let service = pair.service();
     service.sleep_ms(1).expect("sleep");
@@ -175,6 +185,7 @@ fn a_direct_call_interrupted_by_the_peer_dying_fails_with_disconnect() {
 
 #[test]
 fn a_threads_callback_thread_goes_when_the_thread_ends() {
+    let _serial = one_at_a_time();
     let pair = common::in_process();
     let service: Arc<dyn Service> = Arc::from(pair.service());
     service.add(0, 0).expect("add");
@@ -206,6 +217,7 @@ fn a_threads_callback_thread_goes_when_the_thread_ends() {
 
 #[test]
 fn a_return_for_a_question_nobody_asked_ends_the_connection_with_an_error() {
+    let _serial = one_at_a_time();
     use capnp_rpc::rpc_capnp::message;
     let (ours, mut raw) = mp::socket_pair().expect("socketpair");
     let fake_server = std::thread::spawn(move || {

@@ -116,3 +116,42 @@ fn struct_fields_have_layouts_defaults_and_companions() {
     assert_eq!(entry.fields[3].role, Role::Skipped);
     assert_eq!((entry.layout.data_words, entry.layout.pointers), (1, 2));
 }
+
+#[test]
+fn which_values_may_carry_a_capability() {
+    let schema = model(
+        "caps",
+        r#"@0xe1a5c0de123456a7;
+using Proxy = import "/mp/proxy.capnp";
+struct Plain { a @0 :Text; b @1 :List(Data); }
+struct Holder { inner @0 :Plain; cb @1 :Sink; }
+struct Node { next @0 :Node; value @1 :Int32; }
+struct Pair(A, B) { first @0 :A; second @1 :B; }
+interface Sink $Proxy.wrap("Sink") {
+  plain @0 (context :Proxy.Context, x :Plain) -> (x :Plain, n :Node);
+  held @1 (context :Proxy.Context) -> (h :Holder);
+  listed @2 (context :Proxy.Context) -> (l :List(Holder));
+  pairText @3 (context :Proxy.Context) -> (p :Pair(Text, Data));
+  pairSink @4 (context :Proxy.Context) -> (p :Pair(Text, Sink));
+  any @5 (context :Proxy.Context) -> (p :AnyPointer);
+}
+"#,
+    );
+    let sink = schema.interfaces.values().next().expect("Sink");
+    let results_may = |name: &str| {
+        let m = sink.methods.iter().find(|m| m.name == name).expect(name);
+        m.fields
+            .iter()
+            .filter_map(|f| f.result.as_ref())
+            .any(|slot| schema.may_hold_caps(&slot.ty))
+    };
+    assert!(!results_may("plain"), "text, data and a recursive struct");
+    assert!(results_may("held"), "a struct with an interface field");
+    assert!(results_may("listed"), "a list of such structs");
+    assert!(!results_may("pairText"), "a generic struct bound to values");
+    assert!(
+        results_may("pairSink"),
+        "a generic struct bound to an interface"
+    );
+    assert!(results_may("any"), "AnyPointer");
+}

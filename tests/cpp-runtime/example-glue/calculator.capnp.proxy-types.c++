@@ -11,8 +11,8 @@ const InterfaceInfo& InterfaceInfoOf<::CalculatorInterface>()
     constexpr uint64_t id = 0x8f2fc29c621a588eull;
     static const InterfaceInfo info(id, "CalculatorInterface",
         {
-            MethodInfo{id, "CalculatorInterface", 0, "destroy", 0, -1, -1, capnp::typeId<::CalculatorInterface::DestroyParams>()},
-            MethodInfo{id, "CalculatorInterface", 1, "solveEquation", 0, -1, -1, capnp::typeId<::CalculatorInterface::SolveEquationParams>()},
+            MethodInfo{id, "CalculatorInterface", 0, "destroy", 0, -1, -1, capnp::typeId<::CalculatorInterface::DestroyParams>(), false},
+            MethodInfo{id, "CalculatorInterface", 1, "solveEquation", 0, -1, -1, capnp::typeId<::CalculatorInterface::SolveEquationParams>(), false},
         },
         0, -1);
     return info;

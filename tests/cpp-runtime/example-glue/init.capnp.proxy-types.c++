@@ -11,9 +11,9 @@ const InterfaceInfo& InterfaceInfoOf<::InitInterface>()
     constexpr uint64_t id = 0xf005d0634bafecf9ull;
     static const InterfaceInfo info(id, "InitInterface",
         {
-            MethodInfo{id, "InitInterface", 0, "construct", -1, 0, 0, capnp::typeId<::InitInterface::ConstructParams>()},
-            MethodInfo{id, "InitInterface", 1, "makeCalculator", 0, -1, -1, capnp::typeId<::InitInterface::MakeCalculatorParams>()},
-            MethodInfo{id, "InitInterface", 2, "makePrinter", 0, -1, -1, capnp::typeId<::InitInterface::MakePrinterParams>()},
+            MethodInfo{id, "InitInterface", 0, "construct", -1, 0, 0, capnp::typeId<::InitInterface::ConstructParams>(), true},
+            MethodInfo{id, "InitInterface", 1, "makeCalculator", 0, -1, -1, capnp::typeId<::InitInterface::MakeCalculatorParams>(), true},
+            MethodInfo{id, "InitInterface", 2, "makePrinter", 0, -1, -1, capnp::typeId<::InitInterface::MakePrinterParams>(), true},
         },
         -1, 0);
     return info;

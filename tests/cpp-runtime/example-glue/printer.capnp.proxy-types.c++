@@ -11,8 +11,8 @@ const InterfaceInfo& InterfaceInfoOf<::PrinterInterface>()
     constexpr uint64_t id = 0xaadbfb2ec12e0469ull;
     static const InterfaceInfo info(id, "PrinterInterface",
         {
-            MethodInfo{id, "PrinterInterface", 0, "destroy", 0, -1, -1, capnp::typeId<::PrinterInterface::DestroyParams>()},
-            MethodInfo{id, "PrinterInterface", 1, "print", 0, -1, -1, capnp::typeId<::PrinterInterface::PrintParams>()},
+            MethodInfo{id, "PrinterInterface", 0, "destroy", 0, -1, -1, capnp::typeId<::PrinterInterface::DestroyParams>(), false},
+            MethodInfo{id, "PrinterInterface", 1, "print", 0, -1, -1, capnp::typeId<::PrinterInterface::PrintParams>(), false},
         },
         0, -1);
     return info;

@@ -11,6 +11,7 @@
 
 pub(crate) mod annotations;
 mod build;
+mod caps;
 mod classify;
 mod imports;
 mod locate;

@@ -11,7 +11,7 @@ pub type TextFn = fn(any_pointer::Reader<'_>) -> String;
 /// The pointer indexes say where, in the params (or results) struct, the runtime finds the
 /// fields it fills and reads itself, so that a caller that only has raw message segments (the
 /// C++ bridge) gets the same thread mapping as generated Rust code.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct MethodDesc {
     /// ID of the interface that declares the method (a superinterface's, for inherited ones).
     pub interface_id: u64,

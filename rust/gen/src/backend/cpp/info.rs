@@ -59,8 +59,8 @@ fn interface_info(u: &Unit<'_>, i: &Interface, w: &mut Writer) {
 }
 
 /// `MethodInfo{interface id, interface name, ordinal, name, Context index, ThreadMap params
-/// index, ThreadMap results index, Params type ID}`; an inherited method names its declaring
-/// interface (the wire's interface ID).
+/// index, ThreadMap results index, Params type ID, whether the results may carry a
+/// capability}`; an inherited method names its declaring interface (the wire's interface ID).
 fn method_info(u: &Unit<'_>, i: &Interface, m: &Method) -> String {
     let (id, name) = if m.interface == i.id {
         ("id".to_string(), u.schema.node(i.id).name())
@@ -81,8 +81,13 @@ fn method_info(u: &Unit<'_>, i: &Interface, m: &Method) -> String {
             })
             .unwrap_or(-1)
     };
+    let results_caps = m
+        .fields
+        .iter()
+        .filter_map(|f| f.result.as_ref())
+        .any(|slot| u.schema.may_hold_caps(&slot.ty));
     format!(
-        "MethodInfo{{{id}, \"{name}\", {}, \"{}\", {}, {}, {}, capnp::typeId<{}>()}}",
+        "MethodInfo{{{id}, \"{name}\", {}, \"{}\", {}, {}, {}, capnp::typeId<{}>(), {results_caps}}}",
         m.ordinal,
         m.name,
         index(Role::Context, |f| f.param.as_ref()),

@@ -11,8 +11,8 @@ const InterfaceInfo& InterfaceInfoOf<::Listener>()
     constexpr uint64_t id = 0xd5ef719d794f3988ull;
     static const InterfaceInfo info(id, "Listener",
         {
-            MethodInfo{id, "Listener", 0, "destroy", 0, -1, -1, capnp::typeId<::Listener::DestroyParams>()},
-            MethodInfo{id, "Listener", 1, "call", 0, -1, -1, capnp::typeId<::Listener::CallParams>()},
+            MethodInfo{id, "Listener", 0, "destroy", 0, -1, -1, capnp::typeId<::Listener::DestroyParams>(), false},
+            MethodInfo{id, "Listener", 1, "call", 0, -1, -1, capnp::typeId<::Listener::CallParams>(), false},
         },
         0, -1);
     return info;
@@ -24,10 +24,10 @@ const InterfaceInfo& InterfaceInfoOf<::Recorder>()
     constexpr uint64_t id = 0xa1b96b0c31b1a6c5ull;
     static const InterfaceInfo info(id, "Recorder",
         {
-            MethodInfo{0xd5ef719d794f3988ull, "Listener", 0, "destroy", 0, -1, -1, capnp::typeId<::Listener::DestroyParams>()},
-            MethodInfo{0xd5ef719d794f3988ull, "Listener", 1, "call", 0, -1, -1, capnp::typeId<::Listener::CallParams>()},
-            MethodInfo{id, "Recorder", 0, "flush", 0, -1, -1, capnp::typeId<::Recorder::FlushParams>()},
-            MethodInfo{id, "Recorder", 1, "flushAsync", 0, -1, -1, capnp::typeId<::Recorder::FlushAsyncParams>()},
+            MethodInfo{0xd5ef719d794f3988ull, "Listener", 0, "destroy", 0, -1, -1, capnp::typeId<::Listener::DestroyParams>(), false},
+            MethodInfo{0xd5ef719d794f3988ull, "Listener", 1, "call", 0, -1, -1, capnp::typeId<::Listener::CallParams>(), false},
+            MethodInfo{id, "Recorder", 0, "flush", 0, -1, -1, capnp::typeId<::Recorder::FlushParams>(), false},
+            MethodInfo{id, "Recorder", 1, "flushAsync", 0, -1, -1, capnp::typeId<::Recorder::FlushAsyncParams>(), false},
         },
         0, -1);
     return info;

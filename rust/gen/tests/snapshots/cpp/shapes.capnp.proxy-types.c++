@@ -11,9 +11,9 @@ const InterfaceInfo& InterfaceInfoOf<::Shapes>()
     constexpr uint64_t id = 0xa4d686ed81748ea6ull;
     static const InterfaceInfo info(id, "Shapes",
         {
-            MethodInfo{id, "Shapes", 0, "grow", 0, -1, -1, capnp::typeId<::Shapes::GrowParams>()},
-            MethodInfo{id, "Shapes", 1, "gather", 0, -1, -1, capnp::typeId<::Shapes::GatherParams>()},
-            MethodInfo{id, "Shapes", 2, "pack", 0, -1, -1, capnp::typeId<::Shapes::PackParams>()},
+            MethodInfo{id, "Shapes", 0, "grow", 0, -1, -1, capnp::typeId<::Shapes::GrowParams>(), false},
+            MethodInfo{id, "Shapes", 1, "gather", 0, -1, -1, capnp::typeId<::Shapes::GatherParams>(), false},
+            MethodInfo{id, "Shapes", 2, "pack", 0, -1, -1, capnp::typeId<::Shapes::PackParams>(), false},
         },
         -1, -1);
     return info;

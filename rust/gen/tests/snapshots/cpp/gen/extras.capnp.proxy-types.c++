@@ -11,10 +11,10 @@ const InterfaceInfo& InterfaceInfoOf<::widgets::msg::Outer::Tool>()
     constexpr uint64_t id = 0xe10ad65aa02e618dull;
     static const InterfaceInfo info(id, "Outer.Tool",
         {
-            MethodInfo{id, "Outer.Tool", 0, "resize", -1, -1, -1, capnp::typeId<::widgets::msg::Outer::Tool::ResizeParams>()},
-            MethodInfo{id, "Outer.Tool", 1, "stamp", -1, -1, -1, capnp::typeId<::widgets::msg::Outer::Tool::StampParams>()},
-            MethodInfo{id, "Outer.Tool", 2, "submit", -1, -1, -1, capnp::typeId<::widgets::msg::Request>()},
-            MethodInfo{id, "Outer.Tool", 3, "place", -1, -1, -1, capnp::typeId<::widgets::msg::Outer::Tool::PlaceParams>()},
+            MethodInfo{id, "Outer.Tool", 0, "resize", -1, -1, -1, capnp::typeId<::widgets::msg::Outer::Tool::ResizeParams>(), false},
+            MethodInfo{id, "Outer.Tool", 1, "stamp", -1, -1, -1, capnp::typeId<::widgets::msg::Outer::Tool::StampParams>(), false},
+            MethodInfo{id, "Outer.Tool", 2, "submit", -1, -1, -1, capnp::typeId<::widgets::msg::Request>(), false},
+            MethodInfo{id, "Outer.Tool", 3, "place", -1, -1, -1, capnp::typeId<::widgets::msg::Outer::Tool::PlaceParams>(), false},
         },
         -1, -1);
     return info;

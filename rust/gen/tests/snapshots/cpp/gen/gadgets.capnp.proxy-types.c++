@@ -11,10 +11,10 @@ const InterfaceInfo& InterfaceInfoOf<::widgets::msg::Gadget>()
     constexpr uint64_t id = 0x9fa913f625ef16efull;
     static const InterfaceInfo info(id, "Gadget",
         {
-            MethodInfo{0x9c9a5a5dda2769b1ull, "Base", 0, "destroy", 0, -1, -1, capnp::typeId<::widgets::msg::Base::DestroyParams>()},
-            MethodInfo{0x9c9a5a5dda2769b1ull, "Base", 1, "ping", 0, -1, -1, capnp::typeId<::widgets::msg::Base::PingParams>()},
-            MethodInfo{id, "Gadget", 0, "measure", 0, -1, -1, capnp::typeId<::widgets::msg::Gadget::MeasureParams>()},
-            MethodInfo{id, "Gadget", 1, "parent", 0, -1, -1, capnp::typeId<::widgets::msg::Gadget::ParentParams>()},
+            MethodInfo{0x9c9a5a5dda2769b1ull, "Base", 0, "destroy", 0, -1, -1, capnp::typeId<::widgets::msg::Base::DestroyParams>(), false},
+            MethodInfo{0x9c9a5a5dda2769b1ull, "Base", 1, "ping", 0, -1, -1, capnp::typeId<::widgets::msg::Base::PingParams>(), false},
+            MethodInfo{id, "Gadget", 0, "measure", 0, -1, -1, capnp::typeId<::widgets::msg::Gadget::MeasureParams>(), false},
+            MethodInfo{id, "Gadget", 1, "parent", 0, -1, -1, capnp::typeId<::widgets::msg::Gadget::ParentParams>(), true},
         },
         0, -1);
     return info;

@@ -11,8 +11,8 @@ const InterfaceInfo& InterfaceInfoOf<::widgets::msg::Callback>()
     constexpr uint64_t id = 0x941953a4e36997d7ull;
     static const InterfaceInfo info(id, "Callback",
         {
-            MethodInfo{id, "Callback", 0, "destroy", 0, -1, -1, capnp::typeId<::widgets::msg::Callback::DestroyParams>()},
-            MethodInfo{id, "Callback", 1, "call", 0, -1, -1, capnp::typeId<::widgets::msg::Callback::CallParams>()},
+            MethodInfo{id, "Callback", 0, "destroy", 0, -1, -1, capnp::typeId<::widgets::msg::Callback::DestroyParams>(), false},
+            MethodInfo{id, "Callback", 1, "call", 0, -1, -1, capnp::typeId<::widgets::msg::Callback::CallParams>(), false},
         },
         0, -1);
     return info;
@@ -24,8 +24,8 @@ const InterfaceInfo& InterfaceInfoOf<::widgets::msg::Base>()
     constexpr uint64_t id = 0x9c9a5a5dda2769b1ull;
     static const InterfaceInfo info(id, "Base",
         {
-            MethodInfo{id, "Base", 0, "destroy", 0, -1, -1, capnp::typeId<::widgets::msg::Base::DestroyParams>()},
-            MethodInfo{id, "Base", 1, "ping", 0, -1, -1, capnp::typeId<::widgets::msg::Base::PingParams>()},
+            MethodInfo{id, "Base", 0, "destroy", 0, -1, -1, capnp::typeId<::widgets::msg::Base::DestroyParams>(), false},
+            MethodInfo{id, "Base", 1, "ping", 0, -1, -1, capnp::typeId<::widgets::msg::Base::PingParams>(), false},
         },
         0, -1);
     return info;
@@ -37,12 +37,12 @@ const InterfaceInfo& InterfaceInfoOf<::widgets::msg::Derived>()
     constexpr uint64_t id = 0x99bb2d10b1f9cdf4ull;
     static const InterfaceInfo info(id, "Derived",
         {
-            MethodInfo{0x9c9a5a5dda2769b1ull, "Base", 0, "destroy", 0, -1, -1, capnp::typeId<::widgets::msg::Base::DestroyParams>()},
-            MethodInfo{0x9c9a5a5dda2769b1ull, "Base", 1, "ping", 0, -1, -1, capnp::typeId<::widgets::msg::Base::PingParams>()},
-            MethodInfo{id, "Derived", 0, "find", 0, -1, -1, capnp::typeId<::widgets::msg::Derived::FindParams>()},
-            MethodInfo{id, "Derived", 1, "grow", 0, -1, -1, capnp::typeId<::widgets::msg::Derived::GrowParams>()},
-            MethodInfo{id, "Derived", 2, "risky", 0, -1, -1, capnp::typeId<::widgets::msg::Derived::RiskyParams>()},
-            MethodInfo{id, "Derived", 3, "spawn", 0, -1, -1, capnp::typeId<::widgets::msg::Derived::SpawnParams>()},
+            MethodInfo{0x9c9a5a5dda2769b1ull, "Base", 0, "destroy", 0, -1, -1, capnp::typeId<::widgets::msg::Base::DestroyParams>(), false},
+            MethodInfo{0x9c9a5a5dda2769b1ull, "Base", 1, "ping", 0, -1, -1, capnp::typeId<::widgets::msg::Base::PingParams>(), false},
+            MethodInfo{id, "Derived", 0, "find", 0, -1, -1, capnp::typeId<::widgets::msg::Derived::FindParams>(), false},
+            MethodInfo{id, "Derived", 1, "grow", 0, -1, -1, capnp::typeId<::widgets::msg::Derived::GrowParams>(), false},
+            MethodInfo{id, "Derived", 2, "risky", 0, -1, -1, capnp::typeId<::widgets::msg::Derived::RiskyParams>(), false},
+            MethodInfo{id, "Derived", 3, "spawn", 0, -1, -1, capnp::typeId<::widgets::msg::Derived::SpawnParams>(), true},
         },
         0, -1);
     return info;
