@@ -121,7 +121,9 @@ impl Gate {
         if state.idle() {
             let mut written = 0;
             loop {
-                let slices: Vec<IoSlice<'_>> = skip_parts(frame.parts(), written);
+                let mut slices: Vec<IoSlice<'_>> = Vec::new();
+                let mut skip = written;
+                append_parts(&mut slices, frame.parts(), &mut skip, usize::MAX);
                 match send_vectored(fd, &slices) {
                     Ok(n) => {
                         written += n;
@@ -143,21 +145,27 @@ impl Gate {
     }
 }
 
-/// The slices of `parts` after the first `skip` bytes.
-pub(crate) fn skip_parts<'a>(
-    parts: impl Iterator<Item = &'a [u8]>,
-    mut skip: usize,
-) -> Vec<IoSlice<'a>> {
-    let mut slices = Vec::new();
+/// Appends the parts of one frame to `slices`, leaving out the first `*skip` bytes (what is
+/// written already; `*skip` goes down by what was left out). False once `slices` holds
+/// `max` slices.
+pub(crate) fn append_parts<'a>(
+    slices: &mut Vec<IoSlice<'a>>,
+    parts: impl IntoIterator<Item = &'a [u8]>,
+    skip: &mut usize,
+    max: usize,
+) -> bool {
     for part in parts {
-        if skip >= part.len() {
-            skip -= part.len();
+        if *skip >= part.len() {
+            *skip -= part.len();
             continue;
         }
-        slices.push(IoSlice::new(&part[skip..]));
-        skip = 0;
+        slices.push(IoSlice::new(&part[*skip..]));
+        *skip = 0;
+        if slices.len() == max {
+            return false;
+        }
     }
-    slices
+    true
 }
 
 /// `sendmsg` with `MSG_NOSIGNAL`: a peer that has gone makes it fail with `EPIPE` instead of

@@ -45,15 +45,22 @@ impl capnp_rpc::IncomingMessage for Incoming {
     }
 }
 
-/// A `Release` of `count` references to our export `id`, as if the peer had sent it.
-fn made_release(id: u32, count: u32) -> Option<Box<dyn capnp_rpc::IncomingMessage>> {
+/// A `Release` of `count` references to export `id`.
+fn release_message(id: u32, count: u32) -> Builder<HeapAllocator> {
     let mut m = Builder::new(HeapAllocator::new().first_segment_words(8));
     let mut r = m
         .init_root::<capnp_rpc::rpc_capnp::message::Builder<'_>>()
         .init_release();
     r.set_id(id);
     r.set_reference_count(count);
-    Some(Box::new(Incoming::Made(m.into_reader())))
+    m
+}
+
+/// A `Release` of `count` references to our export `id`, as if the peer had sent it.
+fn made_release(id: u32, count: u32) -> Option<Box<dyn capnp_rpc::IncomingMessage>> {
+    Some(Box::new(Incoming::Made(
+        release_message(id, count).into_reader(),
+    )))
 }
 
 struct Outgoing {
@@ -221,13 +228,7 @@ impl capnp_rpc::Connection<Side> for Conn {
 /// results, then `Finish` of the question.
 fn answer_thread_return(outbox: &Outbox, question: u32, release: &[u32]) {
     for &id in release {
-        let mut m = Builder::new(HeapAllocator::new().first_segment_words(8));
-        let mut r = m
-            .init_root::<capnp_rpc::rpc_capnp::message::Builder<'_>>()
-            .init_release();
-        r.set_id(id);
-        r.set_reference_count(1);
-        drop(outbox.push(Rc::new(m), 64));
+        drop(outbox.push(Rc::new(release_message(id, 1)), 64));
     }
     let mut m = Builder::new(HeapAllocator::new().first_segment_words(8));
     let mut f = m

@@ -20,7 +20,7 @@ use futures::channel::oneshot;
 use tokio::sync::Notify;
 
 use crate::transport::frame;
-use crate::transport::gate::{send_vectored, Gate, GateState};
+use crate::transport::gate::{append_parts, send_vectored, Gate, GateState};
 use crate::transport::reader::io_error;
 
 /// Most slices handed to one `sendmsg` (the system allows 1024).
@@ -300,23 +300,15 @@ fn write_some(fd: std::os::fd::RawFd, q: &Queue, gate: &GateState) -> std::io::R
     let mut skip = gate.front_written;
     let mut items = q.items.iter().peekable();
     let mut threads = gate.threads.iter().peekable();
-    'frames: loop {
+    loop {
         let parts: Vec<&[u8]> = match (items.peek(), threads.peek()) {
             (Some(a), Some(b)) if a.seq < b.seq => loop_parts(items.next().expect("peeked")),
             (Some(_), None) => loop_parts(items.next().expect("peeked")),
             (_, Some(_)) => threads.next().expect("peeked").parts().collect(),
             (None, None) => break,
         };
-        for part in parts {
-            if skip >= part.len() {
-                skip -= part.len();
-                continue;
-            }
-            slices.push(IoSlice::new(&part[skip..]));
-            skip = 0;
-            if slices.len() == MAX_SLICES {
-                break 'frames;
-            }
+        if !append_parts(&mut slices, parts, &mut skip, MAX_SLICES) {
+            break;
         }
     }
     send_vectored(fd, &slices)
