@@ -224,6 +224,11 @@ std::string RemoteCapability::remoteThreadName() const
     }
 }
 
+uint64_t RemoteCapability::directCalls() const
+{
+    return m_impl->handle->direct_calls();
+}
+
 void RemoteCapability::makePool(uint32_t count)
 {
     try {

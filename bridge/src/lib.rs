@@ -104,6 +104,8 @@ pub mod ffi {
         /// Asks the peer's ThreadMap on this capability's connection for a pool of `count`
         /// threads (`makePool`), which then serves calls whose `Context.thread` is null.
         fn make_pool(self: &Remote, count: u32) -> Result<()>;
+        /// How many calls on this capability's connection went direct (without the loop).
+        fn direct_calls(self: &Remote) -> u64;
 
         /// A C++ server to serve.
         type Local;

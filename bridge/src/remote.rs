@@ -67,6 +67,11 @@ impl Remote {
         })
     }
 
+    /// How many calls on this capability's connection went direct (without the loop).
+    pub fn direct_calls(&self) -> u64 {
+        self.client.connection().direct_calls()
+    }
+
     /// The name of the peer's thread serving this thread's calls on this connection.
     pub fn remote_thread_name(&self) -> Result<String, String> {
         guard("remote_thread_name", || {

@@ -153,6 +153,11 @@ public:
     //! for this in its C++ API.
     void makePool(uint32_t count);
 
+    //! How many calls on this capability's connection went from the calling thread straight
+    //! to the socket, without the event loop (doc/design.md, "Direct calls"). Ours, for
+    //! diagnostics and tests.
+    uint64_t directCalls() const;
+
     Impl& impl() { return *m_impl; }
 
 private:
