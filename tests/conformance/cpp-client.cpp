@@ -12,6 +12,7 @@
 
 #include <conformance.capnp.h>
 #include <conformance.capnp.proxy.h>
+#include <interop-callback-impl.h>
 
 #include <mp/proxy-io.h>
 
@@ -80,30 +81,13 @@ std::string Error(F&& f)
 
 std::atomic<int> g_callbacks_destroyed{0};
 
-//! Records where it runs and recurses through the service.
-class CallbackImpl final : public conf::Callback
-{
-public:
-    explicit CallbackImpl(conf::Service& service) : m_service(service) {}
-    ~CallbackImpl() override { ++g_callbacks_destroyed; }
-    std::vector<int64_t> call(int depth) override
-    {
-        std::vector<int64_t> tids{Tid()};
-        if (depth > 1) {
-            auto more = m_service.callBack(std::make_unique<CallbackImpl>(m_service), depth - 1);
-            tids.insert(tids.end(), more.begin(), more.end());
-        }
-        return tids;
-    }
-    void whereAmI(int64_t& tid, std::string& name) override
-    {
-        tid = Tid();
-        name = mp::LongThreadName(kExe);
-    }
+//! The calling thread's name as the library under test gives it.
+std::string ThreadName() { return mp::LongThreadName(kExe); }
 
-private:
-    conf::Service& m_service;
-};
+std::unique_ptr<conf::CallbackImpl> NewCallback(conf::Service& service)
+{
+    return std::make_unique<conf::CallbackImpl>(service, g_callbacks_destroyed, &ThreadName);
+}
 
 //! Values of the issue-3 types against a server that serves `makeTypes` (ours and the
 //! original's do; the hand-written peer does not, and is left alone).
@@ -207,11 +191,11 @@ void Run(mp::EventLoop& loop, const std::string& peer)
     Check(worker_error.empty() && t3 != t1, "another client thread gets another server thread", Escape(worker_error + n3));
 
     // Callbacks: they must run on this (blocked) thread, at any depth.
-    auto v = service->callBack(std::make_unique<CallbackImpl>(*service), 1);
+    auto v = service->callBack(NewCallback(*service), 1);
     Check(v.size() == 2 && v[1] == me, "server callback runs on the calling thread", std::to_string(v.size()) + " entries");
     Check(g_callbacks_destroyed == 1, "the server's destroy of the callback arrives during the call",
           std::to_string(g_callbacks_destroyed) + " callbacks destroyed");
-    auto w = service->callBack(std::make_unique<CallbackImpl>(*service), 3);
+    auto w = service->callBack(NewCallback(*service), 3);
     bool ok = w.size() == 6;
     for (size_t i = 0; ok && i < w.size(); ++i) ok = w[i] == (i % 2 ? me : w[0]);
     Check(ok, "recursion 3 deep: callbacks on the calling thread, nested calls on one server thread");
@@ -219,7 +203,7 @@ void Run(mp::EventLoop& loop, const std::string& peer)
           std::to_string(g_callbacks_destroyed) + " callbacks destroyed");
     int64_t fresh_tid = 0;
     std::string fresh_name;
-    service->callBackFresh(std::make_unique<CallbackImpl>(*service), fresh_tid, fresh_name);
+    service->callBackFresh(NewCallback(*service), fresh_tid, fresh_name);
     const std::string prefix = std::string(kExe) + "-" + std::to_string(getpid()) + "/";
     Check(fresh_tid != me && fresh_name.rfind(prefix, 0) == 0 && fresh_name.find(" (from ") != std::string::npos,
           "a server call from a fresh thread runs on a worker made by our ThreadMap", Escape(fresh_name));

@@ -5,6 +5,7 @@
 
 #include <conformance.capnp.h>
 #include <conformance.capnp.proxy.h>
+#include <interop-callback-impl.h>
 
 #include <mp/proxy-io.h>
 #include <mp/util.h>
@@ -58,29 +59,13 @@ int64_t Tid() { return static_cast<int64_t>(syscall(SYS_gettid)); }
 
 std::atomic<int> g_callbacks_destroyed{0};
 
-class CallbackImpl final : public conf::Callback
-{
-public:
-    explicit CallbackImpl(conf::Service& service) : m_service(service) {}
-    ~CallbackImpl() override { ++g_callbacks_destroyed; }
-    std::vector<int64_t> call(int depth) override
-    {
-        std::vector<int64_t> tids{Tid()};
-        if (depth > 1) {
-            auto more = m_service.callBack(std::make_unique<CallbackImpl>(m_service), depth - 1);
-            tids.insert(tids.end(), more.begin(), more.end());
-        }
-        return tids;
-    }
-    void whereAmI(int64_t& tid, std::string& name) override
-    {
-        tid = Tid();
-        name = mp::g_thread_context.thread_name; // the library's name for this thread
-    }
+//! The calling thread's name as the library under test gives it.
+std::string ThreadName() { return mp::g_thread_context.thread_name; }
 
-private:
-    conf::Service& m_service;
-};
+std::unique_ptr<conf::CallbackImpl> NewCallback(conf::Service& service)
+{
+    return std::make_unique<conf::CallbackImpl>(service, g_callbacks_destroyed, &ThreadName);
+}
 
 void LogPrint(mp::LogMessage message)
 {
@@ -148,16 +133,16 @@ int main(int argc, char** argv)
         std::thread([&] { service->whereAmI(t3, n3); }).join();
         Check(t3 != t1, "another client thread gets another server thread", std::to_string(t3));
 
-        auto v = service->callBack(std::make_unique<CallbackImpl>(*service), 1);
+        auto v = service->callBack(NewCallback(*service), 1);
         Check(v.size() == 2 && v[0] == t1 && v[1] == me, "the server's callback runs on the calling thread");
         Check(g_callbacks_destroyed == 1, "the server destroys the callback during the call", std::to_string(g_callbacks_destroyed));
-        auto w = service->callBack(std::make_unique<CallbackImpl>(*service), 3);
+        auto w = service->callBack(NewCallback(*service), 3);
         bool ok = w.size() == 6;
         for (size_t i = 0; ok && i < w.size(); ++i) ok = w[i] == (i % 2 ? me : t1);
         Check(ok && g_callbacks_destroyed == 4, "recursion 3 deep: callbacks on the calling thread, nested calls on one server thread");
         int64_t ft;
         std::string fname;
-        service->callBackFresh(std::make_unique<CallbackImpl>(*service), ft, fname);
+        service->callBackFresh(NewCallback(*service), ft, fname);
         Check(ft != me && fname.find(" (from " + server_exe + "-" + std::to_string(pid) + "/") != std::string::npos,
               "a call from a fresh server thread runs on a thread our ThreadMap made", Escape(fname));
 

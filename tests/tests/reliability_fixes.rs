@@ -34,8 +34,14 @@ fn assert_finishes(lp: &mp::EventLoop, limit: Duration, what: &str) {
 
 /// A served `TestInit` on a loop of its own that ends with its only connection.
 fn server_on_loop(log: mp::LogOptions) -> (UnixStream, mp::EventLoop) {
+    server_with_limits(log, mp::Limits::default())
+}
+
+/// As `server_on_loop`, the server's loop set to `limits`.
+fn server_with_limits(log: mp::LogOptions, limits: mp::Limits) -> (UnixStream, mp::EventLoop) {
     let (a, b) = mp::socket_pair().expect("socketpair");
     let server = mp::EventLoop::new("mptest", log);
+    server.set_limits(limits);
     mp::serve_stream(&server, b, multiprocess_tests::test_init()).expect("serve");
     let runner = server.clone();
     std::thread::spawn(move || runner.run());
@@ -138,15 +144,13 @@ fn make_pool_beyond_the_limit_is_refused_with_a_clear_error() {
 
 #[test]
 fn make_thread_beyond_the_limit_is_refused_with_a_clear_error() {
-    let (a, b) = mp::socket_pair().expect("socketpair");
-    let server = mp::EventLoop::new("mptest", common::quiet());
-    server.set_limits(mp::Limits {
-        max_threads_per_connection: 2,
-        ..mp::Limits::default()
-    });
-    mp::serve_stream(&server, b, multiprocess_tests::test_init()).expect("serve");
-    let runner = server.clone();
-    std::thread::spawn(move || runner.run());
+    let (a, server) = server_with_limits(
+        common::quiet(),
+        mp::Limits {
+            max_threads_per_connection: 2,
+            ..mp::Limits::default()
+        },
+    );
     let client_loop = mp::EventLoop::start("mptest", common::quiet()).expect("client loop");
     let init: Arc<dyn TestInit> = Arc::from(
         mp::connect_stream::<dyn TestInit>(client_loop.event_loop(), a).expect("connect"),
@@ -212,15 +216,13 @@ fn log_file_is_opened_once_and_kept_open() {
 
 #[test]
 fn make_thread_beyond_the_limit_says_which_limit() {
-    let (a, b) = mp::socket_pair().expect("socketpair");
-    let server = mp::EventLoop::new("mptest", common::quiet());
-    server.set_limits(mp::Limits {
-        max_threads_per_connection: 2,
-        ..mp::Limits::default()
-    });
-    mp::serve_stream(&server, b, multiprocess_tests::test_init()).expect("serve");
-    let runner = server.clone();
-    std::thread::spawn(move || runner.run());
+    let (a, server) = server_with_limits(
+        common::quiet(),
+        mp::Limits {
+            max_threads_per_connection: 2,
+            ..mp::Limits::default()
+        },
+    );
     let mut stream = a;
     // `construct` with a null ThreadMap, then three `makeThread`s on the one it returns.
     let construct = raw_peer::call_with(1, raw_peer::test_init_id(), 0, |content| {
@@ -252,15 +254,13 @@ fn make_thread_beyond_the_limit_says_which_limit() {
 
 #[test]
 fn a_thread_refused_by_the_limit_is_asked_for_again_on_its_next_call() {
-    let (a, b) = mp::socket_pair().expect("socketpair");
-    let server = mp::EventLoop::new("mptest", common::quiet());
-    server.set_limits(mp::Limits {
-        max_threads_per_connection: 1,
-        ..mp::Limits::default()
-    });
-    mp::serve_stream(&server, b, multiprocess_tests::test_init()).expect("serve");
-    let runner = server.clone();
-    std::thread::spawn(move || runner.run());
+    let (a, server) = server_with_limits(
+        common::quiet(),
+        mp::Limits {
+            max_threads_per_connection: 1,
+            ..mp::Limits::default()
+        },
+    );
     let client_loop = mp::EventLoop::start("mptest", common::quiet()).expect("client loop");
     let init: Arc<dyn TestInit> = Arc::from(
         mp::connect_stream::<dyn TestInit>(client_loop.event_loop(), a).expect("connect"),

@@ -108,6 +108,14 @@ impl ThreadEntry {
     }
 }
 
+impl Drop for ThreadEntry {
+    /// The thread's direct calls named what this entry holds: however the entry goes (the
+    /// thread ended, the connection closed), they stop.
+    fn drop(&mut self) {
+        self.end_direct();
+    }
+}
+
 type RpcDisconnector =
     std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), capnp::Error>>>>;
 
@@ -505,12 +513,9 @@ impl ConnState {
 
     /// Forgets thread `key`'s entries, releasing its peer thread.
     fn forget(&self, key: ThreadKey) {
-        let mut removed = self.entries.borrow_mut().remove(&key);
-        if let Some(entry) = &mut removed {
-            entry.end_direct();
-            if let Some(export) = entry.kept_export {
-                self.shared.direct.give_back(export);
-            }
+        let removed = self.entries.borrow_mut().remove(&key);
+        if let Some(export) = removed.as_ref().and_then(|e| e.kept_export) {
+            self.shared.direct.give_back(export);
         }
         drop(removed);
     }

@@ -111,17 +111,24 @@ where
             return call.run(build, read);
         }
         let key = tc.key;
-        let learned: Arc<Mutex<Option<DirectThreads>>> = Arc::default();
-        let learned_on_loop = learned.clone();
         let caller = ThreadCaller {
             key: tc.key,
             name,
             waiter: tc.waiter.clone(),
             request_override: tc.request_thread_override(conn.id),
         };
-        // While it serves a request of this connection, the thread calls the requester's
-        // thread: nothing to learn for its own direct calls.
-        let learn = caller.request_override.is_none();
+        // What the call may teach this thread's direct calls with a `Context` (not while it
+        // serves a request of this connection: it then calls the requester's thread).
+        let learned: Option<Arc<Mutex<Option<DirectThreads>>>> =
+            (caller.request_override.is_none()
+                && method.context.is_some()
+                && method.callable_without_loop()
+                && tc
+                    .direct_threads(conn.id)
+                    .filter(DirectThreads::is_valid)
+                    .is_none())
+            .then(Arc::default);
+        let learned_on_loop = learned.clone();
         let slot: Arc<Mutex<Option<Result<R>>>> = Arc::default();
         let deliver_slot = slot.clone();
         let waiter = tc.waiter.clone();
@@ -139,9 +146,9 @@ where
             match started {
                 Err(e) => deliver(Err(e)),
                 Ok((ctx, promise, name, sent)) => {
-                    let sent = sent.filter(|_| learn);
-                    if let Some(threads) = sent.and_then(|s| learn_threads(&ctx, key, method, &s)) {
-                        *learned_on_loop.lock().unwrap_or_else(|e| e.into_inner()) = Some(threads);
+                    if let (Some(slot), Some(sent)) = (&learned_on_loop, sent) {
+                        let threads = learn_threads(&ctx, key, method, &sent);
+                        *slot.lock().unwrap_or_else(|e| e.into_inner()) = threads;
                     }
                     tokio::task::spawn_local(async move {
                         let result = finish_call(&ctx, method, &name, promise.await, read);
@@ -155,7 +162,9 @@ where
         }
         tc.waiter
             .wait_until(|| slot.lock().unwrap_or_else(|e| e.into_inner()).is_some());
-        if let Some(threads) = learned.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        if let Some(threads) =
+            learned.and_then(|l| l.lock().unwrap_or_else(|e| e.into_inner()).take())
+        {
             tc.set_direct_threads(conn.id, threads);
         }
         let result = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
