@@ -23,7 +23,7 @@ use crate::os::log::LogLevel;
 use crate::os::thread_name::{os_thread_name, ThreadKey};
 use crate::os::waiter::Waiter;
 use crate::proxy_capnp::{thread, thread_map};
-use crate::transport::{DirectPath, Network};
+use crate::transport::{DirectPath, Network, Socket};
 
 static NEXT_CONN_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -135,7 +135,7 @@ pub(crate) struct ConnState {
     on_close: RefCell<Vec<Box<dyn FnOnce()>>>,
     closing: Cell<bool>,
     /// The socket (the transport holds it too), kept so that closing can linger (see `close`).
-    linger: RefCell<Option<Rc<tokio::net::UnixStream>>>,
+    linger: RefCell<Option<Rc<Socket>>>,
     /// Peer threads lent to async calls, idle ones here; and how many were made.
     async_threads: RefCell<Vec<thread::Client>>,
     async_made: Cell<usize>,
@@ -164,7 +164,7 @@ impl ConnState {
         let state = loop_state().ok_or_else(|| Error::failed("not on the event loop thread"))?;
         stream.set_nonblocking(true)?;
         // One fd, shared by reading, writing and the linger on close.
-        let socket = Rc::new(tokio::net::UnixStream::from_std(stream)?);
+        let socket = Rc::new(Socket::new(stream)?);
         let linger = Some(socket.clone());
         let max_unwritten = match side {
             Side::Server => crate::transport::max_unwritten_bytes(),
@@ -557,8 +557,8 @@ impl ConnState {
 /// the kernel fail the peer's next write, and a peer whose write fails stops reading, so it
 /// could lose the messages we sent last (a `Release` after `destroy`, the `Finish` of the
 /// last call). The original also shuts down writing before it closes.
-async fn drain_until_peer_closes(socket: Rc<tokio::net::UnixStream>) {
-    shutdown_write(&socket);
+async fn drain_until_peer_closes(socket: Rc<Socket>) {
+    socket.shutdown_write();
     let drain = async {
         let mut buf = [0u8; 4096];
         loop {
@@ -574,16 +574,6 @@ async fn drain_until_peer_closes(socket: Rc<tokio::net::UnixStream>) {
         }
     };
     let _ = tokio::time::timeout(LINGER, drain).await;
-}
-
-/// Shuts the socket down for writing (the peer reads end-of-stream), keeping it open.
-fn shutdown_write(socket: &tokio::net::UnixStream) {
-    use std::os::fd::AsRawFd;
-    // SAFETY: `shutdown` on a socket fd that `socket` owns and keeps open; no memory is
-    // passed.
-    unsafe {
-        libc::shutdown(socket.as_raw_fd(), libc::SHUT_WR);
-    }
 }
 
 /// How long a closing connection waits for the peer to close its side.

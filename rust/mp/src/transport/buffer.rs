@@ -15,10 +15,10 @@
 //! so that decoded `Data` can share it instead of copying out of it; freed, it is kept as a
 //! spare for the next big message (`shared_buffers.rs` says why that now helps).
 
-use std::os::fd::AsRawFd;
 use std::sync::Arc;
 
 use crate::transport::shared_buffers::{vector_for, SharedWords, REGISTER_BYTES};
+use crate::transport::socket::Socket;
 
 /// The segments of one received message, in one vector: `ReaderSegments` for capnp.
 pub(crate) struct FrameSegments {
@@ -71,14 +71,14 @@ impl FrameSegments {
     }
 
     /// One `read` from `socket` into the missing part; `WouldBlock` if nothing is there.
-    pub(crate) fn read_from(&mut self, socket: &tokio::net::UnixStream) -> std::io::Result<usize> {
+    pub(crate) fn read_from(&mut self, socket: &Socket) -> std::io::Result<usize> {
         let missing = self.missing();
-        let fd = socket.as_raw_fd();
+        let fd = socket.fd();
         // SAFETY: `read` writes at most `missing` bytes at offset `filled` of the vector's
         // capacity, which holds `total * 8` bytes (see `fill_from`); uninitialized memory
         // may be written to, and the bytes count as initialized only once all are read.
         let dst = unsafe { self.words.as_mut_ptr().cast::<u8>().add(self.filled) };
-        let n = socket.try_io(tokio::io::Interest::READABLE, || {
+        let n = socket.try_read_io(|| {
             // SAFETY: as above; `fd` stays open while `socket` is borrowed.
             let n = unsafe { libc::read(fd, dst.cast(), missing) };
             if n < 0 {
@@ -159,7 +159,7 @@ mod tests {
             .build()
             .unwrap();
         rt.block_on(async {
-            let b = tokio::net::UnixStream::from_std(b).unwrap();
+            let b = Socket::new(b).unwrap();
             let mut m = FrameSegments::new(vec![(0, 2)]);
             assert_eq!(
                 m.read_from(&b).unwrap_err().kind(),

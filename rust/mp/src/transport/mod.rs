@@ -24,11 +24,13 @@ mod network;
 mod reader;
 mod replies;
 pub(crate) mod shared_buffers;
+mod socket;
 mod writer;
 
 pub(crate) use direct::DirectPath;
 pub(crate) use direct::{capture_call_target, CapRef, Received, SentCall};
 pub(crate) use network::Network;
+pub(crate) use socket::Socket;
 
 /// The default of [`max_unwritten_bytes`]: 4 MiB, a few thousand small replies or one big
 /// one in flight.

@@ -2,7 +2,6 @@
 //! this module's reader and writer.
 
 use std::cell::RefCell;
-use std::os::fd::AsRawFd;
 use std::rc::{Rc, Weak};
 use std::sync::Arc;
 
@@ -18,6 +17,7 @@ use crate::transport::frame::MAX_MESSAGE_WORDS;
 use crate::transport::gate::Gate;
 use crate::transport::reader::FrameReader;
 use crate::transport::replies::Route;
+use crate::transport::socket::Socket;
 use crate::transport::writer::Outbox;
 
 /// The limits a received message is read with: the same as capnp's defaults, which the
@@ -243,7 +243,7 @@ fn answer_thread_return(outbox: &Outbox, question: u32, release: &[u32]) {
 /// was dropped), no thread writes to the fd any more, before the fd can be closed.
 struct GatedSocket {
     gate: Arc<Gate>,
-    socket: Rc<tokio::net::UnixStream>,
+    socket: Rc<Socket>,
 }
 
 impl Drop for GatedSocket {
@@ -266,12 +266,8 @@ pub(crate) struct Network {
 impl Network {
     /// A network over `socket` (one fd, shared by reading and writing). `max_unwritten`
     /// bounds the bytes queued for the peer before reading pauses; `None` never pauses.
-    pub(crate) fn new(
-        socket: Rc<tokio::net::UnixStream>,
-        side: Side,
-        max_unwritten: Option<usize>,
-    ) -> Network {
-        let gate = Arc::new(Gate::new(socket.as_raw_fd()));
+    pub(crate) fn new(socket: Rc<Socket>, side: Side, max_unwritten: Option<usize>) -> Network {
+        let gate = Arc::new(Gate::new(socket.fd()));
         let outbox = Outbox::new(gate.clone());
         let direct = Arc::new(DirectPath::new(gate.clone()));
         let (dropped_tx, dropped_rx) = oneshot::channel();

@@ -9,13 +9,14 @@ use std::rc::Rc;
 
 use crate::transport::buffer::FrameSegments;
 use crate::transport::frame;
+use crate::transport::socket::Socket;
 
 /// Size of the read-ahead buffer: holds the largest segment table (511 segments).
 const READ_AHEAD: usize = 2048;
 
 /// The reading half of a connection.
 pub(crate) struct FrameReader {
-    socket: Rc<tokio::net::UnixStream>,
+    socket: Rc<Socket>,
     ahead: Box<[u8]>,
     start: usize,
     end: usize,
@@ -26,7 +27,7 @@ fn premature_eof() -> capnp::Error {
 }
 
 impl FrameReader {
-    pub(crate) fn new(socket: Rc<tokio::net::UnixStream>) -> FrameReader {
+    pub(crate) fn new(socket: Rc<Socket>) -> FrameReader {
         FrameReader {
             socket,
             ahead: vec![0u8; READ_AHEAD].into_boxed_slice(),
@@ -94,7 +95,7 @@ impl FrameReader {
 }
 
 /// One `read` into `buf`, waiting until the socket has something.
-async fn read_into(socket: &tokio::net::UnixStream, buf: &mut [u8]) -> capnp::Result<usize> {
+async fn read_into(socket: &Socket, buf: &mut [u8]) -> capnp::Result<usize> {
     loop {
         match socket.try_read(buf) {
             Ok(n) => return Ok(n),
@@ -147,8 +148,7 @@ mod tests {
             .build()
             .unwrap();
         let results = rt.block_on(async {
-            let mut reader =
-                FrameReader::new(Rc::new(tokio::net::UnixStream::from_std(b).unwrap()));
+            let mut reader = FrameReader::new(Rc::new(Socket::new(b).unwrap()));
             let mut out = Vec::new();
             loop {
                 let r = reader.read_frame().await.map(|f| {

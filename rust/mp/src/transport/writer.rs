@@ -11,7 +11,6 @@
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io::IoSlice;
-use std::os::fd::AsRawFd;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -22,6 +21,7 @@ use tokio::sync::Notify;
 use crate::transport::frame;
 use crate::transport::gate::{append_parts, send_vectored, Gate, GateState};
 use crate::transport::reader::io_error;
+use crate::transport::socket::Socket;
 
 /// Most slices handed to one `sendmsg` (the system allows 1024).
 const MAX_SLICES: usize = 128;
@@ -167,8 +167,8 @@ impl Outbox {
 
     /// Writes queued messages (and frames other threads left, `gate.rs`) until `end` and an
     /// empty queue, or a write error.
-    pub(crate) async fn run(&self, socket: &tokio::net::UnixStream) -> capnp::Result<()> {
-        let fd = socket.as_raw_fd();
+    pub(crate) async fn run(&self, socket: &Socket) -> capnp::Result<()> {
+        let fd = socket.fd();
         loop {
             let written = {
                 let q = self.queue.borrow();
@@ -182,11 +182,14 @@ impl Outbox {
                     None
                 } else {
                     // Under the gate's lock: no other thread writes while this does.
-                    Some(socket.try_io(tokio::io::Interest::WRITABLE, || write_some(fd, &q, &gate)))
+                    Some(socket.try_write_io(|| write_some(fd, &q, &gate)))
                 }
             };
             match written {
-                None => self.gate.work.notified().await,
+                None => {
+                    socket.write_caught_up();
+                    self.gate.work.notified().await
+                }
                 Some(Ok(n)) => self.advance(n),
                 Some(Err(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {
                     if let Err(e) = socket.writable().await {
@@ -363,8 +366,8 @@ mod tests {
                 .collect::<Vec<_>>()
         });
         on_loop(async move {
-            let a = tokio::net::UnixStream::from_std(a).unwrap();
-            let outbox = Outbox::new(Arc::new(Gate::new(a.as_raw_fd())));
+            let a = Socket::new(a).unwrap();
+            let outbox = Outbox::new(Arc::new(Gate::new(a.fd())));
             let sent: Vec<_> = sizes
                 .iter()
                 .map(|&n| outbox.push(data_message(n, n as u8), 0))
@@ -409,8 +412,8 @@ mod tests {
         });
         let owned = |len: usize, fill: u8| Rc::try_unwrap(data_message(len, fill)).ok().unwrap();
         on_loop(async move {
-            let a = tokio::net::UnixStream::from_std(a).unwrap();
-            let gate = Arc::new(Gate::new(a.as_raw_fd()));
+            let a = Socket::new(a).unwrap();
+            let gate = Arc::new(Gate::new(a.fd()));
             let outbox = Outbox::new(gate.clone());
             // From other threads and from the loop, interleaved.
             let gate2 = gate.clone();
@@ -451,8 +454,8 @@ mod tests {
         a.set_nonblocking(true).unwrap();
         drop(b);
         on_loop(async move {
-            let a = tokio::net::UnixStream::from_std(a).unwrap();
-            let outbox = Outbox::new(Arc::new(Gate::new(a.as_raw_fd())));
+            let a = Socket::new(a).unwrap();
+            let outbox = Outbox::new(Arc::new(Gate::new(a.fd())));
             let sent = outbox.push(data_message(1000, 1), 0);
             let err = outbox.run(&a).await.unwrap_err();
             assert_eq!(err.kind, capnp::ErrorKind::Disconnected, "{err}");
