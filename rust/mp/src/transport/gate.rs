@@ -6,10 +6,17 @@
 //! is queued, and the writer sends the two queues merged in that order, so a frame never
 //! overtakes one queued before it. A thread that finds nothing unwritten sends its frame
 //! itself, at once; what the socket does not take then waits here for the loop's writer.
+//!
+//! **Deferred frames.** The `Finish` that answers a thread's `Return` is not sent at once:
+//! it waits here and goes out in front of the next frame anyone writes, usually the same
+//! thread's next `Call`, in the same `sendmsg`. Sent at once, it cost a wake-up of the
+//! peer's loop per call, and the loop writing it met the woken thread at this lock. If
+//! nothing else is written for [`DEFER_AT_MOST`], the loop's writer sends it alone.
 
 use std::collections::VecDeque;
 use std::io::IoSlice;
 use std::os::fd::RawFd;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use capnp::message::{Builder, HeapAllocator};
@@ -17,6 +24,9 @@ use tokio::sync::Notify;
 
 use crate::transport::frame;
 use crate::transport::reader::io_error;
+
+/// How long a deferred frame waits for another frame to go out with.
+pub(crate) const DEFER_AT_MOST: std::time::Duration = std::time::Duration::from_millis(1);
 
 /// A frame queued by a thread other than the loop.
 pub(crate) struct ThreadFrame {
@@ -28,6 +38,19 @@ pub(crate) struct ThreadFrame {
 }
 
 impl ThreadFrame {
+    /// `message` as a frame; its sequence number is set when it is queued.
+    fn new(message: Builder<HeapAllocator>) -> ThreadFrame {
+        let table = frame::encode_table(&message.get_segments_for_output());
+        let mut frame = ThreadFrame {
+            seq: 0,
+            len: 0,
+            table,
+            message,
+        };
+        frame.len = frame.parts().map(<[u8]>::len).sum();
+        frame
+    }
+
     /// The frame's parts in order: the segment table, then each segment.
     pub(crate) fn parts(&self) -> impl Iterator<Item = &[u8]> {
         let segments = self.message.get_segments_for_output();
@@ -49,9 +72,25 @@ pub(crate) struct GateState {
     pub(crate) front_written: usize,
     /// Frames of other threads that the socket did not take at once.
     pub(crate) threads: VecDeque<ThreadFrame>,
+    /// Frames that go out in front of the next frame queued (see "Deferred frames").
+    deferred: Vec<ThreadFrame>,
 }
 
 impl GateState {
+    /// Marks `n` more bytes of the thread frames written, when no loop frame is queued.
+    fn advance_threads(&mut self, mut n: usize) {
+        while n > 0 {
+            let rest = self.threads[0].len - self.front_written;
+            if n < rest {
+                self.front_written += n;
+                return;
+            }
+            n -= rest;
+            self.front_written = 0;
+            self.threads.pop_front();
+        }
+    }
+
     /// Takes the next sequence number.
     pub(crate) fn take_seq(&mut self) -> u64 {
         let seq = self.next_seq;
@@ -63,11 +102,21 @@ impl GateState {
     fn idle(&self) -> bool {
         self.loop_items == 0 && self.threads.is_empty()
     }
+
+    /// Queues the deferred frames, in front of anything queued after this.
+    fn queue_deferred(&mut self) {
+        for mut frame in std::mem::take(&mut self.deferred) {
+            frame.seq = self.take_seq();
+            self.threads.push_back(frame);
+        }
+    }
 }
 
 /// The lock, and the loop writer's wake-up.
 pub(crate) struct Gate {
     state: Mutex<GateState>,
+    /// Whether frames are deferred, readable without the lock.
+    deferring: AtomicBool,
     /// Wakes the loop's writer: a new message, a thread's leftover frame, or the end.
     pub(crate) work: Notify,
 }
@@ -81,7 +130,9 @@ impl Gate {
                 loop_items: 0,
                 front_written: 0,
                 threads: VecDeque::new(),
+                deferred: Vec::new(),
             }),
+            deferring: AtomicBool::new(false),
             work: Notify::new(),
         }
     }
@@ -95,39 +146,40 @@ impl Gate {
         let mut state = self.lock();
         state.fd = None;
         let dropped = std::mem::take(&mut state.threads);
+        let deferred = std::mem::take(&mut state.deferred);
         drop(state);
         drop(dropped);
+        drop(deferred);
     }
 
     /// Sends `message` from the calling thread: at once if nothing is waiting to be written
     /// (as much as the socket takes, the rest left to the loop's writer), else queued behind
     /// what is waiting. Fails only if the connection is closed or the socket failed.
     pub(crate) fn send(&self, message: Builder<HeapAllocator>) -> capnp::Result<()> {
-        let table = frame::encode_table(&message.get_segments_for_output());
-        let mut frame = ThreadFrame {
-            seq: 0,
-            len: 0,
-            table,
-            message,
-        };
-        frame.len = frame.parts().map(<[u8]>::len).sum();
+        let mut frame = ThreadFrame::new(message);
         let mut state = self.lock();
         let Some(fd) = state.fd else {
             return Err(capnp::Error::disconnected(
                 "the connection is closed".into(),
             ));
         };
+        let idle = state.idle();
+        self.queue_deferred_in(&mut state);
         frame.seq = state.take_seq();
-        if state.idle() {
-            let mut written = 0;
+        state.threads.push_back(frame);
+        if idle {
+            // Nobody else writes: send the deferred frames and this one, in one `sendmsg`.
             loop {
                 let mut slices: Vec<IoSlice<'_>> = Vec::new();
-                let mut skip = written;
-                append_parts(&mut slices, frame.parts(), &mut skip, usize::MAX);
+                let mut skip = state.front_written;
+                for frame in &state.threads {
+                    append_parts(&mut slices, frame.parts(), &mut skip, usize::MAX);
+                }
                 match send_vectored(fd, &slices) {
                     Ok(n) => {
-                        written += n;
-                        if written == frame.len {
+                        drop(slices);
+                        state.advance_threads(n);
+                        if state.threads.is_empty() {
                             return Ok(());
                         }
                     }
@@ -136,12 +188,49 @@ impl Gate {
                     Err(e) => return Err(io_error(e)),
                 }
             }
-            state.front_written = written;
         }
-        state.threads.push_back(frame);
         drop(state);
         self.work.notify_one();
         Ok(())
+    }
+
+    /// Defers `message` until the next frame is queued, or [`DEFER_AT_MOST`] (see
+    /// "Deferred frames"). On the loop thread; the loop's writer is woken to time it.
+    pub(crate) fn defer(&self, message: Builder<HeapAllocator>) {
+        let frame = ThreadFrame::new(message);
+        let mut state = self.lock();
+        if state.fd.is_none() {
+            return;
+        }
+        state.deferred.push(frame);
+        self.deferring.store(true, Ordering::Relaxed);
+        drop(state);
+        self.work.notify_one();
+    }
+
+    /// Whether frames may be deferred (without taking the lock: the writer asks it just
+    /// as a thread woken by the reader may be taking the lock to send).
+    pub(crate) fn deferring(&self) -> bool {
+        self.deferring.load(Ordering::Relaxed)
+    }
+
+    /// Queues the deferred frames, if any, for the loop's writer.
+    pub(crate) fn queue_deferred(&self) {
+        drop(self.lock_to_queue());
+    }
+
+    /// Takes the lock to queue a frame: the deferred frames are queued first.
+    pub(crate) fn lock_to_queue(&self) -> MutexGuard<'_, GateState> {
+        let mut state = self.lock();
+        self.queue_deferred_in(&mut state);
+        state
+    }
+
+    fn queue_deferred_in(&self, state: &mut GateState) {
+        if !state.deferred.is_empty() {
+            state.queue_deferred();
+            self.deferring.store(false, Ordering::Relaxed);
+        }
     }
 }
 

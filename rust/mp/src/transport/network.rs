@@ -210,8 +210,13 @@ impl capnp_rpc::Connection<Side> for Conn {
                     Route::Absorbed => {}
                     // A thread's reply, handed over: answer it as capnp-rpc would, and
                     // read on.
-                    Route::Answered { finish, release } => {
-                        answer_thread_return(&outbox, finish, &release)
+                    Route::Answered {
+                        finish,
+                        release,
+                        deliver,
+                    } => {
+                        answer_thread_return(&outbox, finish, &release);
+                        deliver.run();
                     }
                 }
             }
@@ -225,7 +230,8 @@ impl capnp_rpc::Connection<Side> for Conn {
 }
 
 /// What capnp-rpc sends after a `Return` it took: `Release` of each capability in the
-/// results, then `Finish` of the question.
+/// results, then `Finish` of the question. The `Finish` alone is deferred, to go out with
+/// the next frame (`gate.rs`, "Deferred frames").
 fn answer_thread_return(outbox: &Outbox, question: u32, release: &[u32]) {
     for &id in release {
         drop(outbox.push(Rc::new(release_message(id, 1)), 64));
@@ -236,7 +242,11 @@ fn answer_thread_return(outbox: &Outbox, question: u32, release: &[u32]) {
         .init_finish();
     f.set_question_id(question);
     f.set_release_result_caps(true);
-    drop(outbox.push(Rc::new(m), 64));
+    if release.is_empty() {
+        outbox.defer(m);
+    } else {
+        drop(outbox.push(Rc::new(m), 64));
+    }
 }
 
 /// The socket as the write loop holds it: once the loop lets go (it ended, or its future

@@ -58,8 +58,13 @@ pub(crate) struct Replies {
 pub(crate) enum Route {
     /// Not ours: capnp-rpc's.
     Rpc(Received),
-    /// The `Return` of a thread's question, delivered; send these in answer.
-    Answered { finish: u32, release: Vec<u32> },
+    /// The `Return` of a thread's question: queue the answer (`Finish` of `finish` and
+    /// `Release`s), then hand the reply over with `deliver`.
+    Answered {
+        finish: u32,
+        release: Vec<u32>,
+        deliver: Delivery,
+    },
     /// A `Release` of references capnp-rpc did not count: nothing for capnp-rpc.
     Absorbed,
     /// A `Release` partly of references capnp-rpc did not count: capnp-rpc gets this one
@@ -170,10 +175,13 @@ impl Replies {
             }
             w
         };
-        (waiting.deliver)(Ok(message));
         Ok(Route::Answered {
             finish: id,
             release,
+            deliver: Delivery {
+                deliver: waiting.deliver,
+                message,
+            },
         })
     }
 
@@ -211,6 +219,20 @@ fn next_id(id: u32) -> u32 {
         FIRST_ID
     } else {
         id + 1
+    }
+}
+
+/// A reply on its way to the thread that asked.
+pub(crate) struct Delivery {
+    deliver: Deliver,
+    message: Received,
+}
+
+impl Delivery {
+    /// Hands the reply over. The reader runs this after it queued its answer, so that the
+    /// woken thread does not meet the loop at the socket's write lock.
+    pub(crate) fn run(self) {
+        (self.deliver)(Ok(self.message));
     }
 }
 
@@ -336,9 +358,15 @@ mod tests {
         let b = replies.ask(deliver(), vec![]).unwrap();
         assert_eq!((a, b), (FIRST_ID, FIRST_ID + 1));
         match replies.route(a_return(b, false, &[7, 9])).unwrap() {
-            Route::Answered { finish, release } => {
+            Route::Answered {
+                finish,
+                release,
+                deliver,
+            } => {
                 assert_eq!(finish, b);
                 assert_eq!(release, vec![7, 9]);
+                assert_eq!(got.lock().unwrap().len(), 0);
+                deliver.run();
             }
             _ => panic!("not answered"),
         }

@@ -19,7 +19,7 @@ use futures::channel::oneshot;
 use tokio::sync::Notify;
 
 use crate::transport::frame;
-use crate::transport::gate::{append_parts, send_vectored, Gate, GateState};
+use crate::transport::gate::{append_parts, send_vectored, Gate, GateState, DEFER_AT_MOST};
 use crate::transport::reader::io_error;
 use crate::transport::socket::Socket;
 
@@ -114,7 +114,7 @@ impl Outbox {
         let charge = len.max(allocated) + PER_MESSAGE_OVERHEAD;
         q.charged += charge;
         let seq = {
-            let mut gate = self.gate.lock();
+            let mut gate = self.gate.lock_to_queue();
             gate.loop_items += 1;
             gate.take_seq()
         };
@@ -129,6 +129,14 @@ impl Outbox {
         drop(q);
         self.gate.work.notify_one();
         rx
+    }
+
+    /// Sends `message` in front of the next frame anyone writes, or alone after a while
+    /// (`gate.rs`, "Deferred frames"). For a message whose sending nothing waits on.
+    pub(crate) fn defer(&self, message: Builder<HeapAllocator>) {
+        if let State::Open = self.queue.borrow().state {
+            self.gate.defer(message);
+        }
     }
 
     /// Memory held by the queue, as charged by `push`.
@@ -172,7 +180,11 @@ impl Outbox {
         loop {
             let written = {
                 let q = self.queue.borrow();
-                let gate = self.gate.lock();
+                let gate = match q.state {
+                    // Deferred frames go before the end.
+                    State::Ending(_) => self.gate.lock_to_queue(),
+                    _ => self.gate.lock(),
+                };
                 if q.items.is_empty() && gate.threads.is_empty() {
                     if let State::Ending(_) = q.state {
                         drop(gate);
@@ -188,7 +200,15 @@ impl Outbox {
             match written {
                 None => {
                     socket.write_caught_up();
-                    self.gate.work.notified().await
+                    if self.gate.deferring() {
+                        let timeout = tokio::time::sleep(DEFER_AT_MOST);
+                        tokio::select! {
+                            () = self.gate.work.notified() => {}
+                            () = timeout => self.gate.queue_deferred(),
+                        }
+                    } else {
+                        self.gate.work.notified().await
+                    }
                 }
                 Some(Ok(n)) => self.advance(n),
                 Some(Err(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {
@@ -463,5 +483,79 @@ mod tests {
             assert!(outbox.push(data_message(1, 1), 0).await.unwrap().is_err());
             assert_eq!(outbox.charged(), 0);
         });
+    }
+
+    /// Reads `n` messages of `data_message` shape from `b`: (length, first byte).
+    fn read_data(b: &mut std::os::unix::net::UnixStream, n: usize) -> Vec<(usize, Option<u8>)> {
+        (0..n)
+            .map(|_| {
+                let m =
+                    capnp::serialize::read_message(&mut *b, capnp::message::ReaderOptions::new())
+                        .unwrap();
+                let data: capnp::data::Reader<'_> = m.get_root().unwrap();
+                (data.len(), data.first().copied())
+            })
+            .collect()
+    }
+
+    fn owned(len: usize, fill: u8) -> Builder<HeapAllocator> {
+        Rc::try_unwrap(data_message(len, fill)).ok().unwrap()
+    }
+
+    #[test]
+    fn a_deferred_frame_goes_out_in_front_of_the_next_frame_queued() {
+        let (a, mut b) = std::os::unix::net::UnixStream::pair().unwrap();
+        a.set_nonblocking(true).unwrap();
+        b.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .unwrap();
+        on_loop(async move {
+            let a = Socket::new(a).unwrap();
+            let gate = Arc::new(Gate::new(a.fd()));
+            let outbox = Outbox::new(gate.clone());
+            let writer = {
+                let (outbox, a) = (outbox.clone(), Rc::new(a));
+                tokio::task::spawn_local(async move { outbox.run(&a).await })
+            };
+            // Before a thread's frame, sent by that thread, in one write.
+            outbox.defer(owned(8, 1));
+            tokio::task::yield_now().await;
+            assert!(peek_empty(&b), "held back");
+            let gate2 = gate.clone();
+            std::thread::spawn(move || gate2.send(owned(9, 2)).unwrap())
+                .join()
+                .unwrap();
+            assert_eq!(read_data(&mut b, 2), vec![(8, Some(1)), (9, Some(2))]);
+            // Before a message of the loop's.
+            outbox.defer(owned(10, 3));
+            let sent = outbox.push(data_message(11, 4), 0);
+            sent.await.unwrap().unwrap();
+            assert_eq!(read_data(&mut b, 2), vec![(10, Some(3)), (11, Some(4))]);
+            // Alone, once nothing else went out for a while.
+            outbox.defer(owned(12, 5));
+            tokio::time::sleep(DEFER_AT_MOST * 3).await;
+            assert_eq!(read_data(&mut b, 1), vec![(12, Some(5))]);
+            // And before the end.
+            outbox.defer(owned(13, 6));
+            let ended = outbox.end(Ok(()));
+            ended.await.unwrap();
+            writer.await.unwrap().unwrap();
+            assert_eq!(read_data(&mut b, 1), vec![(13, Some(6))]);
+        });
+    }
+
+    /// Whether nothing is readable on `b` right now.
+    fn peek_empty(b: &std::os::unix::net::UnixStream) -> bool {
+        use std::os::fd::AsRawFd;
+        let mut byte = 0u8;
+        // SAFETY: a one-byte peek into `byte`, which outlives the call, on an open socket.
+        let n = unsafe {
+            libc::recv(
+                b.as_raw_fd(),
+                (&mut byte as *mut u8).cast(),
+                1,
+                libc::MSG_PEEK | libc::MSG_DONTWAIT,
+            )
+        };
+        n < 0
     }
 }
