@@ -72,8 +72,6 @@ pub(crate) struct GateState {
     pub(crate) front_written: usize,
     /// Frames of other threads that the socket did not take at once.
     pub(crate) threads: VecDeque<ThreadFrame>,
-    /// Frames that go out in front of the next frame queued (see "Deferred frames").
-    deferred: Vec<ThreadFrame>,
 }
 
 impl GateState {
@@ -102,20 +100,17 @@ impl GateState {
     fn idle(&self) -> bool {
         self.loop_items == 0 && self.threads.is_empty()
     }
-
-    /// Queues the deferred frames, in front of anything queued after this.
-    fn queue_deferred(&mut self) {
-        for mut frame in std::mem::take(&mut self.deferred) {
-            frame.seq = self.take_seq();
-            self.threads.push_back(frame);
-        }
-    }
 }
 
 /// The lock, and the loop writer's wake-up.
 pub(crate) struct Gate {
     state: Mutex<GateState>,
-    /// Whether frames are deferred, readable without the lock.
+    /// Frames that go out in front of the next frame queued (see "Deferred frames"). A lock
+    /// of their own: the loop defers a `Finish` just as the thread it answers may still hold
+    /// the gate's lock, in the `sendmsg` of its `Call` (the reply can arrive before that
+    /// system call returns).
+    deferred: Mutex<Vec<ThreadFrame>>,
+    /// Whether `deferred` holds frames, readable without its lock.
     deferring: AtomicBool,
     /// Wakes the loop's writer: a new message, a thread's leftover frame, or the end.
     pub(crate) work: Notify,
@@ -130,8 +125,8 @@ impl Gate {
                 loop_items: 0,
                 front_written: 0,
                 threads: VecDeque::new(),
-                deferred: Vec::new(),
             }),
+            deferred: Mutex::new(Vec::new()),
             deferring: AtomicBool::new(false),
             work: Notify::new(),
         }
@@ -146,8 +141,8 @@ impl Gate {
         let mut state = self.lock();
         state.fd = None;
         let dropped = std::mem::take(&mut state.threads);
-        let deferred = std::mem::take(&mut state.deferred);
         drop(state);
+        let deferred = std::mem::take(&mut *self.lock_deferred());
         drop(dropped);
         drop(deferred);
     }
@@ -198,18 +193,14 @@ impl Gate {
     /// "Deferred frames"). On the loop thread; the loop's writer is woken to time it.
     pub(crate) fn defer(&self, message: Builder<HeapAllocator>) {
         let frame = ThreadFrame::new(message);
-        let mut state = self.lock();
-        if state.fd.is_none() {
-            return;
-        }
-        state.deferred.push(frame);
+        let mut deferred = self.lock_deferred();
+        deferred.push(frame);
         self.deferring.store(true, Ordering::Relaxed);
-        drop(state);
+        drop(deferred);
         self.work.notify_one();
     }
 
-    /// Whether frames may be deferred (without taking the lock: the writer asks it just
-    /// as a thread woken by the reader may be taking the lock to send).
+    /// Whether frames are deferred.
     pub(crate) fn deferring(&self) -> bool {
         self.deferring.load(Ordering::Relaxed)
     }
@@ -226,11 +217,24 @@ impl Gate {
         state
     }
 
+    /// Queues the deferred frames, in front of anything queued after this.
     fn queue_deferred_in(&self, state: &mut GateState) {
-        if !state.deferred.is_empty() {
-            state.queue_deferred();
-            self.deferring.store(false, Ordering::Relaxed);
+        if !self.deferring() {
+            return;
         }
+        let frames = {
+            let mut deferred = self.lock_deferred();
+            self.deferring.store(false, Ordering::Relaxed);
+            std::mem::take(&mut *deferred)
+        };
+        for mut frame in frames {
+            frame.seq = state.take_seq();
+            state.threads.push_back(frame);
+        }
+    }
+
+    fn lock_deferred(&self) -> MutexGuard<'_, Vec<ThreadFrame>> {
+        self.deferred.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
