@@ -24,12 +24,21 @@ fn direct_calls(service: &dyn Service) -> u64 {
         .direct_calls()
 }
 
+fn read_by_caller(service: &dyn Service) -> u64 {
+    ServiceClient::from_dyn(service)
+        .expect("a proxy")
+        .proxy
+        .connection()
+        .replies_read_by_caller()
+}
+
 #[test]
 fn calls_after_the_first_go_direct_with_the_same_results() {
     let _serial = one_at_a_time();
     for (kind, pair) in common::both() {
         let service = pair.service();
         let before = direct_calls(&*service);
+        let read_before = read_by_caller(&*service);
         for i in 0..200 {
             assert_eq!(
                 service.add_on_loop(i, 7).expect("addOnLoop"),
@@ -51,6 +60,12 @@ fn calls_after_the_first_go_direct_with_the_same_results() {
             direct >= 3 * 200 - 3,
             "{kind}: only {direct} of 600 calls went direct"
         );
+        // With nothing else going on, the calling thread reads its replies itself (the
+        // loop reads one only when it happens to be reading then, such as the peer's
+        // `Release` that follows a `Context` call's `Return`).
+        let read = read_by_caller(&*service) - read_before;
+        eprintln!("{kind}: {read} of {direct} direct replies read by their caller");
+        assert!(read > 0, "{kind}: no reply was read by its caller");
         drop(service);
         pair.close();
     }
@@ -255,4 +270,49 @@ fn a_return_for_a_question_nobody_asked_ends_the_connection_with_an_error() {
     let lp = client_loop.event_loop().clone();
     drop(client_loop);
     lp.wait_finished();
+}
+
+/// Counts its drops.
+struct Counted(Arc<std::sync::atomic::AtomicUsize>);
+
+impl Callback for Counted {
+    fn call(&self, _depth: i32) -> mp::Result<Vec<i64>> {
+        Ok(vec![mp::current_tid()])
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn callbacks_are_released_while_direct_calls_go_on() {
+    let _serial = one_at_a_time();
+    for (kind, pair) in common::both() {
+        let service = pair.service();
+        let drops = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        service.add(1, 2).expect("add");
+        for _ in 0..10 {
+            service
+                .call_back(Some(Box::new(Counted(drops.clone()))), 1)
+                .expect("callBack");
+            service.add(1, 2).expect("add");
+        }
+        // The peer releases each callback after its call; a thread reading its own reply
+        // hands those `Release`s to the loop, which drops the callbacks.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while drops.load(std::sync::atomic::Ordering::SeqCst) < 10 && Instant::now() < deadline {
+            service.add(1, 2).expect("add");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        assert_eq!(
+            drops.load(std::sync::atomic::Ordering::SeqCst),
+            10,
+            "{kind}: callbacks still held by the connection"
+        );
+        drop(service);
+        pair.close();
+    }
 }

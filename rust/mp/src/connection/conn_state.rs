@@ -52,6 +52,13 @@ impl Connection {
         self.direct.calls()
     }
 
+    /// How many replies of those calls the calling thread read off the socket itself,
+    /// instead of the loop reading them and handing them over (on connecting sides, while
+    /// the loop had nothing else to read). For diagnostics and tests.
+    pub fn replies_read_by_caller(&self) -> u64 {
+        self.direct.read_by_caller()
+    }
+
     /// The event loop that owns the connection.
     pub fn event_loop(&self) -> &EventLoop {
         &self.lp
@@ -163,13 +170,14 @@ impl ConnState {
     ) -> Result<(Rc<ConnState>, Option<capnp::capability::Client>)> {
         let state = loop_state().ok_or_else(|| Error::failed("not on the event loop thread"))?;
         stream.set_nonblocking(true)?;
-        // One fd, shared by reading, writing and the linger on close.
-        let socket = Rc::new(Socket::new(stream)?);
-        let linger = Some(socket.clone());
         let max_unwritten = match side {
             Side::Server => crate::transport::max_unwritten_bytes(),
             Side::Client => None,
         };
+        // One socket, shared by reading, writing and the linger on close. Threads may read
+        // their replies off it unless reading pauses for back-pressure.
+        let socket = Rc::new(Socket::new(stream, max_unwritten.is_none())?);
+        let linger = Some(socket.clone());
         let network = Network::new(socket, side, max_unwritten);
         let direct = network.direct();
         let id = NEXT_CONN_ID.fetch_add(1, Ordering::Relaxed);

@@ -25,6 +25,7 @@ use crate::core::call_log::{call_failed, log_recv, log_send};
 use crate::core::descriptor::MethodDesc;
 use crate::core::raw_struct::{is_struct, pointer_field_mut};
 use crate::os::error::Result;
+use crate::os::poll_choice::should_poll;
 use crate::os::waiter::Waiter;
 use crate::proxy_capnp::{context, thread};
 use crate::transport::Received;
@@ -122,8 +123,21 @@ impl<'a> DirectCall<'a> {
         direct
             .send(question, call)
             .map_err(|e| call_failed(lp, self.name, e))?;
-        self.waiter
-            .wait_until(|| slot.lock().unwrap_or_else(|e| e.into_inner()).is_some());
+        let answered = || slot.lock().unwrap_or_else(|e| e.into_inner()).is_some();
+        loop {
+            self.waiter.run_pending();
+            if answered() {
+                break;
+            }
+            // The reply off the socket by this thread itself, when the loop lets it; else
+            // the loop reads it and hands it over.
+            if direct.read_for_reply(question, self.waiter, should_poll()) || self.waiter.has_jobs()
+            {
+                continue;
+            }
+            self.waiter.wait_until(answered);
+            break;
+        }
         let reply = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
         let reply = reply.unwrap_or_else(|| {
             Err(capnp::Error::failed(

@@ -7,6 +7,7 @@ pub(crate) mod bind_unix;
 pub(crate) mod cleanup;
 pub(crate) mod error;
 pub(crate) mod log;
+pub(crate) mod poll_choice;
 pub(crate) mod spawn;
 pub(crate) mod thread_name;
 pub(crate) mod waiter;

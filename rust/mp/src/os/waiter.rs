@@ -4,8 +4,9 @@
 //! callbacks that the peer sends to it, which is how callbacks reach the caller's own thread.
 
 use std::collections::VecDeque;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 /// How long a waiting thread polls its queue before it sleeps on the condition variable.
@@ -29,6 +30,9 @@ struct State {
     exited: bool,
     /// The owning thread sleeps on `cond` (so a post must notify it).
     sleeping: bool,
+    /// The owning thread waits in `poll` on `wake_fd` and a socket (so a post must write
+    /// `wake_fd`).
+    polling: bool,
 }
 
 /// Mutex + condition variable + queue of closures, owned by one thread.
@@ -38,6 +42,35 @@ pub(crate) struct Waiter {
     cond: Condvar,
     /// Bumped on every post and stop, so the owner can poll for news without the lock.
     events: AtomicUsize,
+    /// An eventfd, made the first time the owner waits on a socket too.
+    wake_fd: OnceLock<Option<OwnedFd>>,
+}
+
+/// The right to poll instead of sleeping, held by at most one thread of the process (see
+/// [`SPIN`]); released on drop.
+pub(crate) struct SpinSlot(());
+
+impl SpinSlot {
+    /// The slot, if no other thread of the process polls now.
+    pub(crate) fn take() -> Option<SpinSlot> {
+        if SPINNING.fetch_add(1, Ordering::AcqRel) == 0 {
+            Some(SpinSlot(()))
+        } else {
+            SPINNING.fetch_sub(1, Ordering::AcqRel);
+            None
+        }
+    }
+
+    /// How long a holder polls before it sleeps.
+    pub(crate) fn duration(&self) -> Duration {
+        SPIN
+    }
+}
+
+impl Drop for SpinSlot {
+    fn drop(&mut self) {
+        SPINNING.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 impl Waiter {
@@ -49,12 +82,100 @@ impl Waiter {
         }
         st.jobs.push_back(job);
         self.events.fetch_add(1, Ordering::Release);
-        let sleeping = st.sleeping;
+        let (sleeping, polling) = (st.sleeping, st.polling);
         drop(st);
         if sleeping {
             self.cond.notify_all();
         }
+        if polling {
+            self.write_wake_fd();
+        }
         Ok(())
+    }
+
+    fn write_wake_fd(&self) {
+        if let Some(Some(fd)) = self.wake_fd.get() {
+            let one: u64 = 1;
+            // SAFETY: writes 8 bytes from a live u64 to an eventfd this waiter owns.
+            unsafe { libc::write(fd.as_raw_fd(), (&one as *const u64).cast(), 8) };
+        }
+    }
+
+    fn wake_fd(&self) -> Option<RawFd> {
+        let fd = self.wake_fd.get_or_init(|| {
+            // SAFETY: eventfd has no memory preconditions; the fd is owned from here on.
+            let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
+            // SAFETY: a new fd nobody else owns.
+            (fd >= 0).then(|| unsafe { OwnedFd::from_raw_fd(fd) })
+        });
+        fd.as_ref().map(AsRawFd::as_raw_fd)
+    }
+
+    /// Whether jobs wait to be run.
+    pub(crate) fn has_jobs(&self) -> bool {
+        !self
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .jobs
+            .is_empty()
+    }
+
+    /// Runs the jobs posted so far, without waiting for more.
+    pub(crate) fn run_pending(&self) {
+        loop {
+            let job = self
+                .state
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .jobs
+                .pop_front();
+            match job {
+                Some(job) => job(),
+                None => return,
+            }
+        }
+    }
+
+    /// Waits, with nothing run, until a job is posted or `fd` is readable (a thread that
+    /// reads its own reply off a socket). Returns at once if a job is queued; falls back to
+    /// waiting for a job alone if no eventfd can be made.
+    pub(crate) fn wait_post_or_readable(&self, fd: RawFd) {
+        let wake = self.wake_fd();
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if !st.jobs.is_empty() || st.stopped {
+            return;
+        }
+        let Some(wake) = wake else {
+            st.sleeping = true;
+            st = self.cond.wait(st).unwrap_or_else(|e| e.into_inner());
+            st.sleeping = false;
+            return;
+        };
+        st.polling = true;
+        drop(st);
+        let mut fds = [
+            libc::pollfd {
+                fd,
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: wake,
+                events: libc::POLLIN,
+                revents: 0,
+            },
+        ];
+        // SAFETY: two valid pollfds for the call. A socket closed meanwhile shows as
+        // POLLNVAL or stays quiet; the connection's end posts to every waiting thread.
+        unsafe { libc::poll(fds.as_mut_ptr(), 2, -1) };
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        st.polling = false;
+        drop(st);
+        let mut count: u64 = 0;
+        // SAFETY: reads at most 8 bytes into a live u64 from the waiter's own non-blocking
+        // eventfd (nothing to read is fine).
+        unsafe { libc::read(wake, (&mut count as *mut u64).cast(), 8) };
     }
 
     /// Makes the owning thread's `run_until_stopped` return once the queue is empty.

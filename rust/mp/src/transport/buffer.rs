@@ -72,23 +72,28 @@ impl FrameSegments {
 
     /// One `read` from `socket` into the missing part; `WouldBlock` if nothing is there.
     pub(crate) fn read_from(&mut self, socket: &Socket) -> std::io::Result<usize> {
-        let missing = self.missing();
         let fd = socket.fd();
+        // `fd` stays open while `socket` is borrowed.
+        let n = socket.try_read_io(|| self.read_fd(fd))?;
+        Ok(n)
+    }
+
+    /// One `read` from the open socket `fd` into the missing part.
+    pub(crate) fn read_fd(&mut self, fd: std::os::fd::RawFd) -> std::io::Result<usize> {
+        let missing = self.missing();
         // SAFETY: `read` writes at most `missing` bytes at offset `filled` of the vector's
         // capacity, which holds `total * 8` bytes (see `fill_from`); uninitialized memory
-        // may be written to, and the bytes count as initialized only once all are read.
-        let dst = unsafe { self.words.as_mut_ptr().cast::<u8>().add(self.filled) };
-        let n = socket.try_read_io(|| {
-            // SAFETY: as above; `fd` stays open while `socket` is borrowed.
-            let n = unsafe { libc::read(fd, dst.cast(), missing) };
-            if n < 0 {
-                Err(std::io::Error::last_os_error())
-            } else {
-                Ok(n as usize)
-            }
-        })?;
-        self.advance(n);
-        Ok(n)
+        // may be written to, and the bytes count as initialized only once all are read. The
+        // caller keeps `fd` open.
+        let n = unsafe {
+            let dst = self.words.as_mut_ptr().cast::<u8>().add(self.filled);
+            libc::read(fd, dst.cast(), missing)
+        };
+        if n < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        self.advance(n as usize);
+        Ok(n as usize)
     }
 
     fn advance(&mut self, n: usize) {
@@ -159,7 +164,7 @@ mod tests {
             .build()
             .unwrap();
         rt.block_on(async {
-            let b = Socket::new(b).unwrap();
+            let b = Socket::new(b, false).unwrap();
             let mut m = FrameSegments::new(vec![(0, 2)]);
             assert_eq!(
                 m.read_from(&b).unwrap_err().kind(),

@@ -11,21 +11,32 @@
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Instant;
 
 use capnp::message::{Builder, HeapAllocator};
 use capnp_rpc::rpc_capnp::{cap_descriptor, message, message_target, promised_answer};
 
+use crate::os::waiter::{SpinSlot, Waiter};
+use crate::transport::buffer::FrameSegments;
+use crate::transport::frame;
 use crate::transport::gate::Gate;
-use crate::transport::replies::{Deliver, Replies};
+use crate::transport::read_share::{Handed, ReadShare};
+use crate::transport::reader::io_error;
+use crate::transport::replies::{Deliver, Replies, Route};
+use crate::transport::rpc_messages::{finish_message, reader_options, release_message};
 
 pub(crate) use crate::transport::replies::Received;
 
 /// One connection's way for threads to call without the loop.
 pub(crate) struct DirectPath {
     gate: Arc<Gate>,
+    /// Whether the loop or a waiting thread reads the socket.
+    share: ReadShare,
     replies: Replies,
     /// Calls sent direct so far.
     sent: AtomicU64,
+    /// Replies their calling thread read off the socket itself.
+    read_by_caller: AtomicU64,
 }
 
 impl std::fmt::Debug for DirectPath {
@@ -35,16 +46,22 @@ impl std::fmt::Debug for DirectPath {
 }
 
 impl DirectPath {
-    pub(crate) fn new(gate: Arc<Gate>) -> DirectPath {
+    pub(crate) fn new(gate: Arc<Gate>, share: ReadShare) -> DirectPath {
         DirectPath {
             gate,
+            share,
             replies: Replies::new(),
             sent: AtomicU64::new(0),
+            read_by_caller: AtomicU64::new(0),
         }
     }
 
     pub(crate) fn replies(&self) -> &Replies {
         &self.replies
+    }
+
+    pub(crate) fn share(&self) -> &ReadShare {
+        &self.share
     }
 
     /// Reserves a question number whose `Return` goes to `deliver` (or the reason the
@@ -83,10 +100,105 @@ impl DirectPath {
         self.sent.load(Ordering::Relaxed)
     }
 
+    /// How many replies their calling thread read itself.
+    pub(crate) fn read_by_caller(&self) -> u64 {
+        self.read_by_caller.load(Ordering::Relaxed)
+    }
+
     /// The connection is gone: no more direct calls, and waiting threads get `error`.
     pub(crate) fn close(&self, error: capnp::Error) {
         self.gate.close();
+        self.share.close();
         self.replies.close(error);
+    }
+
+    /// Reads the socket for a thread waiting for the `Return` of `question`, if the loop
+    /// lets it (`read_share.rs`): until that `Return` came (true), or something was posted
+    /// to `waiter`, or the stream ended, or it read a message for the loop (false). Other
+    /// threads' replies go to them; a message for the loop is handed to it at once, with the
+    /// turn (it may be a callback that the reply waits for). False at once when the loop has
+    /// the turn: it will hand the reply over.
+    /// With `poll`, it polls the socket a while before it sleeps (`os/poll_choice.rs`).
+    pub(crate) fn read_for_reply(&self, question: u32, waiter: &Waiter, poll: bool) -> bool {
+        let Some(watch) = self.share.thread_start() else {
+            return false;
+        };
+        let fd = watch.socket();
+        let mut answered = false;
+        let mut waited = false;
+        // Poll a while before sleeping in `poll`, as `Waiter` does (one thread at a time).
+        let mut spin = poll.then(SpinSlot::take).flatten().map(|s| {
+            let until = Instant::now() + s.duration();
+            (s, until)
+        });
+        loop {
+            match read_frame(fd, &self.share) {
+                Ok(Some(segments)) => {
+                    waited = false;
+                    let message = capnp::message::Reader::new(segments, reader_options());
+                    match self.replies.route(message) {
+                        // For the loop, at once: it may be a callback the reply waits for.
+                        Ok(Route::Rpc(m)) => {
+                            self.share.hand(Handed::Message(m));
+                            break;
+                        }
+                        Ok(Route::Reduced(export, count)) => {
+                            self.share.hand(Handed::Release(export, count));
+                            break;
+                        }
+                        Ok(Route::Absorbed) => {}
+                        Ok(Route::Answered {
+                            finish,
+                            release,
+                            deliver,
+                        }) => {
+                            self.answer_return(finish, &release);
+                            deliver.run();
+                            answered |= finish == question;
+                        }
+                        Err(e) => {
+                            self.share.end(Err(e));
+                            break;
+                        }
+                    }
+                }
+                // Nothing more for now: done if answered (what came with the reply, such
+                // as the peer's `Release` after a `Return`, is taken), else wait once.
+                Ok(None) if answered || waited => break,
+                Ok(None) if waiter.has_jobs() => break,
+                Ok(None) => match &spin {
+                    Some((_, until)) if Instant::now() < *until => std::thread::yield_now(),
+                    _ => {
+                        spin = None;
+                        waiter.wait_post_or_readable(fd);
+                        waited = true;
+                    }
+                },
+                Err(end) => {
+                    self.share.end(end);
+                    break;
+                }
+            }
+        }
+        self.share.thread_done(&watch);
+        if answered {
+            self.read_by_caller.fetch_add(1, Ordering::Relaxed);
+        }
+        answered
+    }
+
+    /// What capnp-rpc sends after a `Return` it took (`network.rs` does the same on the
+    /// loop): the `Finish` deferred to go with the next frame, without waking the loop.
+    fn answer_return(&self, question: u32, release: &[u32]) {
+        if release.is_empty() {
+            self.gate.defer_quietly(finish_message(question));
+            return;
+        }
+        // A failure shows again on the next write.
+        for &id in release {
+            let _ = self.gate.send(release_message(id, 1));
+        }
+        let _ = self.gate.send(finish_message(question));
     }
 }
 
@@ -182,3 +294,94 @@ fn pipelined(answer: promised_answer::Reader<'_>) -> Option<CapRef> {
     }
     Some(CapRef::PeerAnswer(answer.get_question_id(), fields))
 }
+
+/// Reads one whole frame off the non-blocking socket `fd` for a thread: `None` if nothing
+/// of it has come yet; once its first byte is in, waits for the rest. `Err(Ok(()))` is the
+/// end of the stream between frames, `Err(Err(_))` a broken one.
+fn read_frame(
+    fd: std::os::fd::RawFd,
+    share: &ReadShare,
+) -> Result<Option<FrameSegments>, capnp::Result<()>> {
+    let mut first = [0u8; 8];
+    match read_some(fd, &mut first) {
+        Ok(0) => return Err(Ok(())),
+        Ok(n) => read_exact(fd, &mut first[n..], share).map_err(Err)?,
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return Ok(None),
+        Err(e) => return Err(Err(io_error(e))),
+    }
+    let (count, _) = frame::parse_first_word(&first).map_err(Err)?;
+    let mut table = vec![0u8; frame::table_len(count)];
+    table[..8].copy_from_slice(&first);
+    read_exact(fd, &mut table[8..], share).map_err(Err)?;
+    let bounds = frame::parse_table(&table).map_err(Err)?;
+    let mut segments = FrameSegments::new(bounds);
+    while segments.missing() > 0 {
+        match segments.read_fd(fd) {
+            Ok(0) => return Err(Err(premature_end())),
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                wait_readable(fd, share).map_err(Err)?
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Err(io_error(e))),
+        }
+    }
+    Ok(Some(segments))
+}
+
+fn premature_end() -> capnp::Error {
+    capnp::Error::disconnected("the peer closed the connection inside a message".into())
+}
+
+/// One `read` into `buf` (retried if interrupted).
+fn read_some(fd: std::os::fd::RawFd, buf: &mut [u8]) -> std::io::Result<usize> {
+    loop {
+        // SAFETY: writes at most `buf.len()` bytes into `buf`; the caller keeps `fd` open.
+        let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+        if n >= 0 {
+            return Ok(n as usize);
+        }
+        let e = std::io::Error::last_os_error();
+        if e.kind() != std::io::ErrorKind::Interrupted {
+            return Err(e);
+        }
+    }
+}
+
+/// Fills `buf` from `fd`, waiting as needed.
+fn read_exact(fd: std::os::fd::RawFd, mut buf: &mut [u8], share: &ReadShare) -> capnp::Result<()> {
+    while !buf.is_empty() {
+        match read_some(fd, buf) {
+            Ok(0) => return Err(premature_end()),
+            Ok(n) => buf = &mut buf[n..],
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => wait_readable(fd, share)?,
+            Err(e) => return Err(io_error(e)),
+        }
+    }
+    Ok(())
+}
+
+/// Waits until `fd` has bytes, has ended or has failed (the rest of a frame), or the
+/// connection was closed on this side meanwhile (then the frame is of no use).
+fn wait_readable(fd: std::os::fd::RawFd, share: &ReadShare) -> capnp::Result<()> {
+    loop {
+        let mut pfd = libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd for the call.
+        let n = unsafe { libc::poll(&mut pfd, 1, CLOSED_CHECK_MS) };
+        if n != 0 {
+            return Ok(());
+        }
+        if share.closed() {
+            return Err(capnp::Error::disconnected(
+                "the connection is closed".into(),
+            ));
+        }
+    }
+}
+
+/// How often a thread waiting for the rest of a frame checks that the connection is open.
+const CLOSED_CHECK_MS: libc::c_int = 100;

@@ -200,6 +200,17 @@ impl Gate {
         self.work.notify_one();
     }
 
+    /// Defers `message` as [`defer`](Self::defer) does, from a thread other than the loop:
+    /// without waking the loop's writer. It goes out with the next frame anyone queues
+    /// (usually that thread's next `Call`), or the next time the loop's writer runs and
+    /// then finds nothing else to write within [`DEFER_AT_MOST`].
+    pub(crate) fn defer_quietly(&self, message: Builder<HeapAllocator>) {
+        let frame = ThreadFrame::new(message);
+        let mut deferred = self.lock_deferred();
+        deferred.push(frame);
+        self.deferring.store(true, Ordering::Relaxed);
+    }
+
     /// Whether frames are deferred.
     pub(crate) fn deferring(&self) -> bool {
         self.deferring.load(Ordering::Relaxed)

@@ -6,28 +6,23 @@ use std::rc::{Rc, Weak};
 use std::sync::Arc;
 
 use capnp::capability::Promise;
-use capnp::message::{Builder, HeapAllocator, Reader, ReaderOptions};
+use capnp::message::{Builder, HeapAllocator, Reader};
 use capnp_rpc::rpc_twoparty_capnp::Side;
 use futures::channel::oneshot;
 use futures::FutureExt;
 
 use crate::transport::buffer::FrameSegments;
 use crate::transport::direct::{note_sent, DirectPath};
-use crate::transport::frame::MAX_MESSAGE_WORDS;
 use crate::transport::gate::Gate;
-use crate::transport::reader::FrameReader;
+use crate::transport::read_share::{Handed, LoopTurn, ReadShare};
+use crate::transport::reader::{io_error, FrameReader};
 use crate::transport::replies::Route;
+use crate::transport::rpc_messages::{finish_message, reader_options, release_message};
 use crate::transport::socket::Socket;
 use crate::transport::writer::Outbox;
 
 /// The limits a received message is read with: the same as capnp's defaults, which the
 /// runtime has always used (64 MiB traversal, nesting 64).
-fn reader_options() -> ReaderOptions {
-    let mut options = ReaderOptions::new();
-    options.traversal_limit_in_words(Some(MAX_MESSAGE_WORDS));
-    options
-}
-
 enum Incoming {
     /// As read from the socket.
     Frame(Reader<FrameSegments>),
@@ -43,17 +38,6 @@ impl capnp_rpc::IncomingMessage for Incoming {
             Incoming::Made(m) => m.get_root(),
         }
     }
-}
-
-/// A `Release` of `count` references to export `id`.
-fn release_message(id: u32, count: u32) -> Builder<HeapAllocator> {
-    let mut m = Builder::new(HeapAllocator::new().first_segment_words(8));
-    let mut r = m
-        .init_root::<capnp_rpc::rpc_capnp::message::Builder<'_>>()
-        .init_release();
-    r.set_id(id);
-    r.set_reference_count(count);
-    m
 }
 
 /// A `Release` of `count` references to our export `id`, as if the peer had sent it.
@@ -193,7 +177,52 @@ impl capnp_rpc::Connection<Side> for Conn {
                     // more of its calls.
                     outbox.wait_below(limit).await;
                 }
-                let Some(segments) = reader.read_frame().await? else {
+                if reader.is_empty() {
+                    // At a frame boundary with nothing buffered: a waiting thread may be
+                    // reading the socket, or have read something for the loop.
+                    let share = direct.share();
+                    match share.loop_turn() {
+                        LoopTurn::Handed(Handed::Message(message)) => {
+                            *slot.borrow_mut() = Some(reader);
+                            return Ok(Some(Box::new(Incoming::Frame(message))));
+                        }
+                        LoopTurn::Handed(Handed::Release(export, count)) => {
+                            *slot.borrow_mut() = Some(reader);
+                            return Ok(made_release(export, count));
+                        }
+                        LoopTurn::Ended(end) => {
+                            *slot.borrow_mut() = Some(reader);
+                            return end.map(|()| None);
+                        }
+                        LoopTurn::Wait => {
+                            // The thread switched the socket's watch off; what woke the
+                            // loop before that is stale.
+                            reader.socket().clear_read_ready();
+                            if share.thread_reading() {
+                                wait_for_turn(share, reader.socket()).await?;
+                            }
+                            continue;
+                        }
+                        LoopTurn::Read => match reader.try_fill() {
+                            Ok(_) => {}
+                            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                                share.loop_done();
+                                wait_for_turn(share, reader.socket()).await?;
+                                continue;
+                            }
+                            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+                                share.loop_done();
+                                continue;
+                            }
+                            Err(e) => return Err(io_error(e)),
+                        },
+                    }
+                }
+                let frame = reader.read_frame().await?;
+                if reader.is_empty() {
+                    direct.share().loop_done();
+                }
+                let Some(segments) = frame else {
                     *slot.borrow_mut() = Some(reader);
                     return Ok(None);
                 };
@@ -229,6 +258,14 @@ impl capnp_rpc::Connection<Side> for Conn {
     }
 }
 
+/// Waits until the socket may have bytes for the loop or a thread gave it back.
+async fn wait_for_turn(share: &ReadShare, socket: &Socket) -> capnp::Result<()> {
+    tokio::select! {
+        () = share.wake_loop.notified() => Ok(()),
+        r = socket.readable() => r.map_err(io_error),
+    }
+}
+
 /// What capnp-rpc sends after a `Return` it took: `Release` of each capability in the
 /// results, then `Finish` of the question. The `Finish` alone is deferred, to go out with
 /// the next frame (`gate.rs`, "Deferred frames").
@@ -236,12 +273,7 @@ fn answer_thread_return(outbox: &Outbox, question: u32, release: &[u32]) {
     for &id in release {
         drop(outbox.push(Rc::new(release_message(id, 1)), 64));
     }
-    let mut m = Builder::new(HeapAllocator::new().first_segment_words(8));
-    let mut f = m
-        .init_root::<capnp_rpc::rpc_capnp::message::Builder<'_>>()
-        .init_finish();
-    f.set_question_id(question);
-    f.set_release_result_caps(true);
+    let m = finish_message(question);
     if release.is_empty() {
         outbox.defer(m);
     } else {
@@ -279,7 +311,9 @@ impl Network {
     pub(crate) fn new(socket: Rc<Socket>, side: Side, max_unwritten: Option<usize>) -> Network {
         let gate = Arc::new(Gate::new(socket.fd()));
         let outbox = Outbox::new(gate.clone());
-        let direct = Arc::new(DirectPath::new(gate.clone()));
+        // Threads may read their replies themselves unless reading pauses for back-pressure.
+        let share = ReadShare::new(max_unwritten.is_none().then(|| socket.watch()).flatten());
+        let direct = Arc::new(DirectPath::new(gate.clone(), share));
         let (dropped_tx, dropped_rx) = oneshot::channel();
         let link = Rc::new(RefCell::new(Link {
             side,

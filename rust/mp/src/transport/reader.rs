@@ -36,6 +36,27 @@ impl FrameReader {
         }
     }
 
+    /// The socket it reads.
+    pub(crate) fn socket(&self) -> &Rc<Socket> {
+        &self.socket
+    }
+
+    /// Whether nothing of the next message is buffered (a thread may read the socket).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    /// One read into the empty read-ahead, without waiting: the byte count (0 at the end of
+    /// the stream) or `WouldBlock`.
+    pub(crate) fn try_fill(&mut self) -> std::io::Result<usize> {
+        debug_assert!(self.is_empty());
+        self.start = 0;
+        self.end = 0;
+        let n = self.socket.try_read(&mut self.ahead)?;
+        self.end = n;
+        Ok(n)
+    }
+
     /// Reads the next message; `None` when the peer closed the connection between messages.
     pub(crate) async fn read_frame(&mut self) -> capnp::Result<Option<FrameSegments>> {
         if !self.buffer_at_least(8).await? {
@@ -148,7 +169,7 @@ mod tests {
             .build()
             .unwrap();
         let results = rt.block_on(async {
-            let mut reader = FrameReader::new(Rc::new(Socket::new(b).unwrap()));
+            let mut reader = FrameReader::new(Rc::new(Socket::new(b, true).unwrap()));
             let mut out = Vec::new();
             loop {
                 let r = reader.read_frame().await.map(|f| {

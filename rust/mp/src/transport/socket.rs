@@ -9,48 +9,88 @@
 //! for reading only; a second registration, on a duplicate of the fd (epoll keys each
 //! registration by fd number, so both may exist), watches for writability from the first
 //! write that would block until the writer's queue is empty again.
+//!
+//! **Watched through an epoll of its own.** On a connecting side the loop does not register
+//! the socket itself but a private epoll instance holding it ([`ReadWatch`]): a thread
+//! waiting for the reply of its direct call can then switch the loop's watch off while it
+//! reads the socket itself (`read_share.rs`), so that the reply wakes that thread alone.
+//! Registered with tokio directly, the socket would wake the loop thread for every message
+//! whether or not the loop wanted to read. A serving side, where threads never read,
+//! registers the socket directly and spends no fd on the epoll.
 
 use std::cell::RefCell;
 use std::io;
-use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::net::UnixStream;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use tokio::io::unix::AsyncFd;
 use tokio::io::Interest;
 
 /// A non-blocking Unix stream socket registered with the current tokio runtime.
 pub(crate) struct Socket {
-    read: AsyncFd<UnixStream>,
+    /// The loop's watch for readability (the socket or the private epoll), registered with
+    /// tokio.
+    read: AsyncFd<Watched>,
+    /// The socket, and the private epoll if any (shared with reading threads).
+    watch: Arc<ReadWatch>,
     /// Present while a write is held up: a duplicate fd registered for writability.
     write: RefCell<Option<Rc<AsyncFd<OwnedFd>>>>,
 }
 
 impl Socket {
     /// Registers `stream` (already non-blocking) for reading; must run inside the runtime.
-    pub(crate) fn new(stream: UnixStream) -> io::Result<Socket> {
+    /// `for_threads`: through a private epoll, so that threads may read it (see above).
+    pub(crate) fn new(stream: UnixStream, for_threads: bool) -> io::Result<Socket> {
+        let watch = Arc::new(ReadWatch::new(stream, for_threads)?);
         Ok(Socket {
-            read: register(stream, Interest::READABLE)?,
+            read: register(Watched(watch.clone()), Interest::READABLE)?,
+            watch,
             write: RefCell::new(None),
         })
     }
 
     /// The fd, for system calls made on it directly.
     pub(crate) fn fd(&self) -> RawFd {
-        self.read.get_ref().as_raw_fd()
+        self.watch.socket()
+    }
+
+    /// The watch, for threads that read the socket themselves (if made for them).
+    pub(crate) fn watch(&self) -> Option<Arc<ReadWatch>> {
+        self.watch.epoll.is_some().then(|| self.watch.clone())
     }
 
     /// Runs a read `f`; a `WouldBlock` from it clears the readiness [`readable`] waits for.
     ///
+    /// `f` runs even when tokio does not know the socket readable: a thread that read the
+    /// socket (`read_share.rs`) may have left bytes that did not wake the loop's watch.
+    ///
     /// [`readable`]: Socket::readable
     pub(crate) fn try_read_io<R>(&self, f: impl FnOnce() -> io::Result<R>) -> io::Result<R> {
-        self.read.try_io(Interest::READABLE, |_| f())
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        match self.read.poll_read_ready(&mut cx) {
+            std::task::Poll::Ready(Ok(mut guard)) => match guard.try_io(|_| f()) {
+                Ok(result) => result,
+                Err(_would_block) => Err(io::ErrorKind::WouldBlock.into()),
+            },
+            std::task::Poll::Ready(Err(e)) => Err(e),
+            std::task::Poll::Pending => f(),
+        }
     }
 
     /// One `read` into `buf`; `WouldBlock` if nothing is there.
     pub(crate) fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
         use std::io::Read;
-        self.read.try_io(Interest::READABLE, |mut s| s.read(buf))
+        self.try_read_io(|| (&self.watch.socket).read(buf))
+    }
+
+    /// Forgets that the socket was readable: [`readable`](Self::readable) waits for news.
+    pub(crate) fn clear_read_ready(&self) {
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        if let std::task::Poll::Ready(Ok(mut guard)) = self.read.poll_read_ready(&mut cx) {
+            guard.clear_ready();
+        }
     }
 
     /// Waits until the socket may have something to read (or the peer closed).
@@ -78,7 +118,7 @@ impl Socket {
         let w = match registered {
             Some(w) => w,
             None => {
-                let dup = self.read.get_ref().as_fd().try_clone_to_owned()?;
+                let dup = self.watch.socket.as_fd().try_clone_to_owned()?;
                 let w = Rc::new(register(dup, Interest::WRITABLE)?);
                 *self.write.borrow_mut() = Some(w.clone());
                 w
@@ -94,7 +134,7 @@ impl Socket {
 
     /// Shuts the socket down for writing (the peer reads end-of-stream), keeping it open.
     pub(crate) fn shutdown_write(&self) {
-        let _ = self.read.get_ref().shutdown(std::net::Shutdown::Write);
+        let _ = self.watch.socket.shutdown(std::net::Shutdown::Write);
     }
 }
 
@@ -104,4 +144,94 @@ fn register<T: AsRawFd>(owner: T, interest: Interest) -> io::Result<AsyncFd<T>> 
     // it is dropped (which the `AsyncFd` does only after deregistering) and always returns
     // that same fd.
     Ok(unsafe { AsyncFd::register_with_interest(owner, interest) }?)
+}
+
+/// The socket, and on a connecting side the private epoll that the loop watches, holding
+/// it; shared with threads that read the socket themselves. The socket closes when the
+/// last holder lets go, so a thread never reads or polls a closed (or reused) fd number.
+pub(crate) struct ReadWatch {
+    socket: UnixStream,
+    epoll: Option<OwnedFd>,
+}
+
+/// What the loop registers with tokio: the private epoll if there is one, else the socket.
+struct Watched(Arc<ReadWatch>);
+
+impl AsRawFd for Watched {
+    fn as_raw_fd(&self) -> RawFd {
+        match &self.0.epoll {
+            Some(epoll) => epoll.as_raw_fd(),
+            None => self.0.socket.as_raw_fd(),
+        }
+    }
+}
+
+/// What the private epoll watches the socket for while the loop reads it.
+const WATCHED: u32 = (libc::EPOLLIN | libc::EPOLLRDHUP) as u32;
+
+impl ReadWatch {
+    fn new(socket: UnixStream, with_epoll: bool) -> io::Result<ReadWatch> {
+        if !with_epoll {
+            return Ok(ReadWatch {
+                socket,
+                epoll: None,
+            });
+        }
+        // SAFETY: no memory is passed; the new fd is owned from here on.
+        let epoll = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
+        if epoll < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: a fresh fd that nothing else owns.
+        let epoll = unsafe { OwnedFd::from_raw_fd(epoll) };
+        let watch = ReadWatch {
+            socket,
+            epoll: Some(epoll),
+        };
+        watch.control(libc::EPOLL_CTL_ADD, WATCHED)?;
+        Ok(watch)
+    }
+
+    /// The socket's fd (open as long as this watch).
+    pub(crate) fn socket(&self) -> RawFd {
+        self.socket.as_raw_fd()
+    }
+
+    /// Stops the loop's watch: the socket's bytes no longer wake the loop.
+    pub(crate) fn pause(&self) -> io::Result<()> {
+        self.control(libc::EPOLL_CTL_MOD, 0)
+    }
+
+    /// Starts the loop's watch again. Bytes already waiting may not wake the loop: the
+    /// caller checks for them ([`has_bytes`](Self::has_bytes)) and wakes it itself.
+    pub(crate) fn resume(&self) -> io::Result<()> {
+        self.control(libc::EPOLL_CTL_MOD, WATCHED)
+    }
+
+    /// Whether the socket has bytes to read (or has ended).
+    pub(crate) fn has_bytes(&self) -> bool {
+        let mut fds = libc::pollfd {
+            fd: self.socket(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd for the call; no timeout.
+        let n = unsafe { libc::poll(&mut fds, 1, 0) };
+        n != 0
+    }
+
+    fn control(&self, op: libc::c_int, events: u32) -> io::Result<()> {
+        let Some(epoll) = &self.epoll else {
+            return Err(io::Error::other("the socket is watched without an epoll"));
+        };
+        let mut event = libc::epoll_event { events, u64: 0 };
+        // SAFETY: both fds are open (owned by this watch); `event` lives across the call.
+        let r =
+            unsafe { libc::epoll_ctl(epoll.as_raw_fd(), op, self.socket.as_raw_fd(), &mut event) };
+        if r < 0 {
+            Err(io::Error::last_os_error())
+        } else {
+            Ok(())
+        }
+    }
 }

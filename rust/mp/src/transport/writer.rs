@@ -386,7 +386,7 @@ mod tests {
                 .collect::<Vec<_>>()
         });
         on_loop(async move {
-            let a = Socket::new(a).unwrap();
+            let a = Socket::new(a, true).unwrap();
             let outbox = Outbox::new(Arc::new(Gate::new(a.fd())));
             let sent: Vec<_> = sizes
                 .iter()
@@ -432,7 +432,7 @@ mod tests {
         });
         let owned = |len: usize, fill: u8| Rc::try_unwrap(data_message(len, fill)).ok().unwrap();
         on_loop(async move {
-            let a = Socket::new(a).unwrap();
+            let a = Socket::new(a, true).unwrap();
             let gate = Arc::new(Gate::new(a.fd()));
             let outbox = Outbox::new(gate.clone());
             // From other threads and from the loop, interleaved.
@@ -474,7 +474,7 @@ mod tests {
         a.set_nonblocking(true).unwrap();
         drop(b);
         on_loop(async move {
-            let a = Socket::new(a).unwrap();
+            let a = Socket::new(a, true).unwrap();
             let outbox = Outbox::new(Arc::new(Gate::new(a.fd())));
             let sent = outbox.push(data_message(1000, 1), 0);
             let err = outbox.run(&a).await.unwrap_err();
@@ -509,7 +509,7 @@ mod tests {
         b.set_read_timeout(Some(std::time::Duration::from_secs(10)))
             .unwrap();
         on_loop(async move {
-            let a = Socket::new(a).unwrap();
+            let a = Socket::new(a, true).unwrap();
             let gate = Arc::new(Gate::new(a.fd()));
             let outbox = Outbox::new(gate.clone());
             let writer = {

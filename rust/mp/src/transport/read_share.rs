@@ -1,0 +1,156 @@
+//! Who reads the socket: the loop, or a thread waiting for the reply of its direct call.
+//!
+//! Handing the reply over costs a wake-up of the loop thread and then one of the waiting
+//! thread. A thread that reads the socket itself is woken by the peer's write alone, as in
+//! a plain socket round trip. Only one reads at a time, and only at a frame boundary: a
+//! thread may start reading when the loop holds no part of a frame and has nothing left to
+//! catch up on; it then switches the loop's watch off (`socket.rs`, [`ReadWatch`]), reads
+//! whole frames until its own reply came, and gives the socket back.
+//!
+//! Frames a thread reads that are not for waiting threads go to the loop, in order
+//! (`handed`); the loop takes those before it reads on, so capnp-rpc sees every message in
+//! the order it arrived. Threads never read on a connection that pauses reading for
+//! back-pressure (the serving side): a reading thread would get round the pause.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::sync::Notify;
+
+use crate::transport::replies::Received;
+use crate::transport::socket::ReadWatch;
+
+/// A message a thread read for the loop.
+pub(crate) enum Handed {
+    /// As received.
+    Message(Received),
+    /// A `Release` capnp-rpc should see in place of the one received (export, count).
+    Release(u32, u32),
+}
+
+struct State {
+    /// The loop reads, or holds part of a frame: no thread may start reading.
+    loop_reading: bool,
+    /// A thread reads (the loop's watch is off).
+    thread_reading: bool,
+    /// Frames a thread read for the loop, in arrival order.
+    handed: VecDeque<Handed>,
+    /// How the stream ended, when a thread found it: for the loop to report.
+    ended: Option<capnp::Result<()>>,
+    /// The socket, while threads may read it (never on the serving side; gone once the
+    /// connection closes, so that the socket closes with the loop's fd).
+    watch: Option<Arc<ReadWatch>>,
+}
+
+/// The reading turn of one connection.
+pub(crate) struct ReadShare {
+    state: Mutex<State>,
+    /// Wakes the loop when a thread gave the socket back with something for it.
+    pub(crate) wake_loop: Notify,
+}
+
+/// What the loop finds when it wants to read.
+pub(crate) enum LoopTurn {
+    /// A message a thread read for it.
+    Handed(Handed),
+    /// A thread found the stream's end.
+    Ended(capnp::Result<()>),
+    /// The loop may read (it holds the turn until [`ReadShare::loop_done`]).
+    Read,
+    /// A thread reads: wait for [`ReadShare::wake_loop`] or the socket.
+    Wait,
+}
+
+impl ReadShare {
+    /// `watch`: the socket, if threads may read it.
+    pub(crate) fn new(watch: Option<Arc<ReadWatch>>) -> ReadShare {
+        ReadShare {
+            state: Mutex::new(State {
+                loop_reading: false,
+                thread_reading: false,
+                handed: VecDeque::new(),
+                ended: None,
+                watch,
+            }),
+            wake_loop: Notify::new(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The loop, at a frame boundary, wants to read.
+    pub(crate) fn loop_turn(&self) -> LoopTurn {
+        let mut st = self.lock();
+        if let Some(h) = st.handed.pop_front() {
+            return LoopTurn::Handed(h);
+        }
+        if let Some(end) = st.ended.take() {
+            return LoopTurn::Ended(end);
+        }
+        if st.thread_reading {
+            return LoopTurn::Wait;
+        }
+        st.loop_reading = true;
+        LoopTurn::Read
+    }
+
+    /// Whether a thread reads now.
+    pub(crate) fn thread_reading(&self) -> bool {
+        self.lock().thread_reading
+    }
+
+    /// The loop is back at a frame boundary with nothing buffered: threads may read.
+    pub(crate) fn loop_done(&self) {
+        self.lock().loop_reading = false;
+    }
+
+    /// A waiting thread asks for the socket: `Some` (the loop's watch now off) if nobody
+    /// reads and the loop has nothing to catch up on.
+    pub(crate) fn thread_start(&self) -> Option<Arc<ReadWatch>> {
+        let mut st = self.lock();
+        if st.loop_reading || st.thread_reading || !st.handed.is_empty() || st.ended.is_some() {
+            return None;
+        }
+        let watch = st.watch.clone()?;
+        // Under the lock, so that the loop cannot start reading in between.
+        watch.pause().ok()?;
+        st.thread_reading = true;
+        Some(watch)
+    }
+
+    /// A thread read `message` for the loop.
+    pub(crate) fn hand(&self, message: Handed) {
+        self.lock().handed.push_back(message);
+    }
+
+    /// A thread found the stream's end.
+    pub(crate) fn end(&self, end: capnp::Result<()>) {
+        self.lock().ended = Some(end);
+    }
+
+    /// The thread gives the socket back; the loop is woken if it has something to do (what
+    /// the thread handed it, the end, or bytes that came meanwhile).
+    pub(crate) fn thread_done(&self, watch: &ReadWatch) {
+        let mut st = self.lock();
+        st.thread_reading = false;
+        let resumed = watch.resume().is_ok();
+        let wake = !st.handed.is_empty() || st.ended.is_some() || !resumed || watch.has_bytes();
+        drop(st);
+        if wake {
+            self.wake_loop.notify_one();
+        }
+    }
+
+    /// Whether the connection closed (or threads never read it).
+    pub(crate) fn closed(&self) -> bool {
+        self.lock().watch.is_none()
+    }
+
+    /// The connection closes: no thread reads from now on.
+    pub(crate) fn close(&self) {
+        let watch = self.lock().watch.take();
+        drop(watch);
+    }
+}
