@@ -1,10 +1,14 @@
 //! The message transport under capnp-rpc: Cap'n Proto's standard stream framing over a Unix
 //! socket, as capnp-rpc's `VatNetwork`.
 //!
-//! Its own layer between `os` and `connection`, in small parts: `frame` (the segment table
-//! and its limits), `buffer` (where a received message lives), `reader` (frames off the
-//! socket, memory committed as bytes arrive), `writer` (a queue written with vectored
-//! `sendmsg`, no copy into a write buffer) and `network` (the capnp-rpc traits).
+//! Its own layer between `os` and `connection`, in small parts: `socket` (how the loop
+//! watches the socket), `frame` (the segment table and its limits), `buffer` (where a
+//! received message lives), `reader` (frames off the socket, memory committed as bytes
+//! arrive), `writer` (a queue written with vectored `sendmsg`, no copy into a write buffer)
+//! and `network` (the capnp-rpc traits); for calls that threads make without the loop,
+//! `direct`, `gate` (the write lock and deferred frames), `replies` (their questions),
+//! `read_share` and `thread_read` (a waiting thread reading its own reply) and
+//! `rpc_messages` (the few messages the transport writes itself).
 //!
 //! **Back-pressure.** The serving side of a connection stops reading new messages while
 //! more than [`max_unwritten_bytes`] bytes of its own wait to be written (the peer is not
@@ -27,6 +31,7 @@ mod replies;
 mod rpc_messages;
 pub(crate) mod shared_buffers;
 mod socket;
+mod thread_read;
 mod writer;
 
 pub(crate) use direct::DirectPath;
