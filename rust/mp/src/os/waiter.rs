@@ -138,8 +138,9 @@ impl Waiter {
     }
 
     /// Waits, with nothing run, until a job is posted or `fd` is readable (a thread that
-    /// reads its own reply off a socket). Returns at once if a job is queued; falls back to
-    /// waiting for a job alone if no eventfd can be made.
+    /// reads its own reply off a socket). Returns at once if a job is queued. Without an
+    /// eventfd (none could be made), it waits for `fd` alone, at most 10 ms, so that a job
+    /// waits no longer than that.
     pub(crate) fn wait_post_or_readable(&self, fd: RawFd) {
         let wake = self.wake_fd();
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
@@ -147,9 +148,14 @@ impl Waiter {
             return;
         }
         let Some(wake) = wake else {
-            st.sleeping = true;
-            st = self.cond.wait(st).unwrap_or_else(|e| e.into_inner());
-            st.sleeping = false;
+            drop(st);
+            let mut socket = libc::pollfd {
+                fd,
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // SAFETY: one valid pollfd for the call; the caller keeps `fd` open.
+            unsafe { libc::poll(&mut socket, 1, 10) };
             return;
         };
         st.polling = true;

@@ -154,3 +154,70 @@ impl ReadShare {
         drop(watch);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transport::socket::Socket;
+
+    fn turn_name(turn: LoopTurn) -> &'static str {
+        match turn {
+            LoopTurn::Handed(Handed::Release(..)) => "handed release",
+            LoopTurn::Handed(Handed::Message(_)) => "handed message",
+            LoopTurn::Ended(Ok(())) => "ended",
+            LoopTurn::Ended(Err(_)) => "failed",
+            LoopTurn::Read => "read",
+            LoopTurn::Wait => "wait",
+        }
+    }
+
+    #[test]
+    fn one_reads_at_a_time_and_what_a_thread_read_goes_to_the_loop_first() {
+        let (a, _b) = std::os::unix::net::UnixStream::pair().unwrap();
+        a.set_nonblocking(true).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let socket = Socket::new(a, true).unwrap();
+            let share = ReadShare::new(socket.watch());
+            // The loop reads: no thread may start.
+            assert_eq!(turn_name(share.loop_turn()), "read");
+            assert!(share.thread_start().is_none());
+            share.loop_done();
+            // A thread reads: the loop waits, and gets what the thread handed it first.
+            let watch = share.thread_start().expect("the socket is free");
+            assert!(share.thread_start().is_none(), "one thread at a time");
+            assert_eq!(turn_name(share.loop_turn()), "wait");
+            share.hand(Handed::Release(7, 1));
+            share.thread_done(&watch);
+            // The loop was woken (a permit waits) and takes the handed message, then reads.
+            share.wake_loop.notified().await;
+            assert!(
+                share.thread_start().is_none(),
+                "the loop has something to catch up on"
+            );
+            assert_eq!(turn_name(share.loop_turn()), "handed release");
+            assert_eq!(turn_name(share.loop_turn()), "read");
+            share.loop_done();
+            // The end a thread found goes to the loop.
+            let watch = share.thread_start().expect("the socket is free");
+            share.end(Ok(()));
+            share.thread_done(&watch);
+            assert_eq!(turn_name(share.loop_turn()), "ended");
+            share.loop_done();
+            // Once closed, no thread reads.
+            share.close();
+            assert!(share.closed());
+            assert!(share.thread_start().is_none());
+        });
+    }
+
+    #[test]
+    fn a_serving_side_never_lets_threads_read() {
+        let share = ReadShare::new(None);
+        assert!(share.thread_start().is_none());
+        assert_eq!(turn_name(share.loop_turn()), "read");
+    }
+}
