@@ -316,3 +316,81 @@ fn callbacks_are_released_while_direct_calls_go_on() {
         pair.close();
     }
 }
+
+/// Copies `from` to `to` until either closes; once `spoil` is set, sends a frame header
+/// announcing 2^31 segments instead of what comes next, and stops.
+fn relay(
+    mut from: std::os::unix::net::UnixStream,
+    mut to: std::os::unix::net::UnixStream,
+    spoil: Option<Arc<std::sync::atomic::AtomicBool>>,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let mut buf = vec![0u8; 65536];
+        loop {
+            let n = match from.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            if spoil
+                .as_ref()
+                .is_some_and(|s| s.load(std::sync::atomic::Ordering::SeqCst))
+            {
+                let _ = to.write_all(&[0xff, 0xff, 0xff, 0x7f, 0, 0, 0, 0]);
+                break;
+            }
+            if to.write_all(&buf[..n]).is_err() {
+                break;
+            }
+        }
+        let _ = to.shutdown(std::net::Shutdown::Both);
+        let _ = from.shutdown(std::net::Shutdown::Both);
+    })
+}
+
+#[test]
+fn a_broken_frame_read_by_a_waiting_caller_ends_the_connection_with_an_error() {
+    let _serial = one_at_a_time();
+    let server = common::in_process_server_only();
+    let (ours, relay_end) = mp::socket_pair().expect("socketpair");
+    let spoil = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let to_client = relay(
+        server.stream.try_clone().expect("clone"),
+        relay_end.try_clone().expect("clone"),
+        Some(spoil.clone()),
+    );
+    let to_server = relay(relay_end, server.stream, None);
+    let client_loop = mp::EventLoop::start("mptest", common::quiet()).expect("loop");
+    let init =
+        mp::connect_stream::<dyn multiprocess_tests::service_capnp::TestInit>(&client_loop, ours)
+            .expect("connect");
+    let service = init
+        .make_service()
+        .expect("makeService")
+        .expect("a service");
+    let read_before = read_by_caller(&*service);
+    for i in 0..50 {
+        assert_eq!(service.add(i, 1).expect("add"), i + 1);
+    }
+    assert!(
+        read_by_caller(&*service) > read_before,
+        "no reply was read by its caller"
+    );
+    // The next reply arrives broken: the caller (or the loop) reads a header announcing
+    // 2^31 segments. The call fails, naming it or the disconnect, and so do later calls.
+    spoil.store(true, std::sync::atomic::Ordering::SeqCst);
+    let err = service.add(1, 1).expect_err("a broken reply");
+    assert!(
+        err.kind == mp::ErrorKind::Disconnected || err.message.contains("segment"),
+        "{err}"
+    );
+    let later = service.add(1, 1).expect_err("the connection is gone");
+    assert_eq!(later.kind, mp::ErrorKind::Disconnected, "{later}");
+    drop(service);
+    drop(init);
+    to_client.join().expect("relay");
+    to_server.join().expect("relay");
+    let lp = client_loop.event_loop().clone();
+    drop(client_loop);
+    lp.wait_finished();
+    server.server.wait_finished();
+}
