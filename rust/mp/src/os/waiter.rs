@@ -241,21 +241,18 @@ impl Waiter {
     /// CPU between polls), then asleep on the condition variable.
     fn sleep<'a>(&'a self, st: MutexGuard<'a, State>, spin: bool) -> MutexGuard<'a, State> {
         let seen = self.events.load(Ordering::Acquire);
-        if spin && SPINNING.fetch_add(1, Ordering::AcqRel) == 0 {
+        if let Some(slot) = spin.then(SpinSlot::take).flatten() {
             drop(st);
-            let deadline = Instant::now() + SPIN;
+            let deadline = Instant::now() + slot.duration();
             while self.events.load(Ordering::Acquire) == seen && Instant::now() < deadline {
                 std::thread::yield_now();
             }
-            SPINNING.fetch_sub(1, Ordering::AcqRel);
+            drop(slot);
             let st = self.state.lock().unwrap_or_else(|e| e.into_inner());
             if self.events.load(Ordering::Acquire) != seen {
                 return st;
             }
             return self.sleep(st, false);
-        }
-        if spin {
-            SPINNING.fetch_sub(1, Ordering::AcqRel);
         }
         let mut st = st;
         st.sleeping = true;

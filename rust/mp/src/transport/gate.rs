@@ -192,11 +192,7 @@ impl Gate {
     /// Defers `message` until the next frame is queued, or [`DEFER_AT_MOST`] (see
     /// "Deferred frames"). On the loop thread; the loop's writer is woken to time it.
     pub(crate) fn defer(&self, message: Builder<HeapAllocator>) {
-        let frame = ThreadFrame::new(message);
-        let mut deferred = self.lock_deferred();
-        deferred.push(frame);
-        self.deferring.store(true, Ordering::Relaxed);
-        drop(deferred);
+        self.defer_quietly(message);
         self.work.notify_one();
     }
 
