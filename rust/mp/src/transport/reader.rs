@@ -22,7 +22,8 @@ pub(crate) struct FrameReader {
     end: usize,
 }
 
-fn premature_eof() -> capnp::Error {
+/// The stream ended inside a message.
+pub(crate) fn premature_eof() -> capnp::Error {
     capnp::Error::disconnected("the peer closed the connection inside a message".into())
 }
 

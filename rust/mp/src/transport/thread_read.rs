@@ -7,7 +7,7 @@ use std::os::fd::RawFd;
 use crate::transport::buffer::FrameSegments;
 use crate::transport::frame;
 use crate::transport::read_share::ReadShare;
-use crate::transport::reader::io_error;
+use crate::transport::reader::{io_error, premature_eof};
 
 /// Reads one whole frame off the non-blocking socket `fd` for a thread: `None` if nothing
 /// of it has come yet; once its first byte is in, waits for the rest. `Err(Ok(()))` is the
@@ -31,7 +31,7 @@ pub(crate) fn read_frame(
     let mut segments = FrameSegments::new(bounds);
     while segments.missing() > 0 {
         match segments.read_fd(fd) {
-            Ok(0) => return Err(Err(premature_end())),
+            Ok(0) => return Err(Err(premature_eof())),
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                 wait_readable(fd, share).map_err(Err)?
@@ -41,10 +41,6 @@ pub(crate) fn read_frame(
         }
     }
     Ok(Some(segments))
-}
-
-fn premature_end() -> capnp::Error {
-    capnp::Error::disconnected("the peer closed the connection inside a message".into())
 }
 
 /// One `read` into `buf` (retried if interrupted).
@@ -66,7 +62,7 @@ fn read_some(fd: RawFd, buf: &mut [u8]) -> std::io::Result<usize> {
 fn read_exact(fd: RawFd, mut buf: &mut [u8], share: &ReadShare) -> capnp::Result<()> {
     while !buf.is_empty() {
         match read_some(fd, buf) {
-            Ok(0) => return Err(premature_end()),
+            Ok(0) => return Err(premature_eof()),
             Ok(n) => buf = &mut buf[n..],
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => wait_readable(fd, share)?,
             Err(e) => return Err(io_error(e)),
