@@ -3,6 +3,7 @@
 //! leaves both alone.
 
 use std::cell::RefCell;
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use capnp::any_pointer;
@@ -11,6 +12,7 @@ use capnp::private::layout::CapTable;
 use capnp::traits::{Imbue, ImbueMut};
 
 use crate::event_loop::loop_box::LoopBox;
+use crate::transport::{capture_new_message, DirectPath, EarlyGuard, EarlyReturn};
 
 /// An incoming call's messages, kept in the loop's table while a worker uses them.
 pub(crate) struct CallMessages {
@@ -28,6 +30,9 @@ pub(crate) struct LentCall {
     /// Points into the results message; `None` when the results may carry capabilities and
     /// are built in a message of the worker's own instead. Lifetime erased (see `lend`).
     results: Option<any_pointer::Builder<'static>>,
+    /// capnp-rpc's `Return` message that `results` points into, for the worker to write
+    /// early (`transport/early_return.rs`).
+    early: Option<EarlyReturn>,
     keep: Arc<LoopBox<CallMessages>>,
 }
 
@@ -51,12 +56,15 @@ unsafe impl Send for LentCall {}
 
 impl LentCall {
     /// Lends the messages held by `keep` (on the loop thread); the params only if
-    /// `lend_params`, the results only if `lend_results`.
+    /// `lend_params`, the results only if `lend_results`. Lent results come with their
+    /// `Return` message, which the worker may write early over `direct`; the guard is for
+    /// the loop's part of the call (see `EarlyGuard`).
     pub(crate) fn lend(
         keep: Arc<LoopBox<CallMessages>>,
         lend_params: bool,
         lend_results: bool,
-    ) -> capnp::Result<Self> {
+        direct: &DirectPath,
+    ) -> capnp::Result<(Self, Option<EarlyGuard>)> {
         let held = keep.get().ok_or_else(|| {
             capnp::Error::failed("the messages of a call went missing on the loop".into())
         })?;
@@ -70,28 +78,37 @@ impl LentCall {
             }),
             false => None,
         };
+        let mut early = None;
         let results = match lend_results {
             true => {
                 let mut results = held.results.borrow_mut();
                 let results = results.as_mut().ok_or_else(|| {
                     capnp::Error::failed("the results of a call were sent already".into())
                 })?;
+                // capnp-rpc makes the `Return` message when the results are first asked for.
+                let (builder, made) = capture_new_message(|| results.get());
+                early = made.and_then(|m| direct.early_return(m));
                 // SAFETY: as above, for the results message; the `RefCell` borrow ends here,
                 // and the loop takes it again only after the worker is done (see
                 // `unsafe impl Send`).
                 Some(unsafe {
                     std::mem::transmute::<any_pointer::Builder<'_>, any_pointer::Builder<'static>>(
-                        results.get(),
+                        builder,
                     )
                 })
             }
             false => None,
         };
-        Ok(LentCall {
-            params,
-            results,
-            keep,
-        })
+        let (early, guard) = early.unzip();
+        Ok((
+            LentCall {
+                params,
+                results,
+                early,
+                keep,
+            },
+            guard,
+        ))
     }
 
     /// The params read in place through `empty` (an empty capability table), and the
@@ -117,8 +134,19 @@ impl LentCall {
         (params, results)
     }
 
+    /// The results are built: writes the `Return` at once (`transport/early_return.rs`),
+    /// unless `canceled` or the results were not lent.
+    pub(crate) fn write_return(&mut self, canceled: &AtomicBool) {
+        // No builder into the message may be left while it is read for the copy.
+        self.results = None;
+        if let Some(early) = self.early.take() {
+            early.write(canceled);
+        }
+    }
+
     /// Done: lets the loop free the messages once it is done with them too.
     pub(crate) fn release(self) {
+        drop(self.early);
         drop(self.keep);
     }
 }

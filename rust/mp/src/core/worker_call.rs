@@ -197,10 +197,11 @@ pub(crate) async fn run_on_thread(
         let (message, caps) = OwnedMessage::copy_from(params)?;
         (ParamsSource::Copy(message), Some(caps))
     };
-    let mut lent = LentCall::lend(
+    let (mut lent, early_guard) = LentCall::lend(
         keep,
         matches!(source, ParamsSource::InPlace(_)),
         !method.results_caps,
+        &conn.shared.direct,
     )?;
     let mut own = method.results_caps.then(OwnedMessage::new);
     let caps = WorkerCaps {
@@ -314,6 +315,11 @@ pub(crate) async fn run_on_thread(
                 leftovers.caps = Some(caps);
             }
             drop(source);
+            // Results built in place go out now, without waiting for the loop, if nothing
+            // this thread asked of the loop could be overtaken by them.
+            if matches!(result, Ok((None, _))) && job_lp.caught_up() {
+                lent.write_return(&canceled);
+            }
             lent.release();
             if installed {
                 leftovers.callback = tc.pop_request_thread(conn_id);
@@ -339,6 +345,9 @@ pub(crate) async fn run_on_thread(
     }
     let outcome = rx.await;
     guard.finished = true;
+    if let Some(early) = early_guard {
+        early.disarm();
+    }
     match outcome {
         Ok((Ok((own, slots)), leftovers)) => Ok(WorkerOutcome {
             own,

@@ -17,6 +17,7 @@ use capnp::message::{Builder, HeapAllocator};
 use capnp_rpc::rpc_capnp::{cap_descriptor, message, message_target, promised_answer};
 
 use crate::os::waiter::{SpinSlot, Waiter};
+use crate::transport::early_return::{EarlyGuard, EarlyReturn, EarlyReturns};
 use crate::transport::gate::Gate;
 use crate::transport::read_share::{Handed, ReadShare};
 use crate::transport::replies::{Deliver, Replies, Route};
@@ -31,6 +32,8 @@ pub(crate) struct DirectPath {
     /// Whether the loop or a waiting thread reads the socket.
     share: ReadShare,
     replies: Replies,
+    /// Answers whose `Return` a worker wrote itself (`early_return.rs`).
+    early: Arc<EarlyReturns>,
     /// Calls sent direct so far.
     sent: AtomicU64,
     /// Replies their calling thread read off the socket itself.
@@ -49,6 +52,7 @@ impl DirectPath {
             gate,
             share,
             replies: Replies::new(),
+            early: Arc::default(),
             sent: AtomicU64::new(0),
             read_by_caller: AtomicU64::new(0),
         }
@@ -60,6 +64,19 @@ impl DirectPath {
 
     pub(crate) fn share(&self) -> &ReadShare {
         &self.share
+    }
+
+    pub(crate) fn early(&self) -> &EarlyReturns {
+        &self.early
+    }
+
+    /// The `Return` message capnp-rpc just made (`early_return::capture_new_message`), for
+    /// a worker to write early; `None` if it is not a `Return`.
+    pub(crate) fn early_return(
+        &self,
+        message: std::ptr::NonNull<Builder<HeapAllocator>>,
+    ) -> Option<(EarlyReturn, EarlyGuard)> {
+        EarlyReturn::new(message, self.early.clone(), self.gate.clone())
     }
 
     /// Reserves a question number whose `Return` goes to `deliver` (or the reason the

@@ -7,8 +7,8 @@
 //! arrive), `writer` (a queue written with vectored `sendmsg`, no copy into a write buffer)
 //! and `network` (the capnp-rpc traits); for calls that threads make without the loop,
 //! `direct`, `gate` (the write lock and deferred frames), `replies` (their questions),
-//! `read_share` and `thread_read` (a waiting thread reading its own reply) and
-//! `rpc_messages` (the few messages the transport writes itself).
+//! `read_share` and `thread_read` (a waiting thread reading its own reply),
+//! `early_return` (a worker writing its call's `Return`) and `rpc_messages` (the few messages the transport writes itself).
 //!
 //! **Back-pressure.** The serving side of a connection stops reading new messages while
 //! more than [`max_unwritten_bytes`] bytes of its own wait to be written (the peer is not
@@ -22,6 +22,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 mod buffer;
 mod direct;
+mod early_return;
 mod frame;
 mod gate;
 mod network;
@@ -36,6 +37,8 @@ mod writer;
 
 pub(crate) use direct::DirectPath;
 pub(crate) use direct::{capture_call_target, CapRef, Received, SentCall};
+pub use early_return::returns_written_early;
+pub(crate) use early_return::{capture_new_message, EarlyGuard, EarlyReturn};
 pub(crate) use network::Network;
 pub(crate) use socket::Socket;
 

@@ -13,6 +13,7 @@ use futures::FutureExt;
 
 use crate::transport::buffer::FrameSegments;
 use crate::transport::direct::{note_sent, DirectPath};
+use crate::transport::early_return::note_new_message;
 use crate::transport::gate::Gate;
 use crate::transport::read_share::{Handed, LoopTurn, ReadShare};
 use crate::transport::reader::{io_error, FrameReader};
@@ -88,6 +89,10 @@ impl capnp_rpc::OutgoingMessage for Outgoing {
             direct,
         } = *self;
         if let Some(direct) = &direct {
+            if direct.early().suppress(&message) {
+                // A worker wrote this `Return` already (`early_return.rs`).
+                return (Promise::ok(()), Rc::new(message));
+            }
             note_sent(direct, &message);
         }
         let message = Rc::new(message);
@@ -146,11 +151,13 @@ impl capnp_rpc::Connection<Side> for Conn {
         first_segment_words: u32,
     ) -> Box<dyn capnp_rpc::OutgoingMessage> {
         let link = self.link.borrow();
-        Outgoing::new(
+        let outgoing = Outgoing::new(
             first_segment_words,
             link.outbox.clone(),
             Some(link.direct.clone()),
-        )
+        );
+        note_new_message(&outgoing.message);
+        outgoing
     }
 
     fn receive_incoming_message(
@@ -184,6 +191,7 @@ impl capnp_rpc::Connection<Side> for Conn {
                     match share.loop_turn() {
                         LoopTurn::Handed(Handed::Message(message)) => {
                             *slot.borrow_mut() = Some(reader);
+                            direct.early().hold_finish(&message).await;
                             return Ok(Some(Box::new(Incoming::Frame(message))));
                         }
                         LoopTurn::Handed(Handed::Release(export, count)) => {
@@ -230,6 +238,7 @@ impl capnp_rpc::Connection<Side> for Conn {
                 match direct.replies().route(message)? {
                     Route::Rpc(message) => {
                         *slot.borrow_mut() = Some(reader);
+                        direct.early().hold_finish(&message).await;
                         return Ok(Some(Box::new(Incoming::Frame(message))));
                     }
                     Route::Reduced(export, count) => {
