@@ -317,7 +317,7 @@ pub(crate) async fn run_on_thread(
             drop(source);
             // Results built in place go out now, without waiting for the loop, if nothing
             // this thread asked of the loop could be overtaken by them.
-            if matches!(result, Ok((None, _))) && job_lp.caught_up() {
+            if matches!(result, Ok((None, _))) && job_lp.no_jobs_queued() {
                 lent.write_return(&canceled);
             }
             lent.release();

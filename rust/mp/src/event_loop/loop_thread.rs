@@ -198,7 +198,15 @@ impl EventLoop {
     /// running, and the thread holds no releases for it. A thread that calls without the
     /// loop checks this first, so that its call cannot overtake what it posted before.
     pub(crate) fn caught_up(&self) -> bool {
-        self.shared.queued.load(Ordering::Acquire) == 0 && !held::holds_any(self.key())
+        self.no_jobs_queued() && !held::holds_any(self.key())
+    }
+
+    /// Whether no job posted to the loop waits or runs. A thread serving a call checks this
+    /// before it writes the call's `Return` itself: the releases it holds go back with the
+    /// outcome and come after the `Return` either way, but a job it posted must not be
+    /// overtaken.
+    pub(crate) fn no_jobs_queued(&self) -> bool {
+        self.shared.queued.load(Ordering::Acquire) == 0
     }
 
     /// Runs `f` on the loop thread later. Fails if the loop has stopped.
