@@ -26,6 +26,7 @@ use crate::os::error::{Error, Result};
 use crate::os::log::LogLevel;
 use crate::os::thread_name::thread_name;
 use crate::proxy_capnp::thread_map;
+use crate::transport::defer_releases;
 
 static REQUEST_NUMBER: AtomicU64 = AtomicU64::new(1);
 
@@ -104,7 +105,7 @@ pub(crate) async fn serve(
     drop(results);
     // A task queued now runs after the one capnp-rpc woke to send the reply, in this same
     // loop turn, so both messages go out together.
-    tokio::task::spawn_local(async move { drop((after, held, keep)) });
+    tokio::task::spawn_local(async move { defer_releases(|| drop((after, held, keep))) });
     sent
 }
 

@@ -39,7 +39,7 @@ pub(crate) use direct::DirectPath;
 pub(crate) use direct::{capture_call_target, CapRef, Received, SentCall};
 pub use early_return::returns_written_early;
 pub(crate) use early_return::{capture_new_message, EarlyGuard, EarlyReturn};
-pub(crate) use network::Network;
+pub(crate) use network::{defer_releases, Network};
 pub(crate) use socket::Socket;
 
 /// The default of [`max_unwritten_bytes`]: 4 MiB, a few thousand small replies or one big

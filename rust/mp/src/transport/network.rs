@@ -1,7 +1,7 @@
 //! capnp-rpc's view of a connection: `VatNetwork`, `Connection` and the message types, over
 //! this module's reader and writer.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use std::sync::Arc;
 
@@ -95,6 +95,11 @@ impl capnp_rpc::OutgoingMessage for Outgoing {
             }
             note_sent(direct, &message);
         }
+        if DEFERRING_RELEASES.with(Cell::get) && is_release(&message) {
+            // See `defer_releases`: it goes with the next frame anyone writes.
+            outbox.defer(message);
+            return (Promise::ok(()), Rc::new(Builder::new_default()));
+        }
         let message = Rc::new(message);
         let sent = outbox.push(message.clone(), first_segment_bytes);
         let promise = Promise::from_future(sent.map(|r| match r {
@@ -111,6 +116,30 @@ impl capnp_rpc::OutgoingMessage for Outgoing {
     fn size_in_words(&self) -> usize {
         self.message.size_in_words()
     }
+}
+
+thread_local! {
+    /// Set while [`defer_releases`] runs.
+    static DEFERRING_RELEASES: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` (on the loop thread) with the `Release`s capnp-rpc sends meanwhile deferred to go
+/// out in front of the next frame anyone writes (`gate.rs`, "Deferred frames"), or alone
+/// soon after. For what a served call lets go of once its `Return` is out (the caller's
+/// `callbackThread`): written at once, it cost a `sendmsg` of its own on this side and a
+/// wake-up of the peer's loop, which had already let its waiting thread have the `Return`.
+pub(crate) fn defer_releases<R>(f: impl FnOnce() -> R) -> R {
+    DEFERRING_RELEASES.with(|d| d.set(true));
+    let r = f();
+    DEFERRING_RELEASES.with(|d| d.set(false));
+    r
+}
+
+/// Whether `message` is a `Release`.
+fn is_release(message: &Builder<HeapAllocator>) -> bool {
+    use capnp_rpc::rpc_capnp::message;
+    let root = message.get_root_as_reader::<message::Reader<'_>>();
+    matches!(root.map(|r| r.which()), Ok(Ok(message::Release(_))))
 }
 
 /// What the network and its connection share.
