@@ -81,14 +81,9 @@ fn a_peer_that_reuses_a_question_number_right_after_its_finish_gets_one_return_p
     let loop_thread = std::thread::spawn(move || runner.run());
 
     // `construct` with a null ThreadMap, then `makeThread` on the one it returns.
-    let construct = raw_peer::call_with(1, raw_peer::test_init_id(), 0, |content| {
-        content
-            .init_as::<multiprocess_tests::service_capnp::test_init::construct_params::Builder<'_>>(
-            );
-    });
     let frames = [
         raw_peer::bootstrap(0),
-        construct,
+        raw_peer::construct(1),
         raw_peer::make_thread(2, 1),
     ]
     .concat();

@@ -225,14 +225,9 @@ fn make_thread_beyond_the_limit_says_which_limit() {
     );
     let mut stream = a;
     // `construct` with a null ThreadMap, then three `makeThread`s on the one it returns.
-    let construct = raw_peer::call_with(1, raw_peer::test_init_id(), 0, |content| {
-        content
-            .init_as::<multiprocess_tests::service_capnp::test_init::construct_params::Builder<'_>>(
-            );
-    });
     let frames = [
         raw_peer::bootstrap(0),
-        construct,
+        raw_peer::construct(1),
         raw_peer::make_thread(2, 1),
         raw_peer::make_thread(3, 1),
         raw_peer::make_thread(4, 1),

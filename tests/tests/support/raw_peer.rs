@@ -75,6 +75,15 @@ pub fn call_with(
     })
 }
 
+/// `TestInit.construct` (question `qid`) with a null `ThreadMap`, on the bootstrap capability.
+pub fn construct(qid: u32) -> Vec<u8> {
+    call_with(qid, test_init_id(), 0, |content| {
+        content
+            .init_as::<multiprocess_tests::service_capnp::test_init::construct_params::Builder<'_>>(
+            );
+    })
+}
+
 /// `ThreadMap.makeThread` (question `qid`) on the `ThreadMap` that `construct` (question
 /// `construct_qid`) returns.
 pub fn make_thread(qid: u32, construct_qid: u32) -> Vec<u8> {
