@@ -178,6 +178,11 @@ impl Waiter {
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
         st.polling = false;
         drop(st);
+        if fds[1].revents == 0 {
+            // Not signalled (the socket woke us): nothing to reset. A post that signals it
+            // from now on shows in the next `poll` at once.
+            return;
+        }
         let mut count: u64 = 0;
         // SAFETY: reads at most 8 bytes into a live u64 from the waiter's own non-blocking
         // eventfd (nothing to read is fine).
