@@ -83,7 +83,10 @@ pub(crate) async fn serve(
     })?;
     let reader = held.params.get()?;
     receive_params(&conn, &ctx, method, reader)?;
-    let exec = ExecContext::read(pointer_field(reader, index)?.get_as()?)?;
+    let context = pointer_field(reader, index)?;
+    // Whether the call's only capabilities are its `Context`'s (see the end).
+    let only_context = reader.target_size()?.cap_count == context.target_size()?.cap_count;
+    let exec = ExecContext::read(context.get_as()?)?;
     // `keep` stays here too, so that the messages are normally freed here, after the reply,
     // rather than through a post from the worker.
     let lent = keep.clone();
@@ -104,8 +107,18 @@ pub(crate) async fn serve(
     drop(slot);
     drop(results);
     // A task queued now runs after the one capnp-rpc woke to send the reply, in this same
-    // loop turn, so both messages go out together.
-    tokio::task::spawn_local(async move { defer_releases(|| drop((after, held, keep))) });
+    // loop turn. When the call's only capabilities were its `Context`'s, their `Release`
+    // (the caller's `callbackThread`) goes with the next frame written, usually the next
+    // `Return`, instead of costing a `sendmsg` and a wake-up of the peer's loop of its own.
+    // Other capabilities (a callback, say) are released at once: the peer may have work
+    // to do when they go, which should not wait for our next frame.
+    tokio::task::spawn_local(async move {
+        let drop_all = || drop((after, held, keep));
+        match only_context {
+            true => defer_releases(drop_all),
+            false => drop_all(),
+        }
+    });
     sent
 }
 
