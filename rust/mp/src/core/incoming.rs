@@ -19,7 +19,7 @@ use crate::core::descriptor::MethodDesc;
 use crate::core::dispatch::{Dispatch, IncomingCall};
 use crate::core::lent_call::CallMessages;
 use crate::core::raw_struct::{pointer_field, pointer_field_mut};
-use crate::core::worker_call::{run_on_thread, ExecContext};
+use crate::core::worker_call::{run_on_thread, ExecContext, ParamsCaps};
 use crate::event_loop::loop_box::LoopBox;
 use crate::event_loop::loop_thread::EventLoop;
 use crate::os::error::{Error, Result};
@@ -84,9 +84,8 @@ pub(crate) async fn serve(
     let reader = held.params.get()?;
     receive_params(&conn, &ctx, method, reader)?;
     let context = pointer_field(reader, index)?;
-    // Whether the call's only capabilities are its `Context`'s (see the end).
-    let only_context = reader.target_size()?.cap_count == context.target_size()?.cap_count;
-    let exec = ExecContext::read(context.get_as()?)?;
+    let caps_count = ParamsCaps::count(reader, context)?;
+    let exec = ExecContext::read(context.get_as()?, caps_count)?;
     // `keep` stays here too, so that the messages are normally freed here, after the reply,
     // rather than through a post from the worker.
     let lent = keep.clone();
@@ -114,7 +113,7 @@ pub(crate) async fn serve(
     // to do when they go, which should not wait for our next frame.
     tokio::task::spawn_local(async move {
         let drop_all = || drop((after, held, keep));
-        match only_context {
+        match caps_count.only_context() {
             true => defer_releases(drop_all),
             false => drop_all(),
         }

@@ -21,7 +21,6 @@ use crate::core::descriptor::MethodDesc;
 use crate::core::dispatch::{Dispatch, IncomingCall};
 use crate::core::lent_call::{CallMessages, LentCall};
 use crate::core::owned_message::{slots_of, OwnedMessage};
-use crate::core::raw_struct::pointer_field;
 use crate::event_loop::loop_box::{HeldReleases, HoldReleases, LoopBox};
 use crate::os::error::{Error, Result};
 use crate::os::log::LogLevel;
@@ -32,11 +31,13 @@ use crate::proxy_capnp::{context, thread};
 pub(crate) struct ExecContext {
     thread: Option<thread::Client>,
     callback_thread: Option<thread::Client>,
+    /// The capabilities of the call's params.
+    pub(crate) caps: ParamsCaps,
 }
 
 impl ExecContext {
-    /// Reads a `Context` (a null context means "no thread").
-    pub(crate) fn read(reader: context::Reader<'_>) -> capnp::Result<Self> {
+    /// Reads a `Context` (a null context means "no thread") of params that carry `caps`.
+    pub(crate) fn read(reader: context::Reader<'_>, caps: ParamsCaps) -> capnp::Result<Self> {
         let thread = if reader.has_thread() {
             Some(reader.get_thread()?)
         } else {
@@ -50,7 +51,33 @@ impl ExecContext {
         Ok(ExecContext {
             thread,
             callback_thread,
+            caps,
         })
+    }
+}
+
+/// How many capabilities a call's params carry: in all, and in its `Context`.
+#[derive(Clone, Copy)]
+pub(crate) struct ParamsCaps {
+    pub(crate) total: u32,
+    pub(crate) in_context: u32,
+}
+
+impl ParamsCaps {
+    /// Counts the capabilities of `params`, whose `Context` is `context`.
+    pub(crate) fn count(
+        params: any_pointer::Reader<'_>,
+        context: any_pointer::Reader<'_>,
+    ) -> capnp::Result<Self> {
+        Ok(ParamsCaps {
+            total: params.target_size()?.cap_count,
+            in_context: context.target_size()?.cap_count,
+        })
+    }
+
+    /// Whether the `Context`'s are the only ones.
+    pub(crate) fn only_context(self) -> bool {
+        self.total == self.in_context
     }
 }
 
@@ -187,12 +214,8 @@ pub(crate) async fn run_on_thread(
     }
     // The `Context` holds capabilities too, but the core has read it already: only the
     // other fields' count.
-    let in_context = match method.context {
-        Some(index) => pointer_field(params, index)?.target_size()?.cap_count,
-        None => 0,
-    };
-    let (source, params_caps) = if params.target_size()?.cap_count == in_context {
-        (ParamsSource::InPlace(in_context), None)
+    let (source, params_caps) = if exec.caps.only_context() {
+        (ParamsSource::InPlace(exec.caps.in_context), None)
     } else {
         let (message, caps) = OwnedMessage::copy_from(params)?;
         (ParamsSource::Copy(message), Some(caps))

@@ -129,10 +129,16 @@ thread_local! {
 /// `callbackThread`): written at once, it cost a `sendmsg` of its own on this side and a
 /// wake-up of the peer's loop, which had already let its waiting thread have the `Return`.
 pub(crate) fn defer_releases<R>(f: impl FnOnce() -> R) -> R {
+    /// Clears the flag however `f` ends (a drop that panics included).
+    struct Deferring;
+    impl Drop for Deferring {
+        fn drop(&mut self) {
+            DEFERRING_RELEASES.with(|d| d.set(false));
+        }
+    }
     DEFERRING_RELEASES.with(|d| d.set(true));
-    let r = f();
-    DEFERRING_RELEASES.with(|d| d.set(false));
-    r
+    let _deferring = Deferring;
+    f()
 }
 
 /// Whether `message` is a `Release`.
