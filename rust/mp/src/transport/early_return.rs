@@ -215,12 +215,12 @@ impl EarlyReturn {
         let Ok(size) = root.target_size() else {
             return;
         };
-        if size.word_count > EARLY_AT_MOST_WORDS || size.cap_count > 0 {
+        if size.word_count > EARLY_AT_MOST_WORDS || size.cap_count > 0 || !results_set(message) {
             return;
         }
         let mut copy =
             Builder::new(HeapAllocator::new().first_segment_words(size.word_count as u32 + 1));
-        if copy.set_root(root).is_err() || !results_set(&copy) {
+        if copy.set_root(root).is_err() {
             return;
         }
         if !self.returns.claim(self.answer) {
@@ -236,9 +236,9 @@ impl EarlyReturn {
     }
 }
 
-/// Whether a copied `Return` holds results (not an exception or anything else).
-fn results_set(copy: &Builder<HeapAllocator>) -> bool {
-    let Ok(root) = copy.get_root_as_reader::<message::Reader<'_>>() else {
+/// Whether a `Return` holds results (not an exception or anything else).
+fn results_set(message: &Builder<HeapAllocator>) -> bool {
+    let Ok(root) = message.get_root_as_reader::<message::Reader<'_>>() else {
         return false;
     };
     match root.which() {

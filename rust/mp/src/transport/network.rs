@@ -22,8 +22,7 @@ use crate::transport::rpc_messages::{finish_message, reader_options, release_mes
 use crate::transport::socket::Socket;
 use crate::transport::writer::Outbox;
 
-/// The limits a received message is read with: the same as capnp's defaults, which the
-/// runtime has always used (64 MiB traversal, nesting 64).
+/// A message handed to capnp-rpc.
 enum Incoming {
     /// As read from the socket.
     Frame(Reader<FrameSegments>),
