@@ -121,6 +121,8 @@ pub mod private {
     #[doc(hidden)]
     pub use crate::connection::live_callback_threads;
     #[doc(hidden)]
+    pub use crate::transport::calls_served_directly;
+    #[doc(hidden)]
     pub use crate::transport::returns_written_early;
     /// The capnp crate the runtime is built with, so user crates need no direct dependency.
     pub use capnp;

@@ -128,15 +128,43 @@ pub fn call_with_threads(
     callback: u64,
     caps: &[(u8, u32)],
 ) -> Vec<u8> {
+    threads_call(qid, None, method_id, thread, callback, caps)
+}
+
+/// [`call_with_threads`] on the capability the server exported as `import` (for example
+/// the bootstrap capability, by the id its `Return` gave) instead of on question 0.
+pub fn call_on_import_with_threads(
+    qid: u32,
+    import: u32,
+    method_id: u16,
+    thread: u64,
+    callback: u64,
+    caps: &[(u8, u32)],
+) -> Vec<u8> {
+    threads_call(qid, Some(import), method_id, thread, callback, caps)
+}
+
+fn threads_call(
+    qid: u32,
+    import: Option<u32>,
+    method_id: u16,
+    thread: u64,
+    callback: u64,
+    caps: &[(u8, u32)],
+) -> Vec<u8> {
     let mut bytes = frame(|m| {
         let mut c = m.init_call();
         c.set_question_id(qid);
         c.set_interface_id(test_init_id());
         c.set_method_id(method_id);
-        c.reborrow()
-            .init_target()
-            .init_promised_answer()
-            .set_question_id(0);
+        match import {
+            Some(id) => c.reborrow().init_target().set_imported_cap(id),
+            None => c
+                .reborrow()
+                .init_target()
+                .init_promised_answer()
+                .set_question_id(0),
+        }
         let mut payload = c.init_params();
         {
             let mut p = payload

@@ -175,8 +175,8 @@ impl ConnState {
             Side::Client => None,
         };
         // One socket, shared by reading, writing and the linger on close. Threads may read
-        // their replies off it unless reading pauses for back-pressure.
-        let socket = Rc::new(Socket::new(stream, max_unwritten.is_none())?);
+        // it (their replies, a worker its next call) while the loop lets them.
+        let socket = Rc::new(Socket::new(stream, true)?);
         let linger = Some(socket.clone());
         let network = Network::new(socket, side, max_unwritten);
         let direct = network.direct();

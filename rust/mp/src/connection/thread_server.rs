@@ -65,6 +65,13 @@ impl ThreadServer {
     }
 }
 
+impl ThreadServer {
+    /// Whether this is a worker (it runs only what is posted to it), not a caller's thread.
+    pub(crate) fn owns_thread(&self) -> bool {
+        self.owns_thread
+    }
+}
+
 impl Drop for ThreadServer {
     fn drop(&mut self) {
         if self.owns_thread {

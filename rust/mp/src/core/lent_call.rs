@@ -12,7 +12,9 @@ use capnp::private::layout::CapTable;
 use capnp::traits::{Imbue, ImbueMut};
 
 use crate::event_loop::loop_box::LoopBox;
-use crate::transport::{capture_new_message, DirectPath, EarlyGuard, EarlyReturn};
+use crate::transport::{
+    capture_new_message, made_return_answer, DirectPath, EarlyGuard, EarlyReturn,
+};
 
 /// An incoming call's messages, kept in the loop's table while a worker uses them.
 pub(crate) struct CallMessages {
@@ -33,6 +35,8 @@ pub(crate) struct LentCall {
     /// capnp-rpc's `Return` message that `results` points into, for the worker to write
     /// early (`transport/early_return.rs`).
     early: Option<EarlyReturn>,
+    /// The call's question, if capnp-rpc's `Return` message showed it.
+    question: Option<u32>,
     keep: Arc<LoopBox<CallMessages>>,
 }
 
@@ -79,6 +83,7 @@ impl LentCall {
             false => None,
         };
         let mut early = None;
+        let mut question = None;
         let results = match lend_results {
             true => {
                 let mut results = held.results.borrow_mut();
@@ -87,6 +92,7 @@ impl LentCall {
                 })?;
                 // capnp-rpc makes the `Return` message when the results are first asked for.
                 let (builder, made) = capture_new_message(|| results.get());
+                question = made.and_then(made_return_answer);
                 early = made.and_then(|m| direct.early_return(m));
                 // SAFETY: as above, for the results message; the `RefCell` borrow ends here,
                 // and the loop takes it again only after the worker is done (see
@@ -97,7 +103,15 @@ impl LentCall {
                     )
                 })
             }
-            false => None,
+            false => {
+                // Only to learn the question: the results are built elsewhere and set later.
+                let mut results = held.results.borrow_mut();
+                if let Some(results) = results.as_mut() {
+                    let (_, made) = capture_new_message(|| drop(results.get()));
+                    question = made.and_then(made_return_answer);
+                }
+                None
+            }
         };
         let (early, guard) = early.unzip();
         Ok((
@@ -105,10 +119,16 @@ impl LentCall {
                 params,
                 results,
                 early,
+                question,
                 keep,
             },
             guard,
         ))
+    }
+
+    /// The call's question (capnp-rpc's answer number), if known.
+    pub(crate) fn question(&self) -> Option<u32> {
+        self.question
     }
 
     /// The params read in place through `empty` (an empty capability table), and the

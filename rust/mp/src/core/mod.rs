@@ -43,6 +43,7 @@ mod client;
 mod connect;
 mod descriptor;
 mod direct_call;
+mod direct_serve;
 mod dispatch;
 mod incoming;
 mod lent_call;

@@ -18,6 +18,7 @@ use crate::core::call_ctx::{CallCtx, Mode, WorkerCaps};
 use crate::core::cancel::{with_cancel_flag, CancelGuard};
 use crate::core::cap_slot::{slot_table, SlotTable};
 use crate::core::descriptor::MethodDesc;
+use crate::core::direct_serve::note_call;
 use crate::core::dispatch::{Dispatch, IncomingCall};
 use crate::core::lent_call::{CallMessages, LentCall};
 use crate::core::owned_message::{slots_of, OwnedMessage};
@@ -226,6 +227,17 @@ pub(crate) async fn run_on_thread(
         !method.results_caps,
         &conn.shared.direct,
     )?;
+    let question = lent.question();
+    if let Some(question) = question {
+        note_call(
+            conn,
+            question,
+            &dispatch,
+            method,
+            &server,
+            callback.as_ref(),
+        );
+    }
     let mut own = method.results_caps.then(OwnedMessage::new);
     let caps = WorkerCaps {
         conn: conn.shared.clone(),
@@ -365,6 +377,10 @@ pub(crate) async fn run_on_thread(
         return Err(capnp::Error::failed(
             "std::exception: thread exited before it could run the request".into(),
         ));
+    }
+    // Only now may calls read after this one be served directly (`transport/served.rs`).
+    if let Some(question) = question {
+        conn.shared.direct.served().dispatched(question);
     }
     let outcome = rx.await;
     guard.finished = true;

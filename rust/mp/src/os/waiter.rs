@@ -22,6 +22,15 @@ static SPINNING: AtomicUsize = AtomicUsize::new(0);
 /// A closure posted to a waiting thread.
 pub(crate) type Job = Box<dyn FnOnce() + Send>;
 
+/// What a worker does while it has no job, instead of sleeping: a worker serving one
+/// connection waits for its next call by reading that connection's socket
+/// (`transport/direct.rs`).
+pub(crate) trait Idle: Send + Sync {
+    /// Waits for work in its own way, until a job is posted to `waiter` or it stops; false
+    /// if it cannot now (the thread then sleeps until a post).
+    fn run(&self, waiter: &Waiter) -> bool;
+}
+
 #[derive(Default)]
 struct State {
     jobs: VecDeque<Job>,
@@ -44,6 +53,8 @@ pub(crate) struct Waiter {
     events: AtomicUsize,
     /// An eventfd, made the first time the owner waits on a socket too.
     wake_fd: OnceLock<Option<OwnedFd>>,
+    /// What the owner does instead of sleeping when it has no job (workers only).
+    idle: Mutex<Option<std::sync::Arc<dyn Idle>>>,
 }
 
 /// The right to poll instead of sleeping, held by at most one thread of the process (see
@@ -109,6 +120,20 @@ impl Waiter {
             (fd >= 0).then(|| unsafe { OwnedFd::from_raw_fd(fd) })
         });
         fd.as_ref().map(AsRawFd::as_raw_fd)
+    }
+
+    /// Sets what the owner does instead of sleeping while it has no job.
+    pub(crate) fn set_idle(&self, idle: std::sync::Arc<dyn Idle>) {
+        *self.idle.lock().unwrap_or_else(|e| e.into_inner()) = Some(idle);
+    }
+
+    fn idle(&self) -> Option<std::sync::Arc<dyn Idle>> {
+        self.idle.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Whether [`stop`](Self::stop) was called.
+    pub(crate) fn is_stopped(&self) -> bool {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).stopped
     }
 
     /// Whether jobs wait to be run.
@@ -194,8 +219,12 @@ impl Waiter {
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
         st.stopped = true;
         self.events.fetch_add(1, Ordering::Release);
+        let polling = st.polling;
         drop(st);
         self.cond.notify_all();
+        if polling {
+            self.write_wake_fd();
+        }
     }
 
     /// Called as the owning thread exits: later posts fail, and queued jobs are dropped unrun
@@ -216,11 +245,29 @@ impl Waiter {
         self.run_jobs(true, |_| done());
     }
 
-    /// Runs posted jobs until `stop` is called and the queue is drained.
+    /// Runs posted jobs until `stop` is called and the queue is drained; between jobs, runs
+    /// what [`set_idle`](Self::set_idle) set, if it can.
     pub(crate) fn run_until_stopped(&self) {
         // Workers sleep at once: their next job is a whole round trip away, and a
         // polling worker would take the CPU from the loop threads that bring it.
-        self.run_jobs(false, |st| st.stopped);
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if let Some(job) = st.jobs.pop_front() {
+                drop(st);
+                job();
+                st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+                continue;
+            }
+            if st.stopped {
+                return;
+            }
+            drop(st);
+            let waited = self.idle().is_some_and(|idle| idle.run(self));
+            st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            if !waited && st.jobs.is_empty() && !st.stopped {
+                st = self.sleep(st, false);
+            }
+        }
     }
 
     /// Runs queued jobs, one at a time with the lock released, until the queue is empty and

@@ -10,18 +10,19 @@
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock, Weak};
 use std::time::Instant;
 
 use capnp::message::{Builder, HeapAllocator};
 use capnp_rpc::rpc_capnp::{cap_descriptor, message, message_target, promised_answer};
 
-use crate::os::waiter::{SpinSlot, Waiter};
+use crate::os::waiter::{Idle, SpinSlot, Waiter};
 use crate::transport::early_return::{EarlyGuard, EarlyReturn, EarlyReturns};
 use crate::transport::gate::Gate;
 use crate::transport::read_share::{Handed, ReadShare};
 use crate::transport::replies::{Deliver, Replies, Route};
 use crate::transport::rpc_messages::{finish_message, reader_options, release_message};
+use crate::transport::served::{Kept, ServeCall, ServeHook, ServedCalls, Sorted};
 use crate::transport::thread_read::read_frame;
 
 pub(crate) use crate::transport::replies::Received;
@@ -34,6 +35,10 @@ pub(crate) struct DirectPath {
     replies: Replies,
     /// Answers whose `Return` a worker wrote itself (`early_return.rs`).
     early: Arc<EarlyReturns>,
+    /// Calls served without capnp-rpc (`served.rs`).
+    served: ServedCalls,
+    /// The core's side of those, once it noted a call to serve so.
+    hook: OnceLock<Box<dyn ServeHook>>,
     /// Calls sent direct so far.
     sent: AtomicU64,
     /// Replies their calling thread read off the socket itself.
@@ -53,6 +58,8 @@ impl DirectPath {
             share,
             replies: Replies::new(),
             early: Arc::default(),
+            served: ServedCalls::default(),
+            hook: OnceLock::new(),
             sent: AtomicU64::new(0),
             read_by_caller: AtomicU64::new(0),
         }
@@ -68,6 +75,55 @@ impl DirectPath {
 
     pub(crate) fn early(&self) -> &EarlyReturns {
         &self.early
+    }
+
+    pub(crate) fn served(&self) -> &ServedCalls {
+        &self.served
+    }
+
+    /// Installs the core's side of calls served directly (the first one installed stays).
+    pub(crate) fn set_serve_hook(&self, make: impl FnOnce() -> Box<dyn ServeHook>) {
+        self.hook.get_or_init(make);
+    }
+
+    /// Where a received message goes: a thread's reply, a call served directly, or
+    /// capnp-rpc (what `replies.rs` and `served.rs` say of it).
+    pub(crate) fn route(&self, message: Received) -> capnp::Result<Routed> {
+        let may_serve = self.hook.get().is_some() && !self.gate.has_thread_backlog();
+        match self.served.sort(message, may_serve) {
+            Sorted::Serve(call) => Ok(Routed::Serve(call)),
+            Sorted::Absorbed => Ok(Routed::Other(Route::Absorbed)),
+            Sorted::Pass(message) => self.replies.route(message).map(Routed::Other),
+        }
+    }
+
+    /// Hands `call` to the core; gives its message back if it must go to capnp-rpc.
+    pub(crate) fn offer(&self, call: ServeCall) -> Option<Received> {
+        let question = call.question;
+        let hook = self.hook.get()?;
+        match hook.offer(call) {
+            Ok(()) => None,
+            Err(message) => {
+                self.served.refused(question);
+                Some(message)
+            }
+        }
+    }
+
+    /// Writes the `Return` of `question`, served directly, then (deferred, to go with the
+    /// next frame) the `Release` of the reference to the caller's `callbackThread` that the
+    /// `Call` carried, as capnp-rpc would after its `Return`.
+    pub(crate) fn send_served_return(
+        &self,
+        question: u32,
+        ret: Builder<HeapAllocator>,
+        callback_import: u32,
+    ) {
+        // A failure shows again on the next write; the connection's end cancels the rest.
+        if self.gate.send(ret).is_ok() {
+            self.gate.defer_quietly(release_message(callback_import, 1));
+        }
+        self.served.returned(question);
     }
 
     /// The `Return` message capnp-rpc just made (`early_return::capture_new_message`), for
@@ -120,24 +176,43 @@ impl DirectPath {
         self.read_by_caller.load(Ordering::Relaxed)
     }
 
-    /// The connection is gone: no more direct calls, and waiting threads get `error`.
-    pub(crate) fn close(&self, error: capnp::Error) {
+    /// The connection is gone: no more direct calls, and waiting threads get `error`. Gives
+    /// back what was kept for calls served directly, to be dropped on the loop.
+    pub(crate) fn close(&self, error: capnp::Error) -> Vec<Kept> {
         self.gate.close();
         self.share.close();
         self.replies.close(error);
+        self.served.close()
     }
 
     /// Reads the socket for a thread waiting for the `Return` of `question`, if the loop
     /// lets it (`read_share.rs`): until that `Return` came (true), or something was posted
     /// to `waiter`, or the stream ended, or it read a message for the loop (false). Other
-    /// threads' replies go to them; a message for the loop is handed to it at once, with the
-    /// turn (it may be a callback that the reply waits for). False at once when the loop has
-    /// the turn: it will hand the reply over.
+    /// threads' replies go to them, and calls served directly to their threads; a message
+    /// for the loop is handed to it at once, with the turn (it may be a callback that the
+    /// reply waits for). False at once when the loop has the turn: it will hand the reply
+    /// over.
     /// With `poll`, it polls the socket a while before it sleeps (`os/poll_choice.rs`).
     pub(crate) fn read_for_reply(&self, question: u32, waiter: &Waiter, poll: bool) -> bool {
-        let Some(watch) = self.share.thread_start() else {
-            return false;
-        };
+        let answered = self.read_turn(Some(question), waiter, poll);
+        if answered == Some(true) {
+            self.read_by_caller.fetch_add(1, Ordering::Relaxed);
+        }
+        answered == Some(true)
+    }
+
+    /// Reads the socket for a worker with nothing to do, if the loop lets it: the calls it
+    /// finds for this worker are posted to it (`served.rs`), and it reads on until a job is
+    /// posted to it, the stream ends or it read a message for the loop. False if it could
+    /// not take the socket.
+    pub(crate) fn read_for_calls(&self, waiter: &Waiter) -> bool {
+        self.read_turn(None, waiter, false).is_some()
+    }
+
+    /// One turn at reading the socket, for the reply to `question` (with whether it came)
+    /// or, without one, for calls; `None` if the socket was not free.
+    fn read_turn(&self, question: Option<u32>, waiter: &Waiter, poll: bool) -> Option<bool> {
+        let watch = self.share.thread_start()?;
         let fd = watch.socket();
         let mut answered = false;
         let mut waited = false;
@@ -151,7 +226,20 @@ impl DirectPath {
                 Ok(Some(segments)) => {
                     waited = false;
                     let message = capnp::message::Reader::new(segments, reader_options());
-                    match self.replies.route(message) {
+                    let route = match self.route(message) {
+                        Ok(Routed::Serve(call)) => {
+                            let own = std::ptr::eq(Arc::as_ptr(&call.thread.waiter), waiter);
+                            match self.offer(call) {
+                                Some(message) => Ok(Route::Rpc(message)),
+                                // Posted to this thread: it runs it now, without the socket.
+                                None if own => break,
+                                None => continue,
+                            }
+                        }
+                        Ok(Routed::Other(route)) => Ok(route),
+                        Err(e) => Err(e),
+                    };
+                    match route {
                         // For the loop, at once: it may be a callback the reply waits for.
                         Ok(Route::Rpc(m)) => {
                             self.share.hand(Handed::Message(m));
@@ -169,7 +257,7 @@ impl DirectPath {
                         }) => {
                             self.answer_return(finish, &release);
                             deliver.run();
-                            answered |= finish == question;
+                            answered |= Some(finish) == question;
                         }
                         Err(e) => {
                             self.share.end(Err(e));
@@ -178,9 +266,10 @@ impl DirectPath {
                     }
                 }
                 // Nothing more for now: done if answered (what came with the reply, such
-                // as the peer's `Release` after a `Return`, is taken), else wait once.
-                Ok(None) if answered || waited => break,
-                Ok(None) if waiter.has_jobs() => break,
+                // as the peer's `Release` after a `Return`, is taken), else a caller waits
+                // once, a worker until it has work.
+                Ok(None) if answered || (waited && question.is_some()) => break,
+                Ok(None) if waiter.has_jobs() || waiter.is_stopped() => break,
                 Ok(None) => match &spin {
                     Some((_, until)) if Instant::now() < *until => std::thread::yield_now(),
                     _ => {
@@ -196,10 +285,7 @@ impl DirectPath {
             }
         }
         self.share.thread_done(&watch);
-        if answered {
-            self.read_by_caller.fetch_add(1, Ordering::Relaxed);
-        }
-        answered
+        Some(answered)
     }
 
     /// What capnp-rpc sends after a `Return` it took (`network.rs` does the same on the
@@ -214,6 +300,26 @@ impl DirectPath {
             let _ = self.gate.send(release_message(id, 1));
         }
         let _ = self.gate.send(finish_message(question));
+    }
+}
+
+/// Where [`DirectPath::route`] sends a received message.
+pub(crate) enum Routed {
+    /// Serve it directly (`served.rs`).
+    Serve(ServeCall),
+    /// As `replies.rs` says.
+    Other(Route),
+}
+
+/// A worker's way to wait for work: reading the socket of the connection whose calls it
+/// serves, for its next call (see [`DirectPath::read_for_calls`]).
+pub(crate) struct ReadForCalls(pub(crate) Weak<DirectPath>);
+
+impl Idle for ReadForCalls {
+    fn run(&self, waiter: &Waiter) -> bool {
+        self.0
+            .upgrade()
+            .is_some_and(|direct| direct.read_for_calls(waiter))
     }
 }
 

@@ -159,6 +159,14 @@ pub(crate) fn note_new_message(message: &Builder<HeapAllocator>) {
     });
 }
 
+/// The question of the `Return` message capnp-rpc just made (see [`capture_new_message`]),
+/// if it is one.
+pub(crate) fn made_return_answer(message: NonNull<Builder<HeapAllocator>>) -> Option<u32> {
+    // SAFETY: capnp-rpc just made the message, on this (the loop) thread, and keeps it in a
+    // box that outlives this call; nothing else uses it meanwhile.
+    return_answer(unsafe { message.as_ref() })
+}
+
 /// capnp-rpc's `Return` message of one incoming call, which a worker may write early.
 pub(crate) struct EarlyReturn {
     /// The message, in capnp-rpc's box.

@@ -189,6 +189,12 @@ impl Gate {
         Ok(())
     }
 
+    /// Whether frames of threads wait for the loop's writer (the socket did not take them):
+    /// a thread then serves no call itself, whose `Return` would only queue behind them.
+    pub(crate) fn has_thread_backlog(&self) -> bool {
+        !self.lock().threads.is_empty()
+    }
+
     /// Defers `message` until the next frame is queued, or [`DEFER_AT_MOST`] (see
     /// "Deferred frames"). On the loop thread; the loop's writer is woken to time it.
     pub(crate) fn defer(&self, message: Builder<HeapAllocator>) {

@@ -8,7 +8,8 @@
 //! and `network` (the capnp-rpc traits); for calls that threads make without the loop,
 //! `direct`, `gate` (the write lock and deferred frames), `replies` (their questions),
 //! `read_share` and `thread_read` (a waiting thread reading its own reply),
-//! `early_return` (a worker writing its call's `Return`) and `rpc_messages` (the few messages the transport writes itself).
+//! `early_return` (a worker writing its call's `Return`), `served` (calls served without
+//! capnp-rpc) and `rpc_messages` (the few messages the transport writes itself).
 //!
 //! **Back-pressure.** The serving side of a connection stops reading new messages while
 //! more than [`max_unwritten_bytes`] bytes of its own wait to be written (the peer is not
@@ -30,16 +31,19 @@ mod read_share;
 mod reader;
 mod replies;
 mod rpc_messages;
+mod served;
 pub(crate) mod shared_buffers;
 mod socket;
 mod thread_read;
 mod writer;
 
 pub(crate) use direct::DirectPath;
-pub(crate) use direct::{capture_call_target, CapRef, Received, SentCall};
+pub(crate) use direct::{capture_call_target, CapRef, ReadForCalls, Received, SentCall};
 pub use early_return::returns_written_early;
-pub(crate) use early_return::{capture_new_message, EarlyGuard, EarlyReturn};
+pub(crate) use early_return::{capture_new_message, made_return_answer, EarlyGuard, EarlyReturn};
 pub(crate) use network::{defer_releases, Network};
+pub use served::calls_served_directly;
+pub(crate) use served::{Kept, ServeCall, ServeHook, ServeThread};
 pub(crate) use socket::Socket;
 
 /// The default of [`max_unwritten_bytes`]: 4 MiB, a few thousand small replies or one big

@@ -12,7 +12,7 @@ use futures::channel::oneshot;
 use futures::FutureExt;
 
 use crate::transport::buffer::FrameSegments;
-use crate::transport::direct::{note_sent, DirectPath};
+use crate::transport::direct::{note_sent, DirectPath, Routed};
 use crate::transport::early_return::note_new_message;
 use crate::transport::gate::Gate;
 use crate::transport::read_share::{Handed, LoopTurn, ReadShare};
@@ -88,6 +88,7 @@ impl capnp_rpc::OutgoingMessage for Outgoing {
             direct,
         } = *self;
         if let Some(direct) = &direct {
+            direct.served().note_sent(&message);
             if direct.early().suppress(&message) {
                 // A worker wrote this `Return` already (`early_return.rs`).
                 return (Promise::ok(()), Rc::new(message));
@@ -162,9 +163,11 @@ struct Link {
 
 impl Drop for Link {
     fn drop(&mut self) {
-        self.direct.close(capnp::Error::disconnected(
+        // What was kept for calls served directly goes here, on the loop thread.
+        let kept = self.direct.close(capnp::Error::disconnected(
             "the connection is closed".into(),
         ));
+        drop(kept);
         if let Some(tx) = self.dropped.take() {
             let _ = tx.send(());
         }
@@ -215,8 +218,12 @@ impl capnp_rpc::Connection<Side> for Conn {
                 }
                 if let Some(limit) = limit {
                     // Back-pressure: while the peer is not reading our replies, do not take
-                    // more of its calls.
-                    outbox.wait_below(limit).await;
+                    // more of its calls, nor let a thread take them.
+                    if outbox.charged() > limit {
+                        direct.share().set_paused(true);
+                        outbox.wait_below(limit).await;
+                        direct.share().set_paused(false);
+                    }
                 }
                 if reader.is_empty() {
                     // At a frame boundary with nothing buffered: a waiting thread may be
@@ -269,7 +276,14 @@ impl capnp_rpc::Connection<Side> for Conn {
                     return Ok(None);
                 };
                 let message = Reader::new(segments, reader_options());
-                match direct.replies().route(message)? {
+                let route = match direct.route(message)? {
+                    Routed::Serve(call) => match direct.offer(call) {
+                        Some(message) => Route::Rpc(message),
+                        None => continue,
+                    },
+                    Routed::Other(route) => route,
+                };
+                match route {
                     Route::Rpc(message) => {
                         *slot.borrow_mut() = Some(reader);
                         direct.early().hold_finish(&message).await;
@@ -354,8 +368,8 @@ impl Network {
     pub(crate) fn new(socket: Rc<Socket>, side: Side, max_unwritten: Option<usize>) -> Network {
         let gate = Arc::new(Gate::new(socket.fd()));
         let outbox = Outbox::new(gate.clone());
-        // Threads may read their replies themselves unless reading pauses for back-pressure.
-        let share = ReadShare::new(max_unwritten.is_none().then(|| socket.watch()).flatten());
+        // Threads may read the socket themselves (not while reading pauses for back-pressure).
+        let share = ReadShare::new(socket.watch());
         let direct = Arc::new(DirectPath::new(gate.clone(), share));
         let (dropped_tx, dropped_rx) = oneshot::channel();
         let link = Rc::new(RefCell::new(Link {

@@ -9,8 +9,8 @@
 //!
 //! Frames a thread reads that are not for waiting threads go to the loop, in order
 //! (`handed`); the loop takes those before it reads on, so capnp-rpc sees every message in
-//! the order it arrived. Threads never read on a connection that pauses reading for
-//! back-pressure (the serving side): a reading thread would get round the pause.
+//! the order it arrived. While the loop pauses reading for back-pressure (the serving side,
+//! `network.rs`), no thread may start reading either: it would get round the pause.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -37,9 +37,11 @@ struct State {
     handed: VecDeque<Handed>,
     /// How the stream ended, when a thread found it: for the loop to report.
     ended: Option<capnp::Result<()>>,
-    /// The socket, while threads may read it (never on the serving side; gone once the
-    /// connection closes, so that the socket closes with the loop's fd).
+    /// The socket, while threads may read it (gone once the connection closes, so that the
+    /// socket closes with the loop's fd).
     watch: Option<Arc<ReadWatch>>,
+    /// The loop pauses reading for back-pressure.
+    paused: bool,
 }
 
 /// The reading turn of one connection.
@@ -71,6 +73,7 @@ impl ReadShare {
                 handed: VecDeque::new(),
                 ended: None,
                 watch,
+                paused: false,
             }),
             wake_loop: Notify::new(),
         }
@@ -110,7 +113,12 @@ impl ReadShare {
     /// reads and the loop has nothing to catch up on.
     pub(crate) fn thread_start(&self) -> Option<Arc<ReadWatch>> {
         let mut st = self.lock();
-        if st.loop_reading || st.thread_reading || !st.handed.is_empty() || st.ended.is_some() {
+        if st.loop_reading
+            || st.thread_reading
+            || st.paused
+            || !st.handed.is_empty()
+            || st.ended.is_some()
+        {
             return None;
         }
         let watch = st.watch.clone()?;
@@ -118,6 +126,12 @@ impl ReadShare {
         watch.pause().ok()?;
         st.thread_reading = true;
         Some(watch)
+    }
+
+    /// The loop pauses reading for back-pressure (true), or resumes: no thread may start
+    /// reading meanwhile.
+    pub(crate) fn set_paused(&self, paused: bool) {
+        self.lock().paused = paused;
     }
 
     /// A thread read `message` for the loop.
@@ -215,9 +229,28 @@ mod tests {
     }
 
     #[test]
-    fn a_serving_side_never_lets_threads_read() {
+    fn without_a_watch_threads_never_read() {
         let share = ReadShare::new(None);
         assert!(share.thread_start().is_none());
         assert_eq!(turn_name(share.loop_turn()), "read");
+    }
+
+    #[test]
+    fn no_thread_starts_reading_while_the_loop_pauses() {
+        let (a, _b) = std::os::unix::net::UnixStream::pair().unwrap();
+        a.set_nonblocking(true).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let socket = Socket::new(a, true).unwrap();
+            let share = ReadShare::new(socket.watch());
+            share.set_paused(true);
+            assert!(share.thread_start().is_none(), "paused for back-pressure");
+            share.set_paused(false);
+            let watch = share.thread_start().expect("the socket is free again");
+            share.thread_done(&watch);
+        });
     }
 }

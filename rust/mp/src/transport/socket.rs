@@ -10,13 +10,13 @@
 //! registration by fd number, so both may exist), watches for writability from the first
 //! write that would block until the writer's queue is empty again.
 //!
-//! **Watched through an epoll of its own.** On a connecting side the loop does not register
-//! the socket itself but a private epoll instance holding it ([`ReadWatch`]): a thread
-//! waiting for the reply of its direct call can then switch the loop's watch off while it
-//! reads the socket itself (`read_share.rs`), so that the reply wakes that thread alone.
-//! Registered with tokio directly, the socket would wake the loop thread for every message
-//! whether or not the loop wanted to read. A serving side, where threads never read,
-//! registers the socket directly and spends no fd on the epoll.
+//! **Watched through an epoll of its own.** The loop of a connection does not register the
+//! socket itself but a private epoll instance holding it ([`ReadWatch`]): a thread waiting
+//! for the reply of its direct call, or a worker waiting for its next call (`served.rs`),
+//! can then switch the loop's watch off while it reads the socket itself (`read_share.rs`),
+//! so that the message wakes that thread alone. Registered with tokio directly, the socket
+//! would wake the loop thread for every message whether or not the loop wanted to read.
+//! A socket no thread will read may be registered directly, which spends no fd on the epoll.
 
 use std::cell::RefCell;
 use std::io;

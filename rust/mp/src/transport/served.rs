@@ -1,0 +1,369 @@
+//! Calls served without capnp-rpc: a thread that reads a `Call` off the socket hands it
+//! straight to the thread it names, which runs it and writes the `Return` itself.
+//!
+//! Through capnp-rpc, a call with a `Context` costs the loop a wake-up to read it and a
+//! hand-over to the worker: two thread hops on the server where the floor has one. A worker
+//! that waits for its next call by reading the socket itself (`direct.rs`) is woken by the
+//! peer's write alone, as a calling thread waiting for its reply already is.
+//!
+//! Only calls whose every part the core has seen go this way. The first call of a thread to
+//! an object goes through capnp-rpc, and the core then notes ([`ServedCalls::learn`]) the
+//! export it targeted, the export of the `Context`'s `thread` (the worker) and the import of
+//! its `callbackThread`, whose capability the core keeps for later calls. A later `Call`
+//! whose capability table is exactly those two threads, to a noted object, is served
+//! directly ([`ServedCalls::route`]). Any `Release` of a noted export forgets it, so that a
+//! reused export number is never taken for the old object.
+//!
+//! **Order.** A call served directly must not overtake one capnp-rpc got earlier and has
+//! not yet handed to its thread (capnp's calls to one object arrive in order): while any
+//! such call is pending, `Call`s go to capnp-rpc.
+//!
+//! **Questions.** The `Finish` of a question served directly never reaches capnp-rpc, which
+//! does not know it; one that comes before the `Return` raises the call's cancel flag.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use capnp::message::{Builder, HeapAllocator};
+use capnp_rpc::rpc_capnp::{call, cap_descriptor, message, message_target};
+
+use crate::os::waiter::Waiter;
+use crate::transport::replies::Received;
+
+/// The largest `Call` served directly, in words: bigger ones are limited by copying, not by
+/// a wake-up, and go through capnp-rpc, whose data path avoids copies of its own.
+const SERVE_AT_MOST_WORDS: usize = 8 * 1024;
+
+/// Calls served directly in this process so far.
+static SERVED: AtomicU64 = AtomicU64::new(0);
+
+/// How many calls were served without capnp-rpc in this process so far (`served.rs`); for
+/// tests and diagnostics.
+pub fn calls_served_directly() -> u64 {
+    SERVED.load(Ordering::Relaxed)
+}
+
+/// What the core keeps for a noted object or thread; the transport only passes it on.
+pub(crate) type Kept = Arc<dyn Any + Send + Sync>;
+
+/// A thread that runs calls served directly.
+pub(crate) struct ServeThread {
+    /// Where its calls are posted.
+    pub(crate) waiter: Arc<Waiter>,
+    /// The import of the caller's `callbackThread` its calls name.
+    pub(crate) callback_import: u32,
+    /// The core's capability for that `callbackThread`.
+    pub(crate) callback: Kept,
+}
+
+/// A `Call` to serve directly, as the reader found it.
+pub(crate) struct ServeCall {
+    pub(crate) message: Received,
+    pub(crate) question: u32,
+    /// What the core noted for the target.
+    pub(crate) target: Kept,
+    pub(crate) thread: Arc<ServeThread>,
+    /// The capability table's entries for the `Context`'s `thread` and `callbackThread`.
+    pub(crate) thread_index: u32,
+    pub(crate) callback_index: u32,
+    /// Raised by the peer's `Finish` before the `Return`, or by the connection's end.
+    pub(crate) canceled: Arc<AtomicBool>,
+}
+
+/// The core's side: checks a call further and posts it to its thread.
+pub(crate) trait ServeHook: Send + Sync {
+    /// Takes `call` (posted to its thread, or answered with an error) or gives its message
+    /// back for capnp-rpc.
+    fn offer(&self, call: ServeCall) -> Result<(), Received>;
+}
+
+/// What a `Call`'s capability table and target showed.
+#[derive(Clone, Copy)]
+struct Shape {
+    target: u32,
+    /// Our export named as `thread` (receiver-hosted) and its table index.
+    thread: (u32, u32),
+    /// The peer's export named as `callbackThread` (sender-hosted) and its table index.
+    callback: (u32, u32),
+    /// `releases` when the call was read.
+    releases: u64,
+}
+
+struct Served {
+    canceled: Arc<AtomicBool>,
+    returned: bool,
+    finished: bool,
+}
+
+#[derive(Default)]
+struct Table {
+    /// Noted objects, by our export number.
+    targets: HashMap<u32, Kept>,
+    /// Noted threads, by our export number.
+    threads: HashMap<u32, Arc<ServeThread>>,
+    /// Questions capnp-rpc got and has neither answered nor handed to a thread, with their
+    /// shape if they could be served directly later.
+    pending: HashMap<u32, Option<Shape>>,
+    /// Questions served directly, until both their `Return` and `Finish` are through.
+    served: HashMap<u32, Served>,
+    /// `Release`s read so far.
+    releases: u64,
+    closed: bool,
+}
+
+/// One connection's calls served without capnp-rpc.
+#[derive(Default)]
+pub(crate) struct ServedCalls {
+    table: Mutex<Table>,
+    /// How many questions `pending` holds, readable without the lock.
+    pending: AtomicUsize,
+}
+
+/// What the reader does with a received message, as far as served calls care.
+pub(crate) enum Sorted {
+    /// Serve it directly.
+    Serve(ServeCall),
+    /// The `Finish` of a question served directly: nothing for capnp-rpc.
+    Absorbed,
+    /// Go on as before.
+    Pass(Received),
+}
+
+impl ServedCalls {
+    fn lock(&self) -> MutexGuard<'_, Table> {
+        self.table.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn set_pending_count(&self, t: &Table) {
+        self.pending.store(t.pending.len(), Ordering::SeqCst);
+    }
+
+    /// Sorts a received message; `may_serve` is false when a `Call` must go to capnp-rpc
+    /// anyway (the socket has a backlog of frames from threads).
+    pub(crate) fn sort(&self, message: Received, may_serve: bool) -> Sorted {
+        let Some(kind) = kind_of(&message) else {
+            return Sorted::Pass(message);
+        };
+        let mut t = self.lock();
+        match kind {
+            Kind::Release(export) => {
+                t.releases += 1;
+                let forgotten = (t.targets.remove(&export), t.threads.remove(&export));
+                // Dropped without the lock: on the loop, that may send a `Release`, which
+                // passes `note_sent`.
+                drop(t);
+                drop(forgotten);
+                Sorted::Pass(message)
+            }
+            Kind::Finish(question) => match t.served.get_mut(&question) {
+                Some(s) => {
+                    s.finished = true;
+                    s.canceled.store(true, Ordering::SeqCst);
+                    if s.returned {
+                        t.served.remove(&question);
+                    }
+                    Sorted::Absorbed
+                }
+                None => Sorted::Pass(message),
+            },
+            Kind::Call(question, shape) => {
+                let direct = shape.filter(|_| may_serve && !t.closed && t.pending.is_empty());
+                let found = direct.and_then(|s| {
+                    let target = t.targets.get(&s.target)?.clone();
+                    let thread = t.threads.get(&s.thread.0)?.clone();
+                    (thread.callback_import == s.callback.0).then_some((s, target, thread))
+                });
+                match found {
+                    Some((s, target, thread)) if !t.served.contains_key(&question) => {
+                        let canceled = Arc::new(AtomicBool::new(false));
+                        t.served.insert(
+                            question,
+                            Served {
+                                canceled: canceled.clone(),
+                                returned: false,
+                                finished: false,
+                            },
+                        );
+                        Sorted::Serve(ServeCall {
+                            message,
+                            question,
+                            target,
+                            thread,
+                            thread_index: s.thread.1,
+                            callback_index: s.callback.1,
+                            canceled,
+                        })
+                    }
+                    _ => {
+                        let releases = t.releases;
+                        let shape = shape.map(|s| Shape { releases, ..s });
+                        t.pending.insert(question, shape);
+                        self.set_pending_count(&t);
+                        Sorted::Pass(message)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The core refused `question`, sorted for serving: it goes to capnp-rpc after all.
+    pub(crate) fn refused(&self, question: u32) {
+        let mut t = self.lock();
+        t.served.remove(&question);
+        t.pending.insert(question, None);
+        self.set_pending_count(&t);
+    }
+
+    /// The `Return` of `question`, served directly, is written (or cannot be).
+    pub(crate) fn returned(&self, question: u32) {
+        SERVED.fetch_add(1, Ordering::Relaxed);
+        let mut t = self.lock();
+        if let Some(s) = t.served.get_mut(&question) {
+            s.returned = true;
+            if s.finished {
+                t.served.remove(&question);
+            }
+        }
+    }
+
+    /// On the loop, for each message capnp-rpc sends: a `Return` ends its question's wait.
+    pub(crate) fn note_sent(&self, sent: &Builder<HeapAllocator>) {
+        if self.pending.load(Ordering::SeqCst) == 0 {
+            return;
+        }
+        let Some(answer) = return_answer(sent) else {
+            return;
+        };
+        self.dispatched(answer);
+    }
+
+    /// Question `question`, of capnp-rpc's, is handed to the thread that runs it (or
+    /// answered): calls read after it may be served directly.
+    pub(crate) fn dispatched(&self, question: u32) {
+        let mut t = self.lock();
+        if t.pending.remove(&question).is_some() {
+            self.set_pending_count(&t);
+        }
+    }
+
+    /// On the loop, once capnp-rpc's call `question` reached the thread that runs it: notes
+    /// the call's target and threads for later calls, unless its shape does not allow it or
+    /// a `Release` came since it was read. `make` gives what to keep (called with the
+    /// import of the `callbackThread`), or `None` to note nothing. A thread noted with
+    /// another `callbackThread` is forgotten instead, so that the other one is not kept
+    /// (the peer may have made it for this call alone); the next call notes it afresh.
+    /// Returns whether the call's thread is noted now.
+    pub(crate) fn learn(
+        &self,
+        question: u32,
+        make: impl FnOnce(u32) -> Option<(Kept, Arc<ServeThread>)>,
+    ) -> bool {
+        let mut t = self.lock();
+        let Some(shape) = t.pending.get(&question).copied().flatten() else {
+            return false;
+        };
+        if t.closed || shape.releases != t.releases {
+            return false;
+        }
+        let known = t.threads.get(&shape.thread.0).map(|s| s.callback_import);
+        if known.is_some_and(|import| import != shape.callback.0) {
+            let forgotten = t.threads.remove(&shape.thread.0);
+            // Dropped without the lock (see `sort`).
+            drop(t);
+            drop(forgotten);
+            return false;
+        }
+        let Some((target, thread)) = make(shape.callback.0) else {
+            return false;
+        };
+        let replaced = t.targets.insert(shape.target, target);
+        let kept = match known {
+            // The same `callbackThread` is kept already: the new capability to it goes.
+            Some(_) => Some(thread),
+            None => {
+                t.threads.insert(shape.thread.0, thread);
+                None
+            }
+        };
+        drop(t);
+        drop((replaced, kept));
+        true
+    }
+
+    /// The connection is gone: calls served directly are canceled, and nothing more is.
+    /// Returns what was kept, for the caller to drop where it may.
+    pub(crate) fn close(&self) -> Vec<Kept> {
+        let mut t = self.lock();
+        t.closed = true;
+        for s in t.served.values() {
+            s.canceled.store(true, Ordering::SeqCst);
+        }
+        let mut kept: Vec<Kept> = t.targets.drain().map(|(_, k)| k).collect();
+        kept.extend(t.threads.drain().map(|(_, s)| s.callback.clone()));
+        t.pending.clear();
+        self.set_pending_count(&t);
+        kept
+    }
+}
+
+/// What [`ServedCalls::sort`] must know of a message.
+enum Kind {
+    Release(u32),
+    Finish(u32),
+    /// A `Call`, and its shape if it names an export of ours and the two threads.
+    Call(u32, Option<Shape>),
+}
+
+fn kind_of(message: &Received) -> Option<Kind> {
+    let root: message::Reader<'_> = message.get_root().ok()?;
+    match root.which().ok()? {
+        message::Release(r) => Some(Kind::Release(r.ok()?.get_id())),
+        message::Finish(f) => Some(Kind::Finish(f.ok()?.get_question_id())),
+        message::Call(c) => {
+            let c = c.ok()?;
+            Some(Kind::Call(c.get_question_id(), shape_of(c, message)))
+        }
+        _ => None,
+    }
+}
+
+fn shape_of(c: call::Reader<'_>, message: &Received) -> Option<Shape> {
+    if message.size_in_words() > SERVE_AT_MOST_WORDS {
+        return None;
+    }
+    let call::send_results_to::Caller(()) = c.get_send_results_to().which().ok()? else {
+        return None;
+    };
+    let message_target::ImportedCap(target) = c.get_target().ok()?.which().ok()? else {
+        return None;
+    };
+    let table = c.get_params().ok()?.get_cap_table().ok()?;
+    if table.len() != 2 {
+        return None;
+    }
+    let (mut thread, mut callback) = (None, None);
+    for (i, cap) in table.iter().enumerate() {
+        match cap.which().ok()? {
+            cap_descriptor::ReceiverHosted(id) => thread = Some((id, i as u32)),
+            cap_descriptor::SenderHosted(id) => callback = Some((id, i as u32)),
+            _ => return None,
+        }
+    }
+    Some(Shape {
+        target,
+        thread: thread?,
+        callback: callback?,
+        releases: 0,
+    })
+}
+
+/// The answer number of a `Return` message.
+fn return_answer(sent: &Builder<HeapAllocator>) -> Option<u32> {
+    let root: message::Reader<'_> = sent.get_root_as_reader().ok()?;
+    match root.which().ok()? {
+        message::Return(r) => Some(r.ok()?.get_answer_id()),
+        _ => None,
+    }
+}
