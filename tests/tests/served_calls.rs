@@ -57,7 +57,6 @@ fn read_message(stream: &mut UnixStream, timeout: Duration) -> Option<Seen> {
                     .and_then(|e| e.get_reason())
                     .map(|t| String::from_utf8_lossy(t.as_bytes()).into_owned())
                     .unwrap_or_default()),
-                rpc_capnp::return_::Canceled(()) => Err("canceled".into()),
                 _ => Err("neither results nor an exception".into()),
             };
             Seen::Return(r.get_answer_id(), outcome)
@@ -210,7 +209,10 @@ fn raw_peer_calls() {
     calls += 1;
     let outcome = peer.expect_return(&mut stream, 7);
     assert!(
-        matches!(&outcome, Ok(caps) if caps.is_empty()) || outcome == Err("canceled".into()),
+        match &outcome {
+            Ok(caps) => caps.is_empty(),
+            Err(reason) => reason.contains("canceled"),
+        },
         "a finished call is answered: {outcome:?}"
     );
     stream

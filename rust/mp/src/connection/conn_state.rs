@@ -175,8 +175,10 @@ impl ConnState {
             Side::Client => None,
         };
         // One socket, shared by reading, writing and the linger on close. Threads may read
-        // it (their replies, a worker its next call) while the loop lets them.
-        let socket = Rc::new(Socket::new(stream, true)?);
+        // it while the loop lets them: on a connecting side, for their replies, from the
+        // start; on a serving side, once a worker would read for its calls (which costs a
+        // second fd, `transport/socket.rs`).
+        let socket = Rc::new(Socket::new(stream, side == Side::Client)?);
         let linger = Some(socket.clone());
         let network = Network::new(socket, side, max_unwritten);
         let direct = network.direct();

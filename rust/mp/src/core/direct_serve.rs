@@ -76,6 +76,7 @@ pub(crate) fn note_call(
         Some((target, thread))
     });
     if learned && server.owns_thread() {
+        direct.share().want_watch();
         server
             .waiter
             .set_idle(Arc::new(ReadForCalls(Arc::downgrade(direct))));
@@ -304,12 +305,10 @@ fn exception_return(question: u32, error: &capnp::Error) -> Builder<HeapAllocato
     m
 }
 
-/// The `Return` of a question the caller finished before its call started.
+/// The `Return` of a question the caller finished before its call started: an exception,
+/// not `canceled`, which capnp-rpc (Rust) refuses as unimplemented while its question is
+/// still referenced.
 fn canceled_return(question: u32) -> Builder<HeapAllocator> {
-    let mut m = Builder::new(HeapAllocator::new().first_segment_words(8));
-    let mut r = m.init_root::<message::Builder<'_>>().init_return();
-    r.set_answer_id(question);
-    r.set_release_param_caps(false);
-    r.set_canceled(());
-    m
+    let error = capnp::Error::failed("the call was canceled before it started".into());
+    exception_return(question, &error)
 }

@@ -212,6 +212,12 @@ impl capnp_rpc::Connection<Side> for Conn {
         let limit = link.max_unwritten;
         Promise::from_future(async move {
             loop {
+                if direct.share().take_watch_wanted() {
+                    // Between reads, nothing waits on the socket's watch: it may change.
+                    if let Some(watch) = reader.socket().enable_threads() {
+                        direct.share().set_watch(watch);
+                    }
+                }
                 if let Some(export) = direct.replies().take_give_back() {
                     *slot.borrow_mut() = Some(reader);
                     return Ok(made_release(export, 1));

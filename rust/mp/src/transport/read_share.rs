@@ -13,6 +13,7 @@
 //! `network.rs`), no thread may start reading either: it would get round the pause.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::Notify;
@@ -42,6 +43,8 @@ struct State {
     watch: Option<Arc<ReadWatch>>,
     /// The loop pauses reading for back-pressure.
     paused: bool,
+    /// The connection closed: no watch is set any more.
+    closed: bool,
 }
 
 /// The reading turn of one connection.
@@ -49,6 +52,9 @@ pub(crate) struct ReadShare {
     state: Mutex<State>,
     /// Wakes the loop when a thread gave the socket back with something for it.
     pub(crate) wake_loop: Notify,
+    /// A worker would read the socket for its calls, which needs a watch the loop has not
+    /// made yet (see [`want_watch`](Self::want_watch)).
+    watch_wanted: AtomicBool,
 }
 
 /// What the loop finds when it wants to read.
@@ -74,8 +80,10 @@ impl ReadShare {
                 ended: None,
                 watch,
                 paused: false,
+                closed: false,
             }),
             wake_loop: Notify::new(),
+            watch_wanted: AtomicBool::new(false),
         }
     }
 
@@ -128,6 +136,29 @@ impl ReadShare {
         Some(watch)
     }
 
+    /// Asks the loop to let threads read (a serving side lets them only once a worker would
+    /// read for its calls, so that an idle connection costs one fd): the loop makes the
+    /// watch when it next reads, and sets it with [`set_watch`](Self::set_watch).
+    pub(crate) fn want_watch(&self) {
+        if !self.watch_wanted.load(Ordering::Relaxed) && self.lock().watch.is_none() {
+            self.watch_wanted.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether [`want_watch`](Self::want_watch) asked for a watch (once).
+    pub(crate) fn take_watch_wanted(&self) -> bool {
+        self.watch_wanted.swap(false, Ordering::Relaxed)
+    }
+
+    /// Threads may read the socket through `watch` from now on (unless the connection
+    /// closed meanwhile).
+    pub(crate) fn set_watch(&self, watch: Arc<ReadWatch>) {
+        let mut st = self.lock();
+        if !st.closed {
+            st.watch = Some(watch);
+        }
+    }
+
     /// The loop pauses reading for back-pressure (true), or resumes: no thread may start
     /// reading meanwhile.
     pub(crate) fn set_paused(&self, paused: bool) {
@@ -164,7 +195,11 @@ impl ReadShare {
 
     /// The connection closes: no thread reads from now on.
     pub(crate) fn close(&self) {
-        let watch = self.lock().watch.take();
+        let watch = {
+            let mut st = self.lock();
+            st.closed = true;
+            st.watch.take()
+        };
         drop(watch);
     }
 }

@@ -166,7 +166,13 @@ impl ServedCalls {
                     }
                     Sorted::Absorbed
                 }
-                None => Sorted::Pass(message),
+                None => {
+                    // A call capnp-rpc holds is over for the caller: it waits no more.
+                    if t.pending.remove(&question).is_some() {
+                        self.set_pending_count(&t);
+                    }
+                    Sorted::Pass(message)
+                }
             },
             Kind::Call(question, shape) => {
                 let direct = shape.filter(|_| may_serve && !t.closed && t.pending.is_empty());

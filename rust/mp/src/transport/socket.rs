@@ -10,20 +10,23 @@
 //! registration by fd number, so both may exist), watches for writability from the first
 //! write that would block until the writer's queue is empty again.
 //!
-//! **Watched through an epoll of its own.** The loop of a connection does not register the
-//! socket itself but a private epoll instance holding it ([`ReadWatch`]): a thread waiting
-//! for the reply of its direct call, or a worker waiting for its next call (`served.rs`),
-//! can then switch the loop's watch off while it reads the socket itself (`read_share.rs`),
-//! so that the message wakes that thread alone. Registered with tokio directly, the socket
-//! would wake the loop thread for every message whether or not the loop wanted to read.
-//! A socket no thread will read may be registered directly, which spends no fd on the epoll.
+//! **Watched through an epoll of its own.** Where threads may read, the loop does not
+//! register the socket itself but a private epoll instance holding it ([`ReadWatch`]): a
+//! thread waiting for the reply of its direct call, or a worker waiting for its next call
+//! (`served.rs`), can then switch the loop's watch off while it reads the socket itself
+//! (`read_share.rs`), so that the message wakes that thread alone. Registered with tokio
+//! directly, the socket would wake the loop thread for every message whether or not the
+//! loop wanted to read. A connecting side makes the epoll at once; a serving side registers
+//! the socket directly, which spends no second fd, until a worker would read it
+//! ([`Socket::enable_threads`]).
 
+use std::cell::Cell;
 use std::cell::RefCell;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::net::UnixStream;
 use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tokio::io::unix::AsyncFd;
 use tokio::io::Interest;
@@ -31,24 +34,65 @@ use tokio::io::Interest;
 /// A non-blocking Unix stream socket registered with the current tokio runtime.
 pub(crate) struct Socket {
     /// The loop's watch for readability (the socket or the private epoll), registered with
-    /// tokio.
-    read: AsyncFd<Watched>,
+    /// tokio; replaced once if threads are let in later ([`enable_threads`]).
+    ///
+    /// [`enable_threads`]: Socket::enable_threads
+    read: RefCell<Rc<AsyncFd<Watched>>>,
     /// The socket, and the private epoll if any (shared with reading threads).
     watch: Arc<ReadWatch>,
+    /// Whether the loop watches the private epoll, so that threads may read the socket.
+    for_threads: Cell<bool>,
     /// Present while a write is held up: a duplicate fd registered for writability.
     write: RefCell<Option<Rc<AsyncFd<OwnedFd>>>>,
 }
 
 impl Socket {
     /// Registers `stream` (already non-blocking) for reading; must run inside the runtime.
-    /// `for_threads`: through a private epoll, so that threads may read it (see above).
+    /// `for_threads`: through a private epoll, so that threads may read it (see above), if
+    /// one can be made.
     pub(crate) fn new(stream: UnixStream, for_threads: bool) -> io::Result<Socket> {
-        let watch = Arc::new(ReadWatch::new(stream, for_threads)?);
+        let watch = Arc::new(ReadWatch {
+            socket: stream,
+            epoll: OnceLock::new(),
+        });
+        // Out of fds (or kernel memory) for the epoll: the loop watches the socket itself,
+        // and no thread reads it. The connection works as before, only without that
+        // shortcut.
+        let epoll = for_threads.then(|| watch.make_epoll().ok()).flatten();
+        let fd = epoll.unwrap_or_else(|| watch.socket());
+        let watched = Watched {
+            _watch: watch.clone(),
+            fd,
+        };
+        let read = register(watched, Interest::READABLE)?;
         Ok(Socket {
-            read: register(Watched(watch.clone()), Interest::READABLE)?,
+            read: RefCell::new(Rc::new(read)),
             watch,
+            for_threads: Cell::new(epoll.is_some()),
             write: RefCell::new(None),
         })
+    }
+
+    /// Lets threads read the socket from now on, if they may not yet: the loop watches a
+    /// private epoll holding the socket instead of the socket. On the loop thread, while
+    /// nothing waits on the watch (between reads). `None` if no epoll can be made.
+    pub(crate) fn enable_threads(&self) -> Option<Arc<ReadWatch>> {
+        if !self.for_threads.get() {
+            let epoll = self.watch.make_epoll().ok()?;
+            let watched = Watched {
+                _watch: self.watch.clone(),
+                fd: epoll,
+            };
+            let read = register(watched, Interest::READABLE).ok()?;
+            // The old registration, of the socket's fd, goes with the old `AsyncFd`.
+            *self.read.borrow_mut() = Rc::new(read);
+            self.for_threads.set(true);
+        }
+        self.watch()
+    }
+
+    fn read(&self) -> Rc<AsyncFd<Watched>> {
+        self.read.borrow().clone()
     }
 
     /// The fd, for system calls made on it directly.
@@ -58,7 +102,7 @@ impl Socket {
 
     /// The watch, for threads that read the socket themselves (if made for them).
     pub(crate) fn watch(&self) -> Option<Arc<ReadWatch>> {
-        self.watch.epoll.is_some().then(|| self.watch.clone())
+        self.for_threads.get().then(|| self.watch.clone())
     }
 
     /// Runs a read `f`; a `WouldBlock` from it clears the readiness [`readable`] waits for.
@@ -69,7 +113,7 @@ impl Socket {
     /// [`readable`]: Socket::readable
     pub(crate) fn try_read_io<R>(&self, f: impl FnOnce() -> io::Result<R>) -> io::Result<R> {
         let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-        match self.read.poll_read_ready(&mut cx) {
+        match self.read().poll_read_ready(&mut cx) {
             std::task::Poll::Ready(Ok(mut guard)) => match guard.try_io(|_| f()) {
                 Ok(result) => result,
                 Err(_would_block) => Err(io::ErrorKind::WouldBlock.into()),
@@ -88,14 +132,14 @@ impl Socket {
     /// Forgets that the socket was readable: [`readable`](Self::readable) waits for news.
     pub(crate) fn clear_read_ready(&self) {
         let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-        if let std::task::Poll::Ready(Ok(mut guard)) = self.read.poll_read_ready(&mut cx) {
+        if let std::task::Poll::Ready(Ok(mut guard)) = self.read().poll_read_ready(&mut cx) {
             guard.clear_ready();
         }
     }
 
     /// Waits until the socket may have something to read (or the peer closed).
     pub(crate) async fn readable(&self) -> io::Result<()> {
-        self.read.readable().await.map(drop)
+        self.read().readable().await.map(drop)
     }
 
     /// Runs a write `f`; a `WouldBlock` from it clears the readiness [`writable`] waits for.
@@ -146,23 +190,25 @@ fn register<T: AsRawFd>(owner: T, interest: Interest) -> io::Result<AsyncFd<T>> 
     Ok(unsafe { AsyncFd::register_with_interest(owner, interest) }?)
 }
 
-/// The socket, and on a connecting side the private epoll that the loop watches, holding
-/// it; shared with threads that read the socket themselves. The socket closes when the
+/// The socket, and the private epoll that the loop watches, holding it, once threads may
+/// read; shared with threads that read the socket themselves. The socket closes when the
 /// last holder lets go, so a thread never reads or polls a closed (or reused) fd number.
 pub(crate) struct ReadWatch {
     socket: UnixStream,
-    epoll: Option<OwnedFd>,
+    epoll: OnceLock<OwnedFd>,
 }
 
-/// What the loop registers with tokio: the private epoll if there is one, else the socket.
-struct Watched(Arc<ReadWatch>);
+/// What the loop registers with tokio: the private epoll or the socket, held open by the
+/// watch; the fd is fixed, so that the registration is undone for the fd it was made for.
+struct Watched {
+    /// Holds the fd open while registered.
+    _watch: Arc<ReadWatch>,
+    fd: RawFd,
+}
 
 impl AsRawFd for Watched {
     fn as_raw_fd(&self) -> RawFd {
-        match &self.0.epoll {
-            Some(epoll) => epoll.as_raw_fd(),
-            None => self.0.socket.as_raw_fd(),
-        }
+        self.fd
     }
 }
 
@@ -170,26 +216,36 @@ impl AsRawFd for Watched {
 const WATCHED: u32 = (libc::EPOLLIN | libc::EPOLLRDHUP) as u32;
 
 impl ReadWatch {
-    fn new(socket: UnixStream, with_epoll: bool) -> io::Result<ReadWatch> {
-        if !with_epoll {
-            return Ok(ReadWatch {
-                socket,
-                epoll: None,
-            });
+    /// Makes the private epoll, holding the socket (once); returns its fd.
+    fn make_epoll(&self) -> io::Result<RawFd> {
+        if let Some(epoll) = self.epoll.get() {
+            return Ok(epoll.as_raw_fd());
         }
         // SAFETY: no memory is passed; the new fd is owned from here on.
-        let epoll = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
-        if epoll < 0 {
+        let fd = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
+        if fd < 0 {
             return Err(io::Error::last_os_error());
         }
         // SAFETY: a fresh fd that nothing else owns.
-        let epoll = unsafe { OwnedFd::from_raw_fd(epoll) };
-        let watch = ReadWatch {
-            socket,
-            epoll: Some(epoll),
+        let epoll = unsafe { OwnedFd::from_raw_fd(fd) };
+        let mut event = libc::epoll_event {
+            events: WATCHED,
+            u64: 0,
         };
-        watch.control(libc::EPOLL_CTL_ADD, WATCHED)?;
-        Ok(watch)
+        // SAFETY: both fds are open; `event` lives across the call.
+        let r = unsafe {
+            libc::epoll_ctl(
+                epoll.as_raw_fd(),
+                libc::EPOLL_CTL_ADD,
+                self.socket.as_raw_fd(),
+                &mut event,
+            )
+        };
+        if r < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let _ = self.epoll.set(epoll);
+        Ok(fd)
     }
 
     /// The socket's fd (open as long as this watch).
@@ -221,7 +277,7 @@ impl ReadWatch {
     }
 
     fn control(&self, op: libc::c_int, events: u32) -> io::Result<()> {
-        let Some(epoll) = &self.epoll else {
+        let Some(epoll) = self.epoll.get() else {
             return Err(io::Error::other("the socket is watched without an epoll"));
         };
         let mut event = libc::epoll_event { events, u64: 0 };
