@@ -201,6 +201,50 @@ fn raw_peer_calls() {
         "only {served} of {CALLS} calls were served by their thread"
     );
 
+    // Calls of the served shape whose `Context` does not name the table's two threads as
+    // sorted go to capnp-rpc, which refuses them; the connection keeps serving.
+    let bad_contexts = [
+        (
+            "threads swapped",
+            raw_peer::pointer::capability(1),
+            raw_peer::pointer::capability(0),
+        ),
+        (
+            "thread not a capability",
+            raw_peer::pointer::structure(0, 0, 0),
+            raw_peer::pointer::capability(1),
+        ),
+        ("thread null", 0, raw_peer::pointer::capability(1)),
+    ];
+    for (what, thread_word, callback_word) in bad_contexts {
+        let call = raw_peer::call_on_import_with_threads(
+            9,
+            bootstrap,
+            raw_peer::WHERE_AM_I,
+            thread_word,
+            callback_word,
+            &[(3, thread), (1, CALLBACK)],
+        );
+        stream.write_all(&call).expect("send");
+        calls += 1;
+        let outcome = peer.expect_return(&mut stream, 9);
+        assert!(
+            outcome.is_err(),
+            "{what}: the call is refused, got {outcome:?}"
+        );
+        stream.write_all(&finish(9)).expect("send");
+    }
+    stream
+        .write_all(&where_am_i(5, bootstrap, thread))
+        .expect("send");
+    calls += 1;
+    assert_eq!(
+        peer.expect_return(&mut stream, 5),
+        Ok(vec![]),
+        "served again"
+    );
+    stream.write_all(&finish(5)).expect("send");
+
     // A `Finish` right behind its call: one `Return` still comes (canceled or with results),
     // and the next question is answered as usual.
     let mut both = where_am_i(7, bootstrap, thread);

@@ -107,7 +107,9 @@ impl LentCall {
                 // Only to learn the question: the results are built elsewhere and set later.
                 let mut results = held.results.borrow_mut();
                 if let Some(results) = results.as_mut() {
-                    let (_, made) = capture_new_message(|| drop(results.get()));
+                    let (_, made) = capture_new_message(|| {
+                        results.get();
+                    });
                     question = made.and_then(made_return_answer);
                 }
                 None
