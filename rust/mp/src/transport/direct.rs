@@ -194,27 +194,32 @@ impl DirectPath {
     /// over.
     /// With `poll`, it polls the socket a while before it sleeps (`os/poll_choice.rs`).
     pub(crate) fn read_for_reply(&self, question: u32, waiter: &Waiter, poll: bool) -> bool {
-        let answered = self.read_turn(Some(question), waiter, poll);
-        if answered == Some(true) {
+        let answered = self
+            .read_turn(Some(question), waiter, poll)
+            .is_some_and(|end| end.answered);
+        if answered {
             self.read_by_caller.fetch_add(1, Ordering::Relaxed);
         }
-        answered == Some(true)
+        answered
     }
 
     /// Reads the socket for a worker with nothing to do, if the loop lets it: the calls it
     /// finds for this worker are posted to it (`served.rs`), and it reads on until a job is
     /// posted to it, the stream ends or it read a message for the loop. False if it could
-    /// not take the socket.
+    /// not take the socket, or gave it up with a call it posted to another worker: the
+    /// socket goes to the worker that gets the calls, and this one sleeps until it gets one.
     pub(crate) fn read_for_calls(&self, waiter: &Waiter) -> bool {
-        self.read_turn(None, waiter, false).is_some()
+        self.read_turn(None, waiter, false)
+            .is_some_and(|end| !end.handed_off)
     }
 
-    /// One turn at reading the socket, for the reply to `question` (with whether it came)
-    /// or, without one, for calls; `None` if the socket was not free.
-    fn read_turn(&self, question: Option<u32>, waiter: &Waiter, poll: bool) -> Option<bool> {
+    /// One turn at reading the socket, for the reply to `question` or, without one, for
+    /// calls; `None` if the socket was not free.
+    fn read_turn(&self, question: Option<u32>, waiter: &Waiter, poll: bool) -> Option<TurnEnd> {
         let watch = self.share.thread_start()?;
         let fd = watch.socket();
         let mut answered = false;
+        let mut handed_off = false;
         let mut waited = false;
         // Poll a while before sleeping in `poll`, as `Waiter` does (one thread at a time).
         let mut spin = poll.then(SpinSlot::take).flatten().map(|s| {
@@ -233,6 +238,11 @@ impl DirectPath {
                                 Some(message) => Ok(Route::Rpc(message)),
                                 // Posted to this thread: it runs it now, without the socket.
                                 None if own => break,
+                                // A worker lets the one it posted to read from now on.
+                                None if question.is_none() => {
+                                    handed_off = true;
+                                    break;
+                                }
                                 None => continue,
                             }
                         }
@@ -285,7 +295,10 @@ impl DirectPath {
             }
         }
         self.share.thread_done(&watch);
-        Some(answered)
+        Some(TurnEnd {
+            answered,
+            handed_off,
+        })
     }
 
     /// What capnp-rpc sends after a `Return` it took (`network.rs` does the same on the
@@ -301,6 +314,14 @@ impl DirectPath {
         }
         let _ = self.gate.send(finish_message(question));
     }
+}
+
+/// How a thread's turn at reading the socket ended.
+struct TurnEnd {
+    /// The reply it waited for came.
+    answered: bool,
+    /// It posted a call to another worker and gave the socket up for it.
+    handed_off: bool,
 }
 
 /// Where [`DirectPath::route`] sends a received message.
