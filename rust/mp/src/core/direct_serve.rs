@@ -77,9 +77,10 @@ pub(crate) fn note_call(
     });
     if learned && server.owns_thread() {
         direct.share().want_watch();
-        server
-            .waiter
-            .set_idle(Arc::new(ReadForCalls(Arc::downgrade(direct))));
+        server.waiter.set_idle(Arc::new(ReadForCalls {
+            direct: Arc::downgrade(direct),
+            worker: Arc::downgrade(&server.waiter),
+        }));
     }
 }
 

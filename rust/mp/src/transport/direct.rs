@@ -195,7 +195,7 @@ impl DirectPath {
     /// With `poll`, it polls the socket a while before it sleeps (`os/poll_choice.rs`).
     pub(crate) fn read_for_reply(&self, question: u32, waiter: &Waiter, poll: bool) -> bool {
         let answered = self
-            .read_turn(Some(question), waiter, poll)
+            .read_turn(Some(question), waiter, None, poll)
             .is_some_and(|end| end.answered);
         if answered {
             self.read_by_caller.fetch_add(1, Ordering::Relaxed);
@@ -208,15 +208,23 @@ impl DirectPath {
     /// posted to it, the stream ends or it read a message for the loop. False if it could
     /// not take the socket, or gave it up with a call it posted to another worker: the
     /// socket goes to the worker that gets the calls, and this one sleeps until it gets one.
-    pub(crate) fn read_for_calls(&self, waiter: &Waiter) -> bool {
-        self.read_turn(None, waiter, false)
+    /// If the loop reads now, the worker (`worker`, the owner of `waiter`) is woken when
+    /// it is done.
+    pub(crate) fn read_for_calls(&self, waiter: &Waiter, worker: &Arc<Waiter>) -> bool {
+        self.read_turn(None, waiter, Some(worker), false)
             .is_some_and(|end| !end.handed_off)
     }
 
     /// One turn at reading the socket, for the reply to `question` or, without one, for
-    /// calls; `None` if the socket was not free.
-    fn read_turn(&self, question: Option<u32>, waiter: &Waiter, poll: bool) -> Option<TurnEnd> {
-        let watch = self.share.thread_start()?;
+    /// calls (by `worker`); `None` if the socket was not free.
+    fn read_turn(
+        &self,
+        question: Option<u32>,
+        waiter: &Waiter,
+        worker: Option<&Arc<Waiter>>,
+        poll: bool,
+    ) -> Option<TurnEnd> {
+        let watch = self.share.thread_start_for(worker)?;
         let fd = watch.socket();
         let mut answered = false;
         let mut handed_off = false;
@@ -334,13 +342,18 @@ pub(crate) enum Routed {
 
 /// A worker's way to wait for work: reading the socket of the connection whose calls it
 /// serves, for its next call (see [`DirectPath::read_for_calls`]).
-pub(crate) struct ReadForCalls(pub(crate) Weak<DirectPath>);
+pub(crate) struct ReadForCalls {
+    pub(crate) direct: Weak<DirectPath>,
+    /// The worker's own waiter (weak: the waiter holds this).
+    pub(crate) worker: Weak<Waiter>,
+}
 
 impl Idle for ReadForCalls {
     fn run(&self, waiter: &Waiter) -> bool {
-        self.0
-            .upgrade()
-            .is_some_and(|direct| direct.read_for_calls(waiter))
+        let (Some(direct), Some(worker)) = (self.direct.upgrade(), self.worker.upgrade()) else {
+            return false;
+        };
+        direct.read_for_calls(waiter, &worker)
     }
 }
 
