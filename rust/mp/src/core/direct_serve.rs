@@ -77,10 +77,9 @@ pub(crate) fn note_call(
     });
     if learned && server.owns_thread() {
         direct.share().want_watch();
-        server.waiter.set_idle(Arc::new(ReadForCalls {
-            direct: Arc::downgrade(direct),
-            worker: Arc::downgrade(&server.waiter),
-        }));
+        server
+            .waiter
+            .set_idle(Arc::new(ReadForCalls::new(Arc::downgrade(direct))));
     }
 }
 

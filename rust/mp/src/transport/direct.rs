@@ -9,7 +9,7 @@
 //! threads, are learned from a call capnp-rpc sent ([`capture_call_target`]).
 
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, Weak};
 use std::time::Instant;
 
@@ -205,12 +205,12 @@ impl DirectPath {
 
     /// Reads the socket for a worker with nothing to do, if the loop lets it: the calls it
     /// finds for this worker are posted to it (`served.rs`), and it reads on until a job is
-    /// posted to it, the stream ends or it read a message for the loop. False if it could
-    /// not take the socket, or gave it up with a call it posted to another worker: the
-    /// socket goes to the worker that gets the calls, and this one sleeps until it gets one.
-    /// If the loop reads now, the worker (`worker`, the owner of `waiter`) is woken when
-    /// it is done.
-    pub(crate) fn read_for_calls(&self, waiter: &Waiter, worker: &Arc<Waiter>) -> bool {
+    /// posted to it, the stream ends or it read a message for the loop. Calls for other
+    /// workers are posted to them; after [`HAND_OFF_AFTER`] of those in a row it gives the
+    /// socket up to the last one, so that a worker whose caller went quiet does not stand
+    /// between the others and their calls. False if it could not take the socket, or gave
+    /// it up so: it sleeps until it gets a call.
+    pub(crate) fn read_for_calls(&self, waiter: &Waiter, worker: WorkerRead<'_>) -> bool {
         self.read_turn(None, waiter, Some(worker), false)
             .is_some_and(|end| !end.handed_off)
     }
@@ -221,10 +221,10 @@ impl DirectPath {
         &self,
         question: Option<u32>,
         waiter: &Waiter,
-        worker: Option<&Arc<Waiter>>,
+        worker: Option<WorkerRead<'_>>,
         poll: bool,
     ) -> Option<TurnEnd> {
-        let watch = self.share.thread_start_for(worker)?;
+        let watch = self.share.thread_start()?;
         let fd = watch.socket();
         let mut answered = false;
         let mut handed_off = false;
@@ -245,13 +245,23 @@ impl DirectPath {
                             match self.offer(call) {
                                 Some(message) => Ok(Route::Rpc(message)),
                                 // Posted to this thread: it runs it now, without the socket.
-                                None if own => break,
-                                // A worker lets the one it posted to read from now on.
-                                None if question.is_none() => {
-                                    handed_off = true;
+                                None if own => {
+                                    if let Some(w) = worker {
+                                        w.foreign.store(0, Ordering::Relaxed);
+                                    }
                                     break;
                                 }
-                                None => continue,
+                                None => match worker {
+                                    Some(w)
+                                        if w.foreign.fetch_add(1, Ordering::Relaxed) + 1
+                                            >= HAND_OFF_AFTER =>
+                                    {
+                                        w.foreign.store(0, Ordering::Relaxed);
+                                        handed_off = true;
+                                        break;
+                                    }
+                                    _ => continue,
+                                },
                             }
                         }
                         Ok(Routed::Other(route)) => Ok(route),
@@ -324,6 +334,17 @@ impl DirectPath {
     }
 }
 
+/// How many calls for other workers in a row a worker reads before it gives the socket up.
+/// Workers whose callers all call read each other's calls as they come, one reading while
+/// the others run (threads-4); a worker whose caller went quiet hands over soon.
+const HAND_OFF_AFTER: u32 = 8;
+
+/// A worker reading for its calls: how many calls for other workers it read in a row.
+#[derive(Clone, Copy)]
+pub(crate) struct WorkerRead<'a> {
+    foreign: &'a AtomicU32,
+}
+
 /// How a thread's turn at reading the socket ended.
 struct TurnEnd {
     /// The reply it waited for came.
@@ -343,17 +364,30 @@ pub(crate) enum Routed {
 /// A worker's way to wait for work: reading the socket of the connection whose calls it
 /// serves, for its next call (see [`DirectPath::read_for_calls`]).
 pub(crate) struct ReadForCalls {
-    pub(crate) direct: Weak<DirectPath>,
-    /// The worker's own waiter (weak: the waiter holds this).
-    pub(crate) worker: Weak<Waiter>,
+    direct: Weak<DirectPath>,
+    /// Calls for other workers it read in a row.
+    foreign: AtomicU32,
+}
+
+impl ReadForCalls {
+    /// For a worker serving calls of `direct`'s connection.
+    pub(crate) fn new(direct: Weak<DirectPath>) -> ReadForCalls {
+        ReadForCalls {
+            direct,
+            foreign: AtomicU32::new(0),
+        }
+    }
 }
 
 impl Idle for ReadForCalls {
     fn run(&self, waiter: &Waiter) -> bool {
-        let (Some(direct), Some(worker)) = (self.direct.upgrade(), self.worker.upgrade()) else {
+        let Some(direct) = self.direct.upgrade() else {
             return false;
         };
-        direct.read_for_calls(waiter, &worker)
+        let read = WorkerRead {
+            foreign: &self.foreign,
+        };
+        direct.read_for_calls(waiter, read)
     }
 }
 

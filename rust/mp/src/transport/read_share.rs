@@ -18,7 +18,6 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::Notify;
 
-use crate::os::waiter::Waiter;
 use crate::transport::replies::Received;
 use crate::transport::socket::ReadWatch;
 
@@ -46,9 +45,6 @@ struct State {
     paused: bool,
     /// The connection closed: no watch is set any more.
     closed: bool,
-    /// A worker that wanted to read for its calls while the loop read: woken when the loop
-    /// is done, so that it takes the socket then instead of sleeping until its next call.
-    wanted_by: Option<Arc<Waiter>>,
 }
 
 /// The reading turn of one connection.
@@ -85,7 +81,6 @@ impl ReadShare {
                 watch,
                 paused: false,
                 closed: false,
-                wanted_by: None,
             }),
             wake_loop: Notify::new(),
             watch_wanted: AtomicBool::new(false),
@@ -117,32 +112,21 @@ impl ReadShare {
         self.lock().thread_reading
     }
 
-    /// The loop is back at a frame boundary with nothing buffered: threads may read (a
-    /// worker that wanted to is woken).
+    /// The loop is back at a frame boundary with nothing buffered: threads may read.
     pub(crate) fn loop_done(&self) {
-        let wanted_by = {
-            let mut st = self.lock();
-            st.loop_reading = false;
-            st.wanted_by.take()
-        };
-        if let Some(waiter) = wanted_by {
-            // An empty job: the worker's next wait for work takes the socket.
-            let _ = waiter.post(Box::new(|| {}));
-        }
+        self.lock().loop_reading = false;
     }
 
     /// A waiting thread asks for the socket: `Some` (the loop's watch now off) if nobody
-    /// reads and the loop has nothing to catch up on. A worker waiting for its calls
-    /// (`worker`) that finds the loop reading is woken once the loop is done.
-    pub(crate) fn thread_start_for(&self, worker: Option<&Arc<Waiter>>) -> Option<Arc<ReadWatch>> {
+    /// reads and the loop has nothing to catch up on.
+    pub(crate) fn thread_start(&self) -> Option<Arc<ReadWatch>> {
         let mut st = self.lock();
-        if st.loop_reading || !st.handed.is_empty() {
-            if let Some(worker) = worker {
-                st.wanted_by = Some(worker.clone());
-            }
-            return None;
-        }
-        if st.thread_reading || st.paused || st.ended.is_some() {
+        if st.loop_reading
+            || st.thread_reading
+            || st.paused
+            || !st.handed.is_empty()
+            || st.ended.is_some()
+        {
             return None;
         }
         let watch = st.watch.clone()?;
@@ -211,12 +195,12 @@ impl ReadShare {
 
     /// The connection closes: no thread reads from now on.
     pub(crate) fn close(&self) {
-        let (watch, wanted_by) = {
+        let watch = {
             let mut st = self.lock();
             st.closed = true;
-            (st.watch.take(), st.wanted_by.take())
+            st.watch.take()
         };
-        drop((watch, wanted_by));
+        drop(watch);
     }
 }
 
@@ -249,28 +233,25 @@ mod tests {
             let share = ReadShare::new(socket.watch());
             // The loop reads: no thread may start.
             assert_eq!(turn_name(share.loop_turn()), "read");
-            assert!(share.thread_start_for(None).is_none());
+            assert!(share.thread_start().is_none());
             share.loop_done();
             // A thread reads: the loop waits, and gets what the thread handed it first.
-            let watch = share.thread_start_for(None).expect("the socket is free");
-            assert!(
-                share.thread_start_for(None).is_none(),
-                "one thread at a time"
-            );
+            let watch = share.thread_start().expect("the socket is free");
+            assert!(share.thread_start().is_none(), "one thread at a time");
             assert_eq!(turn_name(share.loop_turn()), "wait");
             share.hand(Handed::Release(7, 1));
             share.thread_done(&watch);
             // The loop was woken (a permit waits) and takes the handed message, then reads.
             share.wake_loop.notified().await;
             assert!(
-                share.thread_start_for(None).is_none(),
+                share.thread_start().is_none(),
                 "the loop has something to catch up on"
             );
             assert_eq!(turn_name(share.loop_turn()), "handed release");
             assert_eq!(turn_name(share.loop_turn()), "read");
             share.loop_done();
             // The end a thread found goes to the loop.
-            let watch = share.thread_start_for(None).expect("the socket is free");
+            let watch = share.thread_start().expect("the socket is free");
             share.end(Ok(()));
             share.thread_done(&watch);
             assert_eq!(turn_name(share.loop_turn()), "ended");
@@ -278,44 +259,14 @@ mod tests {
             // Once closed, no thread reads.
             share.close();
             assert!(share.closed());
-            assert!(share.thread_start_for(None).is_none());
-        });
-    }
-
-    #[test]
-    fn a_worker_that_finds_the_loop_reading_is_woken_when_it_is_done() {
-        let (a, _b) = std::os::unix::net::UnixStream::pair().unwrap();
-        a.set_nonblocking(true).unwrap();
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            let socket = Socket::new(a, true).unwrap();
-            let share = ReadShare::new(socket.watch());
-            let worker = Arc::new(Waiter::default());
-            assert_eq!(turn_name(share.loop_turn()), "read");
-            assert!(share.thread_start_for(Some(&worker)).is_none());
-            assert!(!worker.has_jobs(), "nothing to do while the loop reads");
-            share.loop_done();
-            assert!(worker.has_jobs(), "woken once the loop is done");
-            worker.run_pending();
-            let watch = share
-                .thread_start_for(Some(&worker))
-                .expect("the socket is free");
-            share.thread_done(&watch);
-            // A caller (no worker) is not woken.
-            assert_eq!(turn_name(share.loop_turn()), "read");
-            assert!(share.thread_start_for(None).is_none());
-            share.loop_done();
-            assert!(!worker.has_jobs());
+            assert!(share.thread_start().is_none());
         });
     }
 
     #[test]
     fn without_a_watch_threads_never_read() {
         let share = ReadShare::new(None);
-        assert!(share.thread_start_for(None).is_none());
+        assert!(share.thread_start().is_none());
         assert_eq!(turn_name(share.loop_turn()), "read");
     }
 
@@ -331,14 +282,9 @@ mod tests {
             let socket = Socket::new(a, true).unwrap();
             let share = ReadShare::new(socket.watch());
             share.set_paused(true);
-            assert!(
-                share.thread_start_for(None).is_none(),
-                "paused for back-pressure"
-            );
+            assert!(share.thread_start().is_none(), "paused for back-pressure");
             share.set_paused(false);
-            let watch = share
-                .thread_start_for(None)
-                .expect("the socket is free again");
+            let watch = share.thread_start().expect("the socket is free again");
             share.thread_done(&watch);
         });
     }
