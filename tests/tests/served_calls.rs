@@ -42,23 +42,7 @@ fn read_message(stream: &mut UnixStream, timeout: Duration) -> Option<Seen> {
     let seen = match root.which().expect("message kind") {
         rpc_capnp::message::Return(r) => {
             let r = r.expect("return");
-            let outcome = match r.which().expect("return kind") {
-                rpc_capnp::return_::Results(payload) => Ok(payload
-                    .expect("payload")
-                    .get_cap_table()
-                    .expect("cap table")
-                    .iter()
-                    .filter_map(|d| match d.which() {
-                        Ok(rpc_capnp::cap_descriptor::SenderHosted(id)) => Some(id),
-                        _ => None,
-                    })
-                    .collect()),
-                rpc_capnp::return_::Exception(e) => Err(e
-                    .and_then(|e| e.get_reason())
-                    .map(|t| String::from_utf8_lossy(t.as_bytes()).into_owned())
-                    .unwrap_or_default()),
-                _ => Err("neither results nor an exception".into()),
-            };
+            let outcome = raw_peer::return_outcome(r);
             Seen::Return(r.get_answer_id(), outcome)
         }
         rpc_capnp::message::Release(r) => {

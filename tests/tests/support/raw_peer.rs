@@ -314,3 +314,25 @@ pub fn read_exception(
         }
     }
 }
+
+/// What a `Return` says: the `senderHosted` ids its results carry, or the exception's reason
+/// (or why it has neither).
+pub fn return_outcome(r: rpc_capnp::return_::Reader<'_>) -> Result<Vec<u32>, String> {
+    match r.which().expect("return kind") {
+        rpc_capnp::return_::Results(payload) => Ok(payload
+            .expect("payload")
+            .get_cap_table()
+            .expect("cap table")
+            .iter()
+            .filter_map(|d| match d.which() {
+                Ok(rpc_capnp::cap_descriptor::SenderHosted(id)) => Some(id),
+                _ => None,
+            })
+            .collect()),
+        rpc_capnp::return_::Exception(e) => Err(e
+            .and_then(|e| e.get_reason())
+            .map(|t| String::from_utf8_lossy(t.as_bytes()).into_owned())
+            .unwrap_or_default()),
+        _ => Err("neither results nor an exception".into()),
+    }
+}

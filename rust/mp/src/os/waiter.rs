@@ -242,7 +242,7 @@ impl Waiter {
     /// Runs posted jobs until `done()` holds. `done` is checked after each job and on each
     /// wake-up, so whatever makes it true must be (or be followed by) a posted job.
     pub(crate) fn wait_until(&self, mut done: impl FnMut() -> bool) {
-        self.run_jobs(true, |_| done());
+        self.run_jobs(true, false, |_| done());
     }
 
     /// Runs posted jobs until `stop` is called and the queue is drained; between jobs, runs
@@ -250,29 +250,13 @@ impl Waiter {
     pub(crate) fn run_until_stopped(&self) {
         // Workers sleep at once: their next job is a whole round trip away, and a
         // polling worker would take the CPU from the loop threads that bring it.
-        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        loop {
-            if let Some(job) = st.jobs.pop_front() {
-                drop(st);
-                job();
-                st = self.state.lock().unwrap_or_else(|e| e.into_inner());
-                continue;
-            }
-            if st.stopped {
-                return;
-            }
-            drop(st);
-            let waited = self.idle().is_some_and(|idle| idle.run(self));
-            st = self.state.lock().unwrap_or_else(|e| e.into_inner());
-            if !waited && st.jobs.is_empty() && !st.stopped {
-                st = self.sleep(st, false);
-            }
-        }
+        self.run_jobs(false, true, |st| st.stopped);
     }
 
     /// Runs queued jobs, one at a time with the lock released, until the queue is empty and
-    /// `done` holds; sleeps (after polling, with `spin`) while there is nothing to do.
-    fn run_jobs(&self, spin: bool, mut done: impl FnMut(&State) -> bool) {
+    /// `done` holds; while there is nothing to do, waits in the idle way if `idle` and one is
+    /// set (and it can), else sleeps (after polling, with `spin`).
+    fn run_jobs(&self, spin: bool, idle: bool, mut done: impl FnMut(&State) -> bool) {
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
         loop {
             if let Some(job) = st.jobs.pop_front() {
@@ -283,6 +267,14 @@ impl Waiter {
             }
             if done(&st) {
                 return;
+            }
+            if let Some(idle) = idle.then(|| self.idle()).flatten() {
+                drop(st);
+                let waited = idle.run(self);
+                st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+                if waited || !st.jobs.is_empty() || done(&st) {
+                    continue;
+                }
             }
             st = self.sleep(st, spin);
         }

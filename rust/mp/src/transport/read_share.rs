@@ -220,8 +220,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn one_reads_at_a_time_and_what_a_thread_read_goes_to_the_loop_first() {
+    /// Runs `test` in a tokio runtime with a share of a socket threads may read.
+    fn with_share(test: impl AsyncFnOnce(ReadShare)) {
         let (a, _b) = std::os::unix::net::UnixStream::pair().unwrap();
         a.set_nonblocking(true).unwrap();
         let rt = tokio::runtime::Builder::new_current_thread()
@@ -230,7 +230,13 @@ mod tests {
             .unwrap();
         rt.block_on(async {
             let socket = Socket::new(a, true).unwrap();
-            let share = ReadShare::new(socket.watch());
+            test(ReadShare::new(socket.watch())).await;
+        });
+    }
+
+    #[test]
+    fn one_reads_at_a_time_and_what_a_thread_read_goes_to_the_loop_first() {
+        with_share(async |share| {
             // The loop reads: no thread may start.
             assert_eq!(turn_name(share.loop_turn()), "read");
             assert!(share.thread_start().is_none());
@@ -272,15 +278,7 @@ mod tests {
 
     #[test]
     fn no_thread_starts_reading_while_the_loop_pauses() {
-        let (a, _b) = std::os::unix::net::UnixStream::pair().unwrap();
-        a.set_nonblocking(true).unwrap();
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            let socket = Socket::new(a, true).unwrap();
-            let share = ReadShare::new(socket.watch());
+        with_share(async |share| {
             share.set_paused(true);
             assert!(share.thread_start().is_none(), "paused for back-pressure");
             share.set_paused(false);
