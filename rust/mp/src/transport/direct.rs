@@ -208,8 +208,10 @@ impl DirectPath {
     /// posted to it, the stream ends or it read a message for the loop. Calls for other
     /// workers are posted to them; after [`HAND_OFF_AFTER`] of those in a row it gives the
     /// socket up to the last one, so that a worker whose caller went quiet does not stand
-    /// between the others and their calls. False if it could not take the socket, or gave
-    /// it up so: it sleeps until it gets a call.
+    /// between the others and their calls. A reply it reads for a waiting caller goes to
+    /// that caller, and the worker gives the socket up too, so that the caller reads its
+    /// next reply itself. False if it could not take the socket, or gave it up so: it
+    /// sleeps until it gets a call.
     pub(crate) fn read_for_calls(&self, waiter: &Waiter, worker: WorkerRead<'_>) -> bool {
         self.read_turn(None, waiter, Some(worker), false)
             .is_some_and(|end| !end.handed_off)
@@ -286,6 +288,11 @@ impl DirectPath {
                             self.answer_return(finish, &release);
                             deliver.run();
                             answered |= Some(finish) == question;
+                            // A worker lets the caller it woke read its next reply itself.
+                            if question.is_none() {
+                                handed_off = true;
+                                break;
+                            }
                         }
                         Err(e) => {
                             self.share.end(Err(e));
