@@ -48,14 +48,6 @@ fn expect_return(stream: &mut UnixStream, qid: u32) -> Result<Vec<u32>, String> 
     }
 }
 
-fn finish(qid: u32) -> Vec<u8> {
-    raw_peer::frame(|m| {
-        let mut f = m.init_finish();
-        f.set_question_id(qid);
-        f.set_release_result_caps(true);
-    })
-}
-
 #[test]
 fn a_peer_that_reuses_a_question_number_right_after_its_finish_gets_one_return_per_call() {
     let (mut stream, server) = mp::socket_pair().expect("socketpair");
@@ -96,21 +88,15 @@ fn a_peer_that_reuses_a_question_number_right_after_its_finish_gets_one_return_p
         0,
         &[(3, thread)],
     );
-    stream.write_all(&call).expect("send");
     const CALLS: u32 = 300;
-    for i in 0..CALLS {
-        let outcome = expect_return(&mut stream, 5);
+    raw_peer::reuse_question(&mut stream, 5, &call, CALLS, |stream, i| {
+        let outcome = expect_return(stream, 5);
         assert_eq!(
             outcome,
             Ok(vec![]),
             "call #{i} has results and no capability"
         );
-        let mut next = finish(5);
-        if i + 1 < CALLS {
-            next.extend_from_slice(&call);
-        }
-        stream.write_all(&next).expect("send");
-    }
+    });
     // A last call on a fresh number: a second `Return` of question 5 would show up first.
     stream
         .write_all(&raw_peer::call_with_threads(

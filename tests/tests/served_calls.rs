@@ -90,19 +90,6 @@ impl Peer {
     }
 }
 
-fn finish(qid: u32) -> Vec<u8> {
-    finish_keeping(qid, false)
-}
-
-/// A `Finish` of `qid`, which keeps the capabilities its results carried if `keep`.
-fn finish_keeping(qid: u32, keep: bool) -> Vec<u8> {
-    raw_peer::frame(|m| {
-        let mut f = m.init_finish();
-        f.set_question_id(qid);
-        f.set_release_result_caps(!keep);
-    })
-}
-
 fn release(id: u32, count: u32) -> Vec<u8> {
     raw_peer::frame(|m| {
         let mut r = m.init_release();
@@ -153,32 +140,24 @@ fn raw_peer_calls() {
         .first()
         .expect("a Thread");
     // The bootstrap capability and the thread are kept, as imports of the peer.
-    stream.write_all(&finish_keeping(0, true)).expect("send");
-    stream.write_all(&finish(1)).expect("send");
-    stream.write_all(&finish_keeping(2, true)).expect("send");
+    stream.write_all(&raw_peer::finish(0, true)).expect("send");
+    stream.write_all(&raw_peer::finish(1, false)).expect("send");
+    stream.write_all(&raw_peer::finish(2, true)).expect("send");
 
     // Question 5 again and again: each `Finish` goes with the next call in one write, so
     // that the server reads them together, as from capnp's C++ client.
     let before = mp::private::calls_served_directly();
-    let mut calls = 0;
-    stream
-        .write_all(&where_am_i(5, bootstrap, thread))
-        .expect("send");
     const CALLS: u32 = 300;
-    for i in 0..CALLS {
-        calls += 1;
-        let outcome = peer.expect_return(&mut stream, 5);
+    let call = where_am_i(5, bootstrap, thread);
+    raw_peer::reuse_question(&mut stream, 5, &call, CALLS, |stream, i| {
+        let outcome = peer.expect_return(stream, 5);
         assert_eq!(
             outcome,
             Ok(vec![]),
             "call #{i} has results and no capability"
         );
-        let mut next = finish(5);
-        if i + 1 < CALLS {
-            next.extend_from_slice(&where_am_i(5, bootstrap, thread));
-        }
-        stream.write_all(&next).expect("send");
-    }
+    });
+    let mut calls = CALLS;
     let served = mp::private::calls_served_directly() - before;
     assert!(
         served >= u64::from(CALLS) - 10,
@@ -216,7 +195,7 @@ fn raw_peer_calls() {
             outcome.is_err(),
             "{what}: the call is refused, got {outcome:?}"
         );
-        stream.write_all(&finish(9)).expect("send");
+        stream.write_all(&raw_peer::finish(9, false)).expect("send");
     }
     stream
         .write_all(&where_am_i(5, bootstrap, thread))
@@ -227,12 +206,12 @@ fn raw_peer_calls() {
         Ok(vec![]),
         "served again"
     );
-    stream.write_all(&finish(5)).expect("send");
+    stream.write_all(&raw_peer::finish(5, false)).expect("send");
 
     // A `Finish` right behind its call: one `Return` still comes (canceled or with results),
     // and the next question is answered as usual.
     let mut both = where_am_i(7, bootstrap, thread);
-    both.extend_from_slice(&finish(7));
+    both.extend_from_slice(&raw_peer::finish(7, false));
     stream.write_all(&both).expect("send");
     calls += 1;
     let outcome = peer.expect_return(&mut stream, 7);
@@ -248,7 +227,7 @@ fn raw_peer_calls() {
         .expect("send");
     calls += 1;
     assert_eq!(peer.expect_return(&mut stream, 8), Ok(vec![]));
-    stream.write_all(&finish(8)).expect("send");
+    stream.write_all(&raw_peer::finish(8, false)).expect("send");
 
     // The peer drops the thread: the server lets go of the callbackThread it kept for it
     // too, so that every reference the calls carried is released, once.

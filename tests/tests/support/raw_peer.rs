@@ -336,3 +336,34 @@ pub fn return_outcome(r: rpc_capnp::return_::Reader<'_>) -> Result<Vec<u32>, Str
         _ => Err("neither results nor an exception".into()),
     }
 }
+
+/// A `Finish` of `qid`, which releases the capabilities its results carried unless `keep`.
+pub fn finish(qid: u32, keep: bool) -> Vec<u8> {
+    frame(|m| {
+        let mut f = m.init_finish();
+        f.set_question_id(qid);
+        f.set_release_result_caps(!keep);
+    })
+}
+
+/// Sends `call` (question `qid`) `calls` times, each next one in the same write as the
+/// `Finish` of the one before, as capnp's C++ client reuses a number right after its
+/// `Finish`; `answer` reads each call's `Return` and checks it (it is given the call's
+/// index). Finishes the last call too.
+pub fn reuse_question(
+    stream: &mut UnixStream,
+    qid: u32,
+    call: &[u8],
+    calls: u32,
+    mut answer: impl FnMut(&mut UnixStream, u32),
+) {
+    stream.write_all(call).expect("send");
+    for i in 0..calls {
+        answer(stream, i);
+        let mut next = finish(qid, false);
+        if i + 1 < calls {
+            next.extend_from_slice(call);
+        }
+        stream.write_all(&next).expect("send");
+    }
+}

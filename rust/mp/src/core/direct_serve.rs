@@ -101,7 +101,7 @@ impl Hook {
         if conn.lp.log_enabled(LogLevel::Debug) {
             return None;
         }
-        let target = call.target.clone().downcast::<Target>().ok()?;
+        let target = call.target.downcast_ref::<Target>()?;
         let callback = call.thread.callback.clone().downcast::<ThreadCap>().ok()?;
         let root: message::Reader<'_> = call.message.get_root().ok()?;
         let message::Call(c) = root.which().ok()? else {
