@@ -111,6 +111,7 @@ pub use bytes::Bytes;
 pub mod private {
     pub use crate::core::{CallCtx, Dispatch, IncomingCall, InterfaceDesc, MethodDesc};
     pub use crate::transport::shared_buffers::{data_to_bytes, registered_buffers};
+    pub use crate::transport::spliced::{data_sent_in_place, set_data};
     pub use crate::typed::glue::{
         check_struct_list, export, import, list_len, text, text_of, unknown_method, ImplSlot,
     };

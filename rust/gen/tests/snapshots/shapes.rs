@@ -228,7 +228,7 @@ pub mod __mp_shapes {
         | -> ::mp::Result<()> {
             let mut __p = __params
                 .init_as::<crate::shapes_capnp::shapes::pack_params::Builder<'_>>();
-            __p.reborrow().set_head(&head[..]);
+            ::mp::private::set_data(&head, |__n| __p.reborrow().init_head(__n));
             {
                 let __v0 = parts;
                 let mut __l0 = __p
@@ -241,7 +241,7 @@ pub mod __mp_shapes {
                     __l0.set(__i0, &__e0[..]);
                 }
             }
-            __p.reborrow().set_tail(&__in_tail[..]);
+            ::mp::private::set_data(&__in_tail, |__n| __p.reborrow().init_tail(__n));
             Ok(())
         });
         let __read: ::std::boxed::Box<
@@ -681,8 +681,8 @@ impl ShapesServer {
             .init_as::<crate::shapes_capnp::shapes::pack_results::Builder<'_>>();
         let _: () = __exc;
         let __out_result = __ret;
-        __p.reborrow().set_tail(&tail[..]);
-        __p.reborrow().set_result(&__out_result[..]);
+        ::mp::private::set_data(&tail, |__n| __p.reborrow().init_tail(__n));
+        ::mp::private::set_data(&__out_result, |__n| __p.reborrow().init_result(__n));
         Ok(())
     }
 }
@@ -815,7 +815,7 @@ impl Tree {
         if let ::std::option::Option::Some(__b0) = left {
             (*__b0).__mp_write(__p.reborrow().init_left(), __ctx)?;
         }
-        __p.reborrow().set_blob(&blob[..]);
+        ::mp::private::set_data(&blob, |__n| __p.reborrow().init_blob(__n));
         match which {
             TreeWhich::Leaf => {
                 __p.reborrow().set_leaf(());

@@ -13,7 +13,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use capnp::message::{Builder, HeapAllocator};
+use capnp::message::Builder;
 use capnp::private::layout::CapTable;
 use capnp::traits::ImbueMut;
 use capnp_rpc::rpc_capnp::{exception, message, return_};
@@ -25,9 +25,11 @@ use crate::core::call_log::{call_failed, log_recv, log_send};
 use crate::core::descriptor::MethodDesc;
 use crate::core::raw_struct::{is_struct, pointer_field_mut};
 use crate::os::error::Result;
+use crate::os::log::LogLevel;
 use crate::os::poll_choice::should_poll;
 use crate::os::waiter::Waiter;
 use crate::proxy_capnp::{context, thread};
+use crate::transport::spliced::{FrameAllocator, SplicedMessage};
 use crate::transport::Received;
 
 /// Words of a direct call's first segment: the envelope and small params fit; bigger ones
@@ -147,18 +149,31 @@ impl<'a> DirectCall<'a> {
         self.read_reply(&ctx, reply, read)
     }
 
-    /// The `Call` message of question `question`, params filled by `build`.
-    fn build_call<B>(
-        &self,
-        ctx: &CallCtx,
-        question: u32,
-        build: B,
-    ) -> Result<Builder<HeapAllocator>>
+    /// The `Call` message of question `question`, params filled by `build`. Big `Data` goes
+    /// out from the caller's memory unless the params are logged (`transport/spliced.rs`).
+    fn build_call<B>(&self, ctx: &CallCtx, question: u32, build: B) -> Result<SplicedMessage>
     where
         B: FnOnce(&CallCtx, capnp::any_pointer::Builder<'_>) -> Result<()>,
     {
-        let mut message =
-            Builder::new(HeapAllocator::new().first_segment_words(FIRST_SEGMENT_WORDS));
+        let mut message = SplicedMessage::new(FIRST_SEGMENT_WORDS);
+        let in_place = !self.conn.lp.log_enabled(LogLevel::Trace);
+        message.build(in_place, |message| {
+            self.fill_call(message, ctx, question, build)
+        })?;
+        Ok(message)
+    }
+
+    /// Writes the `Call` into `message`.
+    fn fill_call<B>(
+        &self,
+        message: &mut Builder<FrameAllocator>,
+        ctx: &CallCtx,
+        question: u32,
+        build: B,
+    ) -> Result<()>
+    where
+        B: FnOnce(&CallCtx, capnp::any_pointer::Builder<'_>) -> Result<()>,
+    {
         let mut call = message.init_root::<message::Builder<'_>>().init_call();
         call.set_question_id(question);
         call.set_interface_id(self.method.interface_id);
@@ -202,7 +217,7 @@ impl<'a> DirectCall<'a> {
             }
             table.get(1).set_sender_hosted(threads.callback);
         }
-        Ok(message)
+        Ok(())
     }
 
     /// Reads the `Return` (or the reason there is none) as a call through the loop would.

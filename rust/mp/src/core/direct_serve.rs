@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
 use capnp::any_pointer;
-use capnp::message::{Builder, HeapAllocator};
+use capnp::message::{Allocator, Builder, HeapAllocator};
 use capnp::private::layout::CapTable;
 use capnp::traits::{Imbue, ImbueMut};
 use capnp_rpc::rpc_capnp::{exception, message};
@@ -26,7 +26,10 @@ use crate::event_loop::loop_box::HoldReleases;
 use crate::os::error::{Error, Result};
 use crate::os::log::LogLevel;
 use crate::proxy_capnp::context;
-use crate::transport::{Kept, ReadForCalls, Received, ServeCall, ServeHook, ServeThread};
+use crate::transport::spliced::SplicedMessage;
+use crate::transport::{
+    FrameBody, Kept, ReadForCalls, Received, ServeCall, ServeHook, ServeThread,
+};
 
 /// What is noted for an object served directly.
 struct Target {
@@ -170,7 +173,7 @@ impl ServeHook for Hook {
             );
             conn.direct.send_served_return(
                 question,
-                exception_return(question, &e),
+                exception_return(question, &e).into(),
                 callback_import,
             );
         }
@@ -190,7 +193,7 @@ fn run(
     let lp = conn.lp.clone();
     let (ret, held) = if canceled.load(Ordering::SeqCst) {
         // The caller finished the question before it started: it is not run.
-        (canceled_return(question), None)
+        (canceled_return(question).into(), None)
     } else {
         ThreadContext::with(|tc| {
             let installed = tc.push_request_thread(conn.id, checked.callback).is_none();
@@ -204,21 +207,25 @@ fn run(
                     exported: None,
                 }),
             };
-            let mut ret = Builder::new(HeapAllocator::new().first_segment_words(64));
+            // Big `Data` in the results goes out from its own memory (`transport/spliced.rs`);
+            // calls are served here only while Debug logging is off, so nothing logs them.
+            let mut ret = SplicedMessage::new(64);
             let outcome = with_cancel_flag(canceled, || {
-                catch_unwind(AssertUnwindSafe(|| {
-                    let dispatch = &*checked.dispatch;
-                    build_results(&mut ret, question, message, checked.method, dispatch, &ctx)
-                }))
-                .unwrap_or_else(|p| Err(Error::from_panic(p)))
+                ret.build(true, |ret| {
+                    catch_unwind(AssertUnwindSafe(|| {
+                        let dispatch = &*checked.dispatch;
+                        build_results(ret, question, message, checked.method, dispatch, &ctx)
+                    }))
+                    .unwrap_or_else(|p| Err(Error::from_panic(p)))
+                })
             });
             if installed {
                 drop(tc.pop_request_thread(conn.id));
             }
             drop(ctx);
-            let ret = match outcome {
-                Ok(()) => ret,
-                Err(e) => exception_return(question, &e.into_server_reply()),
+            let ret: FrameBody = match outcome {
+                Ok(()) => ret.into(),
+                Err(e) => exception_return(question, &e.into_server_reply()).into(),
             };
             (ret, hold.finish())
         })
@@ -243,8 +250,8 @@ fn run(
 
 /// Fills `ret` with the `Return` of `question`: the params of `message` read in place, the
 /// results built by `dispatch`.
-fn build_results(
-    ret: &mut Builder<HeapAllocator>,
+fn build_results<A: Allocator>(
+    ret: &mut Builder<A>,
     question: u32,
     message: &Received,
     method: &'static MethodDesc,

@@ -8,6 +8,7 @@ pub(crate) mod cleanup;
 pub(crate) mod error;
 pub(crate) mod log;
 pub(crate) mod poll_choice;
+pub(crate) mod reserved;
 pub(crate) mod spawn;
 pub(crate) mod thread_name;
 pub(crate) mod waiter;

@@ -18,7 +18,7 @@ use capnp_rpc::rpc_capnp::{cap_descriptor, message, message_target, promised_ans
 
 use crate::os::waiter::{Idle, SpinSlot, Waiter};
 use crate::transport::early_return::{EarlyGuard, EarlyReturn, EarlyReturns};
-use crate::transport::gate::Gate;
+use crate::transport::gate::{FrameBody, Gate};
 use crate::transport::read_share::{Handed, ReadShare};
 use crate::transport::replies::{Deliver, Replies, Route};
 use crate::transport::rpc_messages::{finish_message, reader_options, release_message};
@@ -113,12 +113,7 @@ impl DirectPath {
     /// Writes the `Return` of `question`, served directly, then (deferred, to go with the
     /// next frame) the `Release` of the reference to the caller's `callbackThread` that the
     /// `Call` carried, as capnp-rpc would after its `Return`.
-    pub(crate) fn send_served_return(
-        &self,
-        question: u32,
-        ret: Builder<HeapAllocator>,
-        callback_import: u32,
-    ) {
+    pub(crate) fn send_served_return(&self, question: u32, ret: FrameBody, callback_import: u32) {
         // A failure shows again on the next write; the connection's end cancels the rest.
         if self.gate.send(ret).is_ok() {
             self.gate.defer_quietly(release_message(callback_import, 1));
@@ -155,7 +150,7 @@ impl DirectPath {
 
     /// Sends the `Call` of question `id`, built by the caller. If it cannot be sent, the
     /// question is forgotten and `deliver` will not run.
-    pub(crate) fn send(&self, id: u32, call: Builder<HeapAllocator>) -> capnp::Result<()> {
+    pub(crate) fn send(&self, id: u32, call: impl Into<FrameBody>) -> capnp::Result<()> {
         let sent = self.gate.send(call);
         match sent {
             Ok(()) => {

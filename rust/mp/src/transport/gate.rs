@@ -24,28 +24,52 @@ use tokio::sync::Notify;
 
 use crate::transport::frame;
 use crate::transport::reader::io_error;
+use crate::transport::spliced::SplicedMessage;
 
 /// How long a deferred frame waits for another frame to go out with.
 pub(crate) const DEFER_AT_MOST: std::time::Duration = std::time::Duration::from_millis(1);
+
+/// What a frame of a thread carries: a message like capnp-rpc's, or one a thread built with
+/// `Data` sent in place (`spliced.rs`).
+pub(crate) enum FrameBody {
+    Heap(Builder<HeapAllocator>),
+    Spliced(SplicedMessage),
+}
+
+impl From<Builder<HeapAllocator>> for FrameBody {
+    fn from(message: Builder<HeapAllocator>) -> FrameBody {
+        FrameBody::Heap(message)
+    }
+}
+
+impl From<SplicedMessage> for FrameBody {
+    fn from(message: SplicedMessage) -> FrameBody {
+        FrameBody::Spliced(message)
+    }
+}
 
 /// A frame queued by a thread other than the loop.
 pub(crate) struct ThreadFrame {
     pub(crate) seq: u64,
     pub(crate) table: Vec<u8>,
-    pub(crate) message: Builder<HeapAllocator>,
+    pub(crate) body: FrameBody,
     /// Bytes of table and segments.
     pub(crate) len: usize,
 }
 
 impl ThreadFrame {
-    /// `message` as a frame; its sequence number is set when it is queued.
-    fn new(message: Builder<HeapAllocator>) -> ThreadFrame {
-        let table = frame::encode_table(&message.get_segments_for_output());
+    /// `body` as a frame; its sequence number is set when it is queued.
+    fn new(body: impl Into<FrameBody>) -> ThreadFrame {
+        let body = body.into();
+        let table = match &body {
+            FrameBody::Heap(m) => frame::encode_table(&m.get_segments_for_output()),
+            FrameBody::Spliced(m) => frame::encode_table(&m.segments()),
+        };
         let mut frame = ThreadFrame {
             seq: 0,
             len: 0,
             table,
-            message,
+            body,
         };
         frame.len = frame.parts().map(<[u8]>::len).sum();
         frame
@@ -53,8 +77,10 @@ impl ThreadFrame {
 
     /// The frame's parts in order: the segment table, then each segment.
     pub(crate) fn parts(&self) -> impl Iterator<Item = &[u8]> {
-        let segments = self.message.get_segments_for_output();
-        let segments: Vec<&[u8]> = segments.iter().copied().collect();
+        let segments: Vec<&[u8]> = match &self.body {
+            FrameBody::Heap(m) => m.get_segments_for_output().iter().copied().collect(),
+            FrameBody::Spliced(m) => m.parts(),
+        };
         std::iter::once(&self.table[..]).chain(segments)
     }
 }
@@ -150,7 +176,7 @@ impl Gate {
     /// Sends `message` from the calling thread: at once if nothing is waiting to be written
     /// (as much as the socket takes, the rest left to the loop's writer), else queued behind
     /// what is waiting. Fails only if the connection is closed or the socket failed.
-    pub(crate) fn send(&self, message: Builder<HeapAllocator>) -> capnp::Result<()> {
+    pub(crate) fn send(&self, message: impl Into<FrameBody>) -> capnp::Result<()> {
         let mut frame = ThreadFrame::new(message);
         let mut state = self.lock();
         let Some(fd) = state.fd else {

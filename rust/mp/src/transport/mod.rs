@@ -34,6 +34,7 @@ mod rpc_messages;
 mod served;
 pub(crate) mod shared_buffers;
 mod socket;
+pub(crate) mod spliced;
 mod thread_read;
 mod writer;
 
@@ -41,6 +42,7 @@ pub(crate) use direct::DirectPath;
 pub(crate) use direct::{capture_call_target, CapRef, ReadForCalls, Received, SentCall};
 pub use early_return::returns_written_early;
 pub(crate) use early_return::{capture_new_message, made_return_answer, EarlyGuard, EarlyReturn};
+pub(crate) use gate::FrameBody;
 pub(crate) use network::{defer_releases, Network};
 pub use served::calls_served_directly;
 pub(crate) use served::{Kept, ServeCall, ServeHook, ServeThread};

@@ -32,10 +32,6 @@ use capnp_rpc::rpc_capnp::{call, cap_descriptor, message, message_target};
 use crate::os::waiter::Waiter;
 use crate::transport::replies::Received;
 
-/// The largest `Call` served directly, in words: bigger ones are limited by copying, not by
-/// a wake-up, and go through capnp-rpc, whose data path avoids copies of its own.
-const SERVE_AT_MOST_WORDS: usize = 8 * 1024;
-
 /// Calls served directly in this process so far.
 static SERVED: AtomicU64 = AtomicU64::new(0);
 
@@ -329,16 +325,13 @@ fn kind_of(message: &Received) -> Option<Kind> {
         message::Finish(f) => Some(Kind::Finish(f.ok()?.get_question_id())),
         message::Call(c) => {
             let c = c.ok()?;
-            Some(Kind::Call(c.get_question_id(), shape_of(c, message)))
+            Some(Kind::Call(c.get_question_id(), shape_of(c)))
         }
         _ => None,
     }
 }
 
-fn shape_of(c: call::Reader<'_>, message: &Received) -> Option<Shape> {
-    if message.size_in_words() > SERVE_AT_MOST_WORDS {
-        return None;
-    }
+fn shape_of(c: call::Reader<'_>) -> Option<Shape> {
     let call::send_results_to::Caller(()) = c.get_send_results_to().which().ok()? else {
         return None;
     };

@@ -20,6 +20,9 @@ pub(crate) fn result(t: &str) -> String {
 /// The Rust type of a `Data` field.
 pub(crate) const BYTES: &str = "::mp::Bytes";
 
+/// Sets a `Data` field from an `mp::Bytes`: `SET_DATA(&value, |n| builder.init_field(n))`.
+pub(crate) const SET_DATA: &str = "::mp::private::set_data";
+
 /// A decoded `Data` field (`data`: a `&[u8]` of the received message) as `mp::Bytes`, shared
 /// with the message when it is big.
 pub(crate) fn data_to_bytes(data: &str) -> String {

@@ -61,7 +61,18 @@ pub(crate) fn encode(ty: &Ty, value: &str, target: &Target<'_>, d: usize) -> Str
         Ty::Bool | Ty::Num(_) | Ty::Enum { .. } => target.set(value),
         Ty::Text => target.set(&format!("{value}.as_str()")),
         Ty::TextBytes => target.set(&rt::text_from_bytes(&format!("&{value}[..]"))),
-        Ty::Data | Ty::DataVec => target.set(&format!("&{value}[..]")),
+        Ty::Data => match target {
+            // A big `Data` may go out from its own memory (the runtime decides).
+            Target::Field { b, acc, generic } => {
+                let init = if *generic { "initn" } else { "init" };
+                format!(
+                    "{}(&{value}, |__n| {b}.reborrow().{init}_{acc}(__n));",
+                    rt::SET_DATA
+                )
+            }
+            Target::Elem { .. } => target.set(&format!("&{value}[..]")),
+        },
+        Ty::DataVec => target.set(&format!("&{value}[..]")),
         Ty::Struct { boxed: true, .. } => format!(
             "if let ::std::option::Option::Some(__b{d}) = {value} {{ (*__b{d}).__mp_write({}, __ctx)?; }}",
             target.init_struct()
