@@ -149,6 +149,20 @@ fn numbers_and_containers(c: &dyn BreadthInterface) {
         c.pass_data(vec![0, 1, 2].into()).unwrap()[..],
         [0, 1, 2, 0xff]
     );
+    // A big `Data` each way (this proxy is the bootstrap one, whose calls go through the
+    // loop, so it is copied here; `conformance.rs` sends one from its own memory).
+    for seed in 0..3u8 {
+        let big: Vec<u8> = (0..(1u32 << 20) + 3)
+            .map(|i| (i % 251) as u8 ^ seed)
+            .collect();
+        let mut want = big.clone();
+        want.push(0xff);
+        assert_eq!(
+            c.pass_data(big.into()).unwrap()[..],
+            want[..],
+            "round {seed}"
+        );
+    }
     assert_eq!(c.pass_vector(vec![1, -2, 3]).unwrap(), [3, -2, 1]);
     let set: BTreeSet<String> = c
         .pass_set(vec!["b".into(), "a".into()])

@@ -33,6 +33,23 @@ fn big_data_is_shared_with_its_message_and_outlives_the_call() {
             shares_a_received_buffer(&echoed),
             "{kind}: the client's result is not a copy"
         );
+        // Later echoes go direct: the client's request and the server's results carry the
+        // big `Data` from its own memory instead of a copy (`transport/spliced.rs`), and the
+        // bytes still come back whole.
+        let in_place = mp::private::data_sent_in_place();
+        for round in 0..4u8 {
+            let sent = pattern(10 + round);
+            let (_, echoed, _, _) = service
+                .echo(String::new(), sent.clone(), vec![], vec![])
+                .expect("echo");
+            assert_eq!(echoed, sent, "{kind}: round {round}");
+        }
+        let sent_in_place = mp::private::data_sent_in_place() - in_place;
+        eprintln!("{kind}: {sent_in_place} Data sent in place in 4 echoes");
+        // In one process both sides count: the client's four requests and the server's
+        // four results (served by its worker, whose `Return` is its own frame).
+        let want = if kind == "in-process" { 8 } else { 4 };
+        assert!(sent_in_place >= want, "{kind}: {sent_in_place}");
         let registered = mp::private::registered_buffers();
         assert!(registered >= 1, "{kind}: {registered}");
         drop(echoed);
