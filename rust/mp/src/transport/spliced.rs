@@ -29,6 +29,10 @@ use crate::os::reserved::{Reserved, REGION_BYTES};
 /// three slices cost more than a copy of a few KiB).
 pub const SPLICE_BYTES: usize = 64 * 1024;
 
+/// Most `Data` sent in place in one message (each is a segment; a reader takes at most 511);
+/// further ones are copied.
+const IN_PLACE_PER_MESSAGE: usize = 64;
+
 /// `Data` fields sent in place in this process so far.
 static SPLICED: AtomicU64 = AtomicU64::new(0);
 
@@ -61,7 +65,7 @@ thread_local! {
 }
 
 /// Sets a `Data` field to `value`: `init` is the field's `init_*` of the generated builder.
-/// In a frame built by [`SplicedMessage::build`], a big `value` is sent from its own memory;
+/// In a frame built by `SplicedMessage::build`, a big `value` is sent from its own memory;
 /// anywhere else it is copied, as `set_*` would.
 pub fn set_data<'a>(value: &bytes::Bytes, init: impl FnOnce(u32) -> &'a mut [u8]) {
     let len = value.len();
@@ -69,12 +73,12 @@ pub fn set_data<'a>(value: &bytes::Bytes, init: impl FnOnce(u32) -> &'a mut [u8]
     let armed = len >= SPLICE_BYTES
         && words * 8 <= REGION_BYTES
         && SCOPE.with(|s| match s.borrow_mut().as_mut() {
-            Some(scope) => {
+            Some(scope) if scope.blobs.len() < IN_PLACE_PER_MESSAGE => {
                 scope.expect = Some(words as u32);
                 scope.taken = None;
                 true
             }
-            None => false,
+            _ => false,
         });
     let slot = init(len as u32);
     if armed {
@@ -337,6 +341,21 @@ mod tests {
         ));
         assert!(in_memory[0].iter().all(|&b| b == 0));
         assert_eq!(in_memory[1][..], blobs[1][..]);
+    }
+
+    #[test]
+    fn at_most_so_many_go_in_place_in_one_message() {
+        let blobs: Vec<bytes::Bytes> = (0..IN_PLACE_PER_MESSAGE + 6)
+            .map(|i| pattern(SPLICE_BYTES, i as u8))
+            .collect();
+        let m = build(&blobs, true);
+        assert_eq!(m.blobs.len(), IN_PLACE_PER_MESSAGE);
+        assert!(m.segments().len() <= crate::transport::frame::MAX_SEGMENTS);
+        let back = read_back(&wire_bytes(&m));
+        assert_eq!(back.len(), blobs.len());
+        for (got, want) in back.iter().zip(&blobs) {
+            assert_eq!(got[..], want[..]);
+        }
     }
 
     #[test]
