@@ -394,3 +394,37 @@ fn a_broken_frame_read_by_a_waiting_caller_ends_the_connection_with_an_error() {
     lp.wait_finished();
     server.server.wait_finished();
 }
+
+/// A callback that tells the thread it ran on.
+struct Here;
+
+impl Callback for Here {
+    fn call(&self, _depth: i32) -> mp::Result<Vec<i64>> {
+        Ok(vec![mp::current_tid()])
+    }
+}
+
+#[test]
+fn a_worker_calls_a_callback_of_its_params_without_the_loop() {
+    let _serial = one_at_a_time();
+    let pair = common::in_process();
+    let service = pair.service();
+    let before = mp::private::calls_back_direct();
+    for round in 0..50 {
+        let got = service
+            .call_back(Some(Box::new(Here)), 1)
+            .expect("callBack");
+        assert_eq!(
+            got,
+            vec![mp::current_tid()],
+            "round {round}: the callback runs on the blocked caller's thread"
+        );
+    }
+    // The server's worker learned the callback's import and the two threads from the
+    // request's capability table, so its `call` (and the `destroy` when it drops the
+    // callback) went to the socket without the server's loop.
+    let direct = mp::private::calls_back_direct() - before;
+    assert!(direct >= 50, "{direct} calls back went direct in 50 rounds");
+    drop(service);
+    pair.close();
+}

@@ -122,6 +122,8 @@ pub mod private {
     #[doc(hidden)]
     pub use crate::connection::live_callback_threads;
     #[doc(hidden)]
+    pub use crate::core::calls_back_direct;
+    #[doc(hidden)]
     pub use crate::transport::calls_served_directly;
     #[doc(hidden)]
     pub use crate::transport::returns_written_early;

@@ -56,6 +56,9 @@ pub(crate) struct ThreadContext {
     logged_first_request: RefCell<bool>,
     /// For each connection (by id), what its direct calls with a `Context` name, once known.
     direct_threads: RefCell<HashMap<u64, DirectThreads>>,
+    /// For each connection (by id) whose request this thread serves, what its direct calls
+    /// back to the requester name, if known (`core/request_caps.rs`).
+    request_direct: RefCell<HashMap<u64, DirectThreads>>,
 }
 
 thread_local! {
@@ -71,6 +74,7 @@ impl ThreadContext {
             loops: RefCell::new(Vec::new()),
             logged_first_request: RefCell::new(false),
             direct_threads: RefCell::new(HashMap::new()),
+            request_direct: RefCell::new(HashMap::new()),
         }
     }
 
@@ -134,7 +138,25 @@ impl ThreadContext {
     /// Removes the thread installed for `conn_id`, handing it back (so that the caller can
     /// drop it on the loop thread rather than post its release from here).
     pub(crate) fn pop_request_thread(&self, conn_id: u64) -> Option<Arc<ThreadCap>> {
+        self.request_direct.borrow_mut().remove(&conn_id);
         self.request_threads.borrow_mut().remove(&conn_id)
+    }
+
+    /// Sets what direct calls back to the requester of the request this thread serves on
+    /// `conn_id` name (see [`push_request_thread`](Self::push_request_thread)); `None`: such
+    /// calls go through the loop. Cleared with the request thread.
+    pub(crate) fn set_request_direct(&self, conn_id: u64, threads: Option<DirectThreads>) {
+        let mut map = self.request_direct.borrow_mut();
+        match threads {
+            Some(t) => map.insert(conn_id, t),
+            None => map.remove(&conn_id),
+        };
+    }
+
+    /// What a direct call back to the requester on `conn_id` names, if this thread serves
+    /// a request from it and that is known.
+    pub(crate) fn request_direct(&self, conn_id: u64) -> Option<DirectThreads> {
+        self.request_direct.borrow().get(&conn_id).cloned()
     }
 }
 

@@ -45,6 +45,9 @@ pub(crate) struct WorkerCaps {
     pub(crate) boxed: Mutex<Vec<Option<LoopBox<capnp::capability::Client>>>>,
     /// The capabilities of the params, by cap-table index (`None`: the params have none).
     pub(crate) params: Option<Arc<LoopBox<CapTable>>>,
+    /// The import number of each of those capabilities, where known, so that calls on it
+    /// may go direct (`request_caps.rs`).
+    pub(crate) imports: Vec<Option<u32>>,
     /// Capabilities exported while the call runs, for its results (`None`: its descriptor
     /// says the results carry none).
     pub(crate) exported: Option<Arc<LoopBox<RefCell<Vec<capnp::capability::Client>>>>>,

@@ -263,7 +263,13 @@ fn import_with(
                 .get_mut(index)
                 .and_then(Option::take);
             if let Some(cap) = boxed {
-                return Ok(ProxyClient::from_box(w.conn.clone(), cap, desc));
+                let proxy = ProxyClient::from_box(w.conn.clone(), cap, desc);
+                // Its import number, if the request's capability table told it: calls on
+                // it may then go direct.
+                if let Some(&Some(import)) = w.imports.get(index) {
+                    let _ = proxy.inner.direct.set(import);
+                }
+                return Ok(proxy);
             }
             // Imported twice: make another handle on the loop.
             let params = w.params.clone().ok_or_else(|| {

@@ -11,6 +11,7 @@
 //! (`EventLoop::caught_up`), so that it cannot overtake a `Release` or a call the thread
 //! posted earlier.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use capnp::message::Builder;
@@ -35,6 +36,15 @@ use crate::transport::Received;
 /// Words of a direct call's first segment: the envelope and small params fit; bigger ones
 /// grow it.
 const FIRST_SEGMENT_WORDS: u32 = 64;
+
+/// Direct calls made by threads serving a request of the same connection (calls back).
+static CALLS_BACK: AtomicU64 = AtomicU64::new(0);
+
+/// How many calls back to a requester (a callback called by the thread serving the request)
+/// went direct in this process so far. For tests and benchmarks.
+pub fn calls_back_direct() -> u64 {
+    CALLS_BACK.load(Ordering::Relaxed)
+}
 
 /// One call about to go direct.
 pub(crate) struct DirectCall<'a> {
@@ -68,8 +78,13 @@ impl<'a> DirectCall<'a> {
         let context = match method.context {
             None => None,
             // A thread serving a request of this connection calls back on the requester's
-            // thread, which only the loop knows.
-            Some(_) if tc.request_thread_override(conn.id).is_some() => return None,
+            // thread: direct when the request's capability table told its number
+            // (`request_caps.rs`), else through the loop, which knows it.
+            Some(index) if tc.request_thread_override(conn.id).is_some() => {
+                let threads = tc.request_direct(conn.id).filter(DirectThreads::is_valid)?;
+                CALLS_BACK.fetch_add(1, Ordering::Relaxed);
+                Some((index, threads))
+            }
             Some(index) => {
                 let threads = tc.direct_threads(conn.id).filter(DirectThreads::is_valid)?;
                 Some((index, threads))

@@ -204,6 +204,7 @@ fn run(
                     conn: conn.clone(),
                     boxed: Mutex::new(Vec::new()),
                     params: None,
+                    imports: Vec::new(),
                     exported: None,
                 }),
             };

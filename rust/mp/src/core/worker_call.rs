@@ -22,6 +22,7 @@ use crate::core::direct_serve::note_call;
 use crate::core::dispatch::{Dispatch, IncomingCall};
 use crate::core::lent_call::{CallMessages, LentCall};
 use crate::core::owned_message::{slots_of, OwnedMessage};
+use crate::core::request_caps::RequestCaps;
 use crate::event_loop::loop_box::{HeldReleases, HoldReleases, LoopBox};
 use crate::os::error::{Error, Result};
 use crate::os::log::LogLevel;
@@ -228,6 +229,18 @@ pub(crate) async fn run_on_thread(
         &conn.shared.direct,
     )?;
     let question = lent.question();
+    // For calls back on capabilities of these params, when they carry some.
+    let request_caps = match (&source, question) {
+        (ParamsSource::Copy(_), Some(q)) => conn
+            .shared
+            .direct
+            .served()
+            .take_call_caps(q)
+            .map(|table| RequestCaps::find(params, &table, method.context))
+            .unwrap_or_default(),
+        _ => RequestCaps::default(),
+    };
+    let request_threads = request_caps.threads.clone();
     if let Some(question) = question {
         note_call(
             conn,
@@ -252,6 +265,7 @@ pub(crate) async fn run_on_thread(
                 .collect(),
         ),
         params: params_caps.map(|caps| Arc::new(LoopBox::new(&lp, caps))),
+        imports: request_caps.imports,
         exported: method
             .results_caps
             .then(|| Arc::new(LoopBox::new(&lp, RefCell::new(Vec::new())))),
@@ -287,6 +301,9 @@ pub(crate) async fn run_on_thread(
                 }
                 None => false,
             };
+            if installed {
+                tc.set_request_direct(conn_id, request_threads);
+            }
             if job_lp.log_enabled(LogLevel::Debug) {
                 job_lp.log(
                     LogLevel::Debug,

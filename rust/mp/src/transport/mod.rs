@@ -45,7 +45,7 @@ pub(crate) use early_return::{capture_new_message, made_return_answer, EarlyGuar
 pub(crate) use gate::FrameBody;
 pub(crate) use network::{defer_releases, Network};
 pub use served::calls_served_directly;
-pub(crate) use served::{Kept, ServeCall, ServeHook, ServeThread};
+pub(crate) use served::{Kept, RawCap, ServeCall, ServeHook, ServeThread};
 pub(crate) use socket::Socket;
 
 /// The default of [`max_unwritten_bytes`]: 4 MiB, a few thousand small replies or one big

@@ -104,6 +104,9 @@ struct Table {
     pending: HashMap<u32, Option<Shape>>,
     /// Questions served directly, until both their `Return` and `Finish` are through.
     served: HashMap<u32, Served>,
+    /// The capability tables of pending questions whose params carry more than the
+    /// `Context`'s two threads, for the core to take when capnp-rpc hands the call over.
+    call_caps: HashMap<u32, Vec<RawCap>>,
     /// `Release`s read so far.
     releases: u64,
     closed: bool,
@@ -167,10 +170,11 @@ impl ServedCalls {
                     if t.pending.remove(&question).is_some() {
                         self.set_pending_count(&t);
                     }
+                    t.call_caps.remove(&question);
                     Sorted::Pass(message)
                 }
             },
-            Kind::Call(question, shape) => {
+            Kind::Call(question, shape, caps) => {
                 let direct = shape.filter(|_| may_serve && !t.closed && t.pending.is_empty());
                 let found = direct.and_then(|s| {
                     let target = t.targets.get(&s.target)?.clone();
@@ -202,12 +206,21 @@ impl ServedCalls {
                         let releases = t.releases;
                         let shape = shape.map(|s| Shape { releases, ..s });
                         t.pending.insert(question, shape);
+                        if let Some(caps) = caps {
+                            t.call_caps.insert(question, caps);
+                        }
                         self.set_pending_count(&t);
                         Sorted::Pass(message)
                     }
                 }
             }
         }
+    }
+
+    /// The capability table of capnp-rpc's pending call `question`, if its params carry
+    /// more capabilities than a `Context`'s two (see [`RawCap`]).
+    pub(crate) fn take_call_caps(&self, question: u32) -> Option<Vec<RawCap>> {
+        self.lock().call_caps.remove(&question)
     }
 
     /// The core refused `question`, sorted for serving: it goes to capnp-rpc after all.
@@ -248,6 +261,7 @@ impl ServedCalls {
         if t.pending.remove(&question).is_some() {
             self.set_pending_count(&t);
         }
+        t.call_caps.remove(&question);
     }
 
     /// On the loop, once capnp-rpc's call `question` reached the thread that runs it: notes
@@ -305,6 +319,7 @@ impl ServedCalls {
         let mut kept: Vec<Kept> = t.targets.drain().map(|(_, k)| k).collect();
         kept.extend(t.threads.drain().map(|(_, s)| s.callback.clone()));
         t.pending.clear();
+        t.call_caps.clear();
         self.set_pending_count(&t);
         kept
     }
@@ -314,8 +329,9 @@ impl ServedCalls {
 enum Kind {
     Release(u32),
     Finish(u32),
-    /// A `Call`, and its shape if it names an export of ours and the two threads.
-    Call(u32, Option<Shape>),
+    /// A `Call`, its shape if it names an export of ours and the two threads, and its
+    /// capability table if that has more than two entries.
+    Call(u32, Option<Shape>, Option<Vec<RawCap>>),
 }
 
 fn kind_of(message: &Received) -> Option<Kind> {
@@ -325,7 +341,7 @@ fn kind_of(message: &Received) -> Option<Kind> {
         message::Finish(f) => Some(Kind::Finish(f.ok()?.get_question_id())),
         message::Call(c) => {
             let c = c.ok()?;
-            Some(Kind::Call(c.get_question_id(), shape_of(c)))
+            Some(Kind::Call(c.get_question_id(), shape_of(c), caps_of(c)))
         }
         _ => None,
     }
@@ -356,6 +372,37 @@ fn shape_of(c: call::Reader<'_>) -> Option<Shape> {
         callback: callback?,
         releases: 0,
     })
+}
+
+/// An entry of a received call's capability table, as far as calls made with it care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RawCap {
+    /// An export of ours (`receiverHosted`).
+    Ours(u32),
+    /// An export of the peer, our import of that number (`senderHosted`).
+    Import(u32),
+    /// Anything else (promises, answers, third parties).
+    Other,
+}
+
+/// Most entries of a capability table that is kept for the core.
+const KEEP_CAPS_AT_MOST: usize = 16;
+
+/// The capability table of a call whose params carry more than the `Context`'s two.
+fn caps_of(c: call::Reader<'_>) -> Option<Vec<RawCap>> {
+    let table = c.get_params().ok()?.get_cap_table().ok()?;
+    if table.len() <= 2 || table.len() as usize > KEEP_CAPS_AT_MOST {
+        return None;
+    }
+    let caps = table
+        .iter()
+        .map(|cap| match cap.which() {
+            Ok(cap_descriptor::ReceiverHosted(id)) => RawCap::Ours(id),
+            Ok(cap_descriptor::SenderHosted(id)) => RawCap::Import(id),
+            _ => RawCap::Other,
+        })
+        .collect();
+    Some(caps)
 }
 
 /// The answer number of a `Return` message.
