@@ -428,3 +428,44 @@ fn a_worker_calls_a_callback_of_its_params_without_the_loop() {
     drop(service);
     pair.close();
 }
+
+#[test]
+fn with_data_logged_big_data_is_copied_and_its_log_line_shows_it() {
+    let _serial = one_at_a_time();
+    let lines = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let sink = lines.clone();
+    let log = mp::LogOptions::new(mp::LogLevel::Trace, move |m| {
+        sink.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(m.message);
+    });
+    let pair = common::in_process_with(log);
+    let service = pair.service();
+    let before = mp::private::data_sent_in_place();
+    // 'A' then 'B's: the log line's start shows which bytes the message held (hex).
+    let mut data = vec![b'B'; 100 * 1024];
+    data[0] = b'A';
+    for round in 0..4 {
+        let out = service
+            .echo(String::new(), data.clone().into(), vec![], vec![])
+            .expect("echo");
+        assert!(out.1[..] == data[..], "round {round}: echoed data differs");
+    }
+    // The log line of a params dump reads the message in memory, where a `Data` sent in
+    // place would be zeros: with data logged, nothing is sent that way.
+    assert_eq!(mp::private::data_sent_in_place(), before);
+    // A copy: the log function takes the same lock, and closing the pair logs.
+    let lines = lines.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let dumps: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.starts_with("send data") && l.contains("data = 0x"))
+        .collect();
+    assert_eq!(dumps.len(), 4, "one params dump per echo");
+    assert!(
+        dumps.iter().all(|l| l.contains("data = 0x\"4142")),
+        "a dump without the data's bytes: {:?}",
+        dumps.first()
+    );
+    drop(service);
+    pair.close();
+}
