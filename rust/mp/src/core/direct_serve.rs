@@ -14,7 +14,7 @@ use capnp::traits::{Imbue, ImbueMut};
 use capnp_rpc::rpc_capnp::{exception, message};
 
 use crate::connection::conn_state::{ConnState, Connection};
-use crate::connection::thread_context::{ThreadCap, ThreadContext};
+use crate::connection::thread_context::{DirectThreads, PeerThread, ThreadCap, ThreadContext};
 use crate::connection::thread_server::ThreadServer;
 use crate::core::call_ctx::{CallCtx, Mode, WorkerCaps};
 use crate::core::cancel::with_cancel_flag;
@@ -152,10 +152,17 @@ impl ServeHook for Hook {
             message,
             question,
             thread,
+            thread_export,
             canceled,
             ..
         } = call;
         let callback_import = thread.callback_import;
+        // What the worker's calls back to the caller name while it serves this call.
+        let calls_back = DirectThreads {
+            thread: PeerThread::Import(callback_import),
+            callback: thread_export,
+            valid: Arc::new(AtomicBool::new(true)),
+        };
         let job_conn = conn.clone();
         let job = Box::new(move || {
             run(
@@ -165,6 +172,7 @@ impl ServeHook for Hook {
                 question,
                 &canceled,
                 callback_import,
+                calls_back,
             )
         });
         if thread.waiter.post(job).is_err() {
@@ -189,6 +197,7 @@ fn run(
     question: u32,
     canceled: &Arc<AtomicBool>,
     callback_import: u32,
+    calls_back: DirectThreads,
 ) {
     let lp = conn.lp.clone();
     let (ret, held) = if canceled.load(Ordering::SeqCst) {
@@ -197,6 +206,9 @@ fn run(
     } else {
         ThreadContext::with(|tc| {
             let installed = tc.push_request_thread(conn.id, checked.callback).is_none();
+            if installed {
+                tc.set_request_direct(conn.id, Some(calls_back));
+            }
             // Loop-side values the call lets go of go back after the `Return`.
             let hold = HoldReleases::start(&lp);
             let ctx = CallCtx {

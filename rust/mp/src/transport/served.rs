@@ -61,6 +61,8 @@ pub(crate) struct ServeCall {
     /// What the core noted for the target.
     pub(crate) target: Kept,
     pub(crate) thread: Arc<ServeThread>,
+    /// Our export of the `Context`'s `thread` (the worker's `Thread`).
+    pub(crate) thread_export: u32,
     /// The capability table's entries for the `Context`'s `thread` and `callbackThread`.
     pub(crate) thread_index: u32,
     pub(crate) callback_index: u32,
@@ -197,6 +199,7 @@ impl ServedCalls {
                             question,
                             target,
                             thread,
+                            thread_export: s.thread.0,
                             thread_index: s.thread.1,
                             callback_index: s.callback.1,
                             canceled,
