@@ -26,6 +26,19 @@ pub(crate) struct DirectThreads {
 }
 
 impl DirectThreads {
+    /// What calls back to a requester name while its request is served: they are valid for
+    /// the request's whole run, so all share one flag that is never cleared.
+    pub(crate) fn for_request(thread: PeerThread, callback: u32) -> DirectThreads {
+        static ALWAYS: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
+        DirectThreads {
+            thread,
+            callback,
+            valid: ALWAYS
+                .get_or_init(|| Arc::new(AtomicBool::new(true)))
+                .clone(),
+        }
+    }
+
     pub(crate) fn is_valid(&self) -> bool {
         self.valid.load(Ordering::SeqCst)
     }
@@ -40,6 +53,9 @@ pub(crate) enum PeerThread {
     Answer(u32, Vec<u16>),
 }
 
+/// A request's `callbackThread`, and what direct calls back to it name, if known.
+type RequestThread = (Arc<ThreadCap>, Option<DirectThreads>);
+
 /// Removes a thread's entries from the tables of the loop it runs on.
 pub(crate) type ForgetFn = fn(ThreadKey);
 
@@ -47,8 +63,9 @@ pub(crate) struct ThreadContext {
     pub(crate) key: ThreadKey,
     pub(crate) waiter: Arc<Waiter>,
     /// For each connection (by id), the peer thread to call while this thread serves a request
-    /// that came from that connection: the request's `callbackThread`.
-    request_threads: RefCell<HashMap<u64, Arc<ThreadCap>>>,
+    /// that came from that connection: the request's `callbackThread`, and what direct calls
+    /// back to it name, if known (`core/request_caps.rs`).
+    request_threads: RefCell<HashMap<u64, RequestThread>>,
     /// Loops whose tables hold entries for this thread, with the function that removes them
     /// (run on that loop when the thread exits). The function is handed in by the code that
     /// makes the entries, so that this file needs no knowledge of where they live.
@@ -56,9 +73,6 @@ pub(crate) struct ThreadContext {
     logged_first_request: RefCell<bool>,
     /// For each connection (by id), what its direct calls with a `Context` name, once known.
     direct_threads: RefCell<HashMap<u64, DirectThreads>>,
-    /// For each connection (by id) whose request this thread serves, what its direct calls
-    /// back to the requester name, if known (`core/request_caps.rs`).
-    request_direct: RefCell<HashMap<u64, DirectThreads>>,
 }
 
 thread_local! {
@@ -74,7 +88,6 @@ impl ThreadContext {
             loops: RefCell::new(Vec::new()),
             logged_first_request: RefCell::new(false),
             direct_threads: RefCell::new(HashMap::new()),
-            request_direct: RefCell::new(HashMap::new()),
         }
     }
 
@@ -117,46 +130,41 @@ impl ThreadContext {
     }
 
     pub(crate) fn request_thread_override(&self, conn_id: u64) -> Option<Arc<ThreadCap>> {
-        self.request_threads.borrow().get(&conn_id).cloned()
+        let map = self.request_threads.borrow();
+        map.get(&conn_id).map(|(cap, _)| cap.clone())
     }
 
     /// Installs `cap` as the thread to call on `conn_id` unless one is installed already (a
-    /// re-entrant request keeps the outer one). Gives `cap` back if it was not installed.
+    /// re-entrant request keeps the outer one), with what direct calls back to it name
+    /// (`None`: they go through the loop). Gives `cap` back if it was not installed.
     pub(crate) fn push_request_thread(
         &self,
         conn_id: u64,
         cap: Arc<ThreadCap>,
+        direct: Option<DirectThreads>,
     ) -> Option<Arc<ThreadCap>> {
         let mut map = self.request_threads.borrow_mut();
         if map.contains_key(&conn_id) {
             return Some(cap);
         }
-        map.insert(conn_id, cap);
+        map.insert(conn_id, (cap, direct));
         None
     }
 
     /// Removes the thread installed for `conn_id`, handing it back (so that the caller can
     /// drop it on the loop thread rather than post its release from here).
     pub(crate) fn pop_request_thread(&self, conn_id: u64) -> Option<Arc<ThreadCap>> {
-        self.request_direct.borrow_mut().remove(&conn_id);
-        self.request_threads.borrow_mut().remove(&conn_id)
-    }
-
-    /// Sets what direct calls back to the requester of the request this thread serves on
-    /// `conn_id` name (see [`push_request_thread`](Self::push_request_thread)); `None`: such
-    /// calls go through the loop. Cleared with the request thread.
-    pub(crate) fn set_request_direct(&self, conn_id: u64, threads: Option<DirectThreads>) {
-        let mut map = self.request_direct.borrow_mut();
-        match threads {
-            Some(t) => map.insert(conn_id, t),
-            None => map.remove(&conn_id),
-        };
+        self.request_threads
+            .borrow_mut()
+            .remove(&conn_id)
+            .map(|(cap, _)| cap)
     }
 
     /// What a direct call back to the requester on `conn_id` names, if this thread serves
     /// a request from it and that is known.
     pub(crate) fn request_direct(&self, conn_id: u64) -> Option<DirectThreads> {
-        self.request_direct.borrow().get(&conn_id).cloned()
+        let map = self.request_threads.borrow();
+        map.get(&conn_id).and_then(|(_, direct)| direct.clone())
     }
 }
 

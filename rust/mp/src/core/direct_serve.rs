@@ -158,11 +158,8 @@ impl ServeHook for Hook {
         } = call;
         let callback_import = thread.callback_import;
         // What the worker's calls back to the caller name while it serves this call.
-        let calls_back = DirectThreads {
-            thread: PeerThread::Import(callback_import),
-            callback: thread_export,
-            valid: Arc::new(AtomicBool::new(true)),
-        };
+        let calls_back =
+            DirectThreads::for_request(PeerThread::Import(callback_import), thread_export);
         let job_conn = conn.clone();
         let job = Box::new(move || {
             run(
@@ -205,10 +202,9 @@ fn run(
         (canceled_return(question).into(), None)
     } else {
         ThreadContext::with(|tc| {
-            let installed = tc.push_request_thread(conn.id, checked.callback).is_none();
-            if installed {
-                tc.set_request_direct(conn.id, Some(calls_back));
-            }
+            let installed = tc
+                .push_request_thread(conn.id, checked.callback, Some(calls_back))
+                .is_none();
             // Loop-side values the call lets go of go back after the `Return`.
             let hold = HoldReleases::start(&lp);
             let ctx = CallCtx {

@@ -8,9 +8,6 @@
 //! for the worker, its entry: the params are copied once more with stand-ins whose number is
 //! their table index, in the same order as the copy with the real capabilities.
 
-use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
-
 use capnp::any_pointer;
 use capnp::traits::Imbue;
 
@@ -71,11 +68,10 @@ impl RequestCaps {
             let thread = entry(c.get_thread().ok()?.client.hook.as_ref())?;
             let callback = entry(c.get_callback_thread().ok()?.client.hook.as_ref())?;
             match (thread, callback) {
-                (RawCap::Ours(worker), RawCap::Import(caller)) => Some(DirectThreads {
-                    thread: PeerThread::Import(caller),
-                    callback: worker,
-                    valid: Arc::new(AtomicBool::new(true)),
-                }),
+                (RawCap::Ours(worker), RawCap::Import(caller)) => Some(DirectThreads::for_request(
+                    PeerThread::Import(caller),
+                    worker,
+                )),
                 _ => None,
             }
         });

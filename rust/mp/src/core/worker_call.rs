@@ -230,7 +230,10 @@ pub(crate) async fn run_on_thread(
     )?;
     let question = lent.question();
     // For calls back on capabilities of these params, when they carry some.
-    let request_caps = match (&source, question) {
+    let RequestCaps {
+        imports: request_imports,
+        threads: request_threads,
+    } = match (&source, question) {
         (ParamsSource::Copy(_), Some(q)) => conn
             .shared
             .direct
@@ -240,7 +243,6 @@ pub(crate) async fn run_on_thread(
             .unwrap_or_default(),
         _ => RequestCaps::default(),
     };
-    let request_threads = request_caps.threads.clone();
     if let Some(question) = question {
         note_call(
             conn,
@@ -265,7 +267,7 @@ pub(crate) async fn run_on_thread(
                 .collect(),
         ),
         params: params_caps.map(|caps| Arc::new(LoopBox::new(&lp, caps))),
-        imports: request_caps.imports,
+        imports: request_imports,
         exported: method
             .results_caps
             .then(|| Arc::new(LoopBox::new(&lp, RefCell::new(Vec::new())))),
@@ -296,14 +298,11 @@ pub(crate) async fn run_on_thread(
             let hold = HoldReleases::start(&job_lp);
             let installed = match callback {
                 Some(cb) => {
-                    leftovers.callback = tc.push_request_thread(conn_id, cb);
+                    leftovers.callback = tc.push_request_thread(conn_id, cb, request_threads);
                     leftovers.callback.is_none()
                 }
                 None => false,
             };
-            if installed {
-                tc.set_request_direct(conn_id, request_threads);
-            }
             if job_lp.log_enabled(LogLevel::Debug) {
                 job_lp.log(
                     LogLevel::Debug,

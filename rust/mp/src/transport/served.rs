@@ -101,17 +101,22 @@ struct Table {
     targets: HashMap<u32, Kept>,
     /// Noted threads, by our export number.
     threads: HashMap<u32, Arc<ServeThread>>,
-    /// Questions capnp-rpc got and has neither answered nor handed to a thread, with their
-    /// shape if they could be served directly later.
-    pending: HashMap<u32, Option<Shape>>,
+    /// Questions capnp-rpc got and has neither answered nor handed to a thread.
+    pending: HashMap<u32, Pending>,
     /// Questions served directly, until both their `Return` and `Finish` are through.
     served: HashMap<u32, Served>,
-    /// The capability tables of pending questions whose params carry more than the
-    /// `Context`'s two threads, for the core to take when capnp-rpc hands the call over.
-    call_caps: HashMap<u32, Vec<RawCap>>,
     /// `Release`s read so far.
     releases: u64,
     closed: bool,
+}
+
+/// A question capnp-rpc holds (see `Table::pending`).
+struct Pending {
+    /// Its shape, if calls like it could be served directly later.
+    shape: Option<Shape>,
+    /// Its capability table if the params carry more than the `Context`'s two threads, for
+    /// the core to take when capnp-rpc hands the call over.
+    caps: Option<Vec<RawCap>>,
 }
 
 /// One connection's calls served without capnp-rpc.
@@ -172,7 +177,6 @@ impl ServedCalls {
                     if t.pending.remove(&question).is_some() {
                         self.set_pending_count(&t);
                     }
-                    t.call_caps.remove(&question);
                     Sorted::Pass(message)
                 }
             },
@@ -208,10 +212,7 @@ impl ServedCalls {
                     _ => {
                         let releases = t.releases;
                         let shape = shape.map(|s| Shape { releases, ..s });
-                        t.pending.insert(question, shape);
-                        if let Some(caps) = caps {
-                            t.call_caps.insert(question, caps);
-                        }
+                        t.pending.insert(question, Pending { shape, caps });
                         self.set_pending_count(&t);
                         Sorted::Pass(message)
                     }
@@ -223,14 +224,20 @@ impl ServedCalls {
     /// The capability table of capnp-rpc's pending call `question`, if its params carry
     /// more capabilities than a `Context`'s two (see [`RawCap`]).
     pub(crate) fn take_call_caps(&self, question: u32) -> Option<Vec<RawCap>> {
-        self.lock().call_caps.remove(&question)
+        self.lock().pending.get_mut(&question)?.caps.take()
     }
 
     /// The core refused `question`, sorted for serving: it goes to capnp-rpc after all.
     pub(crate) fn refused(&self, question: u32) {
         let mut t = self.lock();
         t.served.remove(&question);
-        t.pending.insert(question, None);
+        t.pending.insert(
+            question,
+            Pending {
+                shape: None,
+                caps: None,
+            },
+        );
         self.set_pending_count(&t);
     }
 
@@ -264,7 +271,6 @@ impl ServedCalls {
         if t.pending.remove(&question).is_some() {
             self.set_pending_count(&t);
         }
-        t.call_caps.remove(&question);
     }
 
     /// On the loop, once capnp-rpc's call `question` reached the thread that runs it: notes
@@ -280,7 +286,7 @@ impl ServedCalls {
         make: impl FnOnce(u32) -> Option<(Kept, Arc<ServeThread>)>,
     ) -> bool {
         let mut t = self.lock();
-        let Some(shape) = t.pending.get(&question).copied().flatten() else {
+        let Some(shape) = t.pending.get(&question).and_then(|p| p.shape) else {
             return false;
         };
         if t.closed || shape.releases != t.releases {
@@ -322,7 +328,6 @@ impl ServedCalls {
         let mut kept: Vec<Kept> = t.targets.drain().map(|(_, k)| k).collect();
         kept.extend(t.threads.drain().map(|(_, s)| s.callback.clone()));
         t.pending.clear();
-        t.call_caps.clear();
         self.set_pending_count(&t);
         kept
     }

@@ -18,8 +18,8 @@
 
 use std::cell::RefCell;
 use std::ptr::NonNull;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 
 use capnp::message::{Allocator, Builder, HeapAllocator};
 
@@ -55,8 +55,8 @@ struct Blob {
 struct Scope {
     /// Words of the segment that [`set_data`] waits for.
     expect: Option<u32>,
-    /// The region handed out for it.
-    taken: Option<usize>,
+    /// The region handed out for it, and the flag that says its bytes went out in place.
+    taken: Option<(usize, Arc<AtomicBool>)>,
     blobs: Vec<Blob>,
 }
 
@@ -86,12 +86,13 @@ pub fn set_data<'a>(value: &bytes::Bytes, init: impl FnOnce(u32) -> &'a mut [u8]
             let mut s = s.borrow_mut();
             let scope = s.as_mut()?;
             scope.expect = None;
-            let region = scope.taken.take()?;
+            let (region, in_place) = scope.taken.take()?;
             // The builder put the landing pad at the region's first word and the bytes
             // right behind it; anything else and the bytes are copied after all.
             if slot.as_ptr() as usize != region + 8 || slot.len() != len {
                 return None;
             }
+            in_place.store(true, Ordering::Relaxed);
             scope.blobs.push(Blob {
                 region,
                 bytes: value.clone(),
@@ -143,10 +144,10 @@ impl Drop for ScopeGuard {
 /// capnp's heap allocator, and reserved regions for the segments [`set_data`] asks for.
 pub(crate) struct FrameAllocator {
     heap: HeapAllocator,
-    regions: Vec<Reserved>,
-    /// Regions whose bytes went out in place, so that only their landing pad was written:
-    /// they go back to the pool. Others (never expected) are unmapped.
-    in_place: Arc<Mutex<Vec<usize>>>,
+    /// Each with a flag [`set_data`] raises when the `Data`'s bytes went out in place, so
+    /// that only the landing pad was written: such a region goes back to the pool; any other
+    /// (the bytes copied into it after all) is unmapped.
+    regions: Vec<(Reserved, Arc<AtomicBool>)>,
 }
 
 // SAFETY: segments come from capnp's own allocator or from reserved regions, which are
@@ -162,13 +163,14 @@ unsafe impl Allocator for FrameAllocator {
         if wanted {
             if let Some(region) = Reserved::take() {
                 let start = region.start();
+                let in_place = Arc::new(AtomicBool::new(false));
                 SCOPE.with(|s| {
                     if let Some(scope) = s.borrow_mut().as_mut() {
                         scope.expect = None;
-                        scope.taken = Some(start.as_ptr() as usize);
+                        scope.taken = Some((start.as_ptr() as usize, in_place.clone()));
                     }
                 });
-                self.regions.push(region);
+                self.regions.push((region, in_place));
                 return (start, minimum_size);
             }
         }
@@ -176,15 +178,9 @@ unsafe impl Allocator for FrameAllocator {
     }
 
     unsafe fn deallocate_segment(&mut self, ptr: NonNull<u8>, word_size: u32, words_used: u32) {
-        if let Some(i) = self.regions.iter().position(|r| r.start() == ptr) {
-            let region = self.regions.swap_remove(i);
-            let addr = ptr.as_ptr() as usize;
-            let clean = self
-                .in_place
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .contains(&addr);
-            if clean {
+        if let Some(i) = self.regions.iter().position(|(r, _)| r.start() == ptr) {
+            let (region, in_place) = self.regions.swap_remove(i);
+            if in_place.load(Ordering::Relaxed) {
                 region.give_back(1);
             }
             return;
@@ -199,22 +195,18 @@ unsafe impl Allocator for FrameAllocator {
 pub(crate) struct SplicedMessage {
     // Dropped before `blobs`: the builder's segments go back while nothing reads them.
     message: Builder<FrameAllocator>,
-    in_place: Arc<Mutex<Vec<usize>>>,
     blobs: Vec<Blob>,
 }
 
 impl SplicedMessage {
     /// An empty message whose first segment has `first_segment_words` words.
     pub(crate) fn new(first_segment_words: u32) -> SplicedMessage {
-        let in_place = Arc::new(Mutex::new(Vec::new()));
         let allocator = FrameAllocator {
             heap: HeapAllocator::new().first_segment_words(first_segment_words),
             regions: Vec::new(),
-            in_place: in_place.clone(),
         };
         SplicedMessage {
             message: Builder::new(allocator),
-            in_place,
             blobs: Vec::new(),
         }
     }
@@ -232,10 +224,6 @@ impl SplicedMessage {
         let scope = ScopeGuard::enter();
         let result = build(&mut self.message);
         let blobs = scope.exit();
-        self.in_place
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend(blobs.iter().map(|b| b.region));
         self.blobs.extend(blobs);
         result
     }
