@@ -9,6 +9,8 @@ use capnp::private::layout::CapTable;
 
 use crate::connection::conn_state::{ConnState, Connection};
 use crate::core::caller::Caller;
+use crate::core::dispatch::Dispatch;
+use crate::core::reusable_export::ReusableDispatch;
 use crate::event_loop::loop_box::LoopBox;
 use crate::os::error::{Error, Result};
 use crate::os::log::{log_escape, LogLevel};
@@ -28,13 +30,20 @@ pub(crate) enum Mode {
     Loop {
         conn: Rc<ConnState>,
         caller: Option<Caller>,
+        /// Set for a call whose exported objects may be lent again later without the loop:
+        /// those objects, in the order they were exported (`reusable_export.rs`).
+        lending: Option<RefCell<Vec<Arc<ReusableDispatch>>>>,
     },
     /// On the thread running an incoming call, in a copy of the params and a results message
     /// of its own: capabilities are slots of tables the loop holds.
     Worker(WorkerCaps),
     /// On a blocked caller that sends its call itself (`direct_call.rs`): the messages carry
-    /// no capabilities.
-    Direct { conn: Arc<Connection> },
+    /// no capabilities but, for a method that passes objects, the objects exported into the
+    /// params (`exported`, by slot index), which the call lends by reusable export numbers.
+    Direct {
+        conn: Arc<Connection>,
+        exported: Option<Mutex<Vec<Arc<dyn Dispatch>>>>,
+    },
 }
 
 /// The loop-side tables behind the slots of a call served off the loop thread.
@@ -62,7 +71,45 @@ pub(crate) fn no_caps_here() -> Error {
 impl CallCtx {
     pub(crate) fn on_loop(conn: Rc<ConnState>, caller: Option<Caller>) -> Self {
         CallCtx {
-            mode: Mode::Loop { conn, caller },
+            mode: Mode::Loop {
+                conn,
+                caller,
+                lending: None,
+            },
+        }
+    }
+
+    /// On the loop thread, for a call whose exported objects become reusable exports.
+    pub(crate) fn on_loop_lending(conn: Rc<ConnState>, caller: Caller) -> Self {
+        CallCtx {
+            mode: Mode::Loop {
+                conn,
+                caller: Some(caller),
+                lending: Some(RefCell::new(Vec::new())),
+            },
+        }
+    }
+
+    /// The objects a direct call exported into its params (by slot index), if it may.
+    pub(crate) fn take_direct_exported(&self) -> Option<Vec<Arc<dyn Dispatch>>> {
+        match &self.mode {
+            Mode::Direct {
+                exported: Some(e), ..
+            } => Some(std::mem::take(
+                &mut *e.lock().unwrap_or_else(|e| e.into_inner()),
+            )),
+            _ => None,
+        }
+    }
+
+    /// The objects a call through the loop exported as reusable ones, in order, to pin as
+    /// capnp-rpc sends them.
+    pub(crate) fn take_lending(&self) -> Vec<Arc<ReusableDispatch>> {
+        match &self.mode {
+            Mode::Loop {
+                lending: Some(l), ..
+            } => std::mem::take(&mut *l.borrow_mut()),
+            _ => Vec::new(),
         }
     }
 
@@ -71,7 +118,7 @@ impl CallCtx {
         match &self.mode {
             Mode::Loop { conn, .. } => &conn.shared,
             Mode::Worker(w) => &w.conn,
-            Mode::Direct { conn } => conn,
+            Mode::Direct { conn, .. } => conn,
         }
     }
 

@@ -79,6 +79,17 @@ impl MethodDesc {
             && !self.params_caps
     }
 
+    /// Whether a blocked caller may send this call itself when its params carry objects of
+    /// its own (callbacks), lent by reusable export numbers (`reusable_export.rs`): a
+    /// `Context`, and nothing else in its messages that needs the loop.
+    pub(crate) fn may_lend_objects(&self) -> bool {
+        self.params_caps
+            && self.context.is_some()
+            && self.thread_map_param.is_none()
+            && self.thread_map_result.is_none()
+            && !self.results_caps
+    }
+
     /// How many pointers a params struct needs to hold the fields the runtime fills.
     pub(crate) fn runtime_param_pointers(&self) -> u16 {
         [self.context, self.thread_map_param]

@@ -10,28 +10,37 @@
 //! A call goes direct only if the loop has done everything the thread asked of it before
 //! (`EventLoop::caught_up`), so that it cannot overtake a `Release` or a call the thread
 //! posted earlier.
+//!
+//! A call whose params carry objects of the caller's (callbacks) goes direct too when each
+//! object finds a free reusable export of its interface (`reusable_export.rs`): it is bound
+//! to it and the call names that export. Otherwise its params, built already, are copied
+//! into capnp-rpc's request on the loop, where its objects get reusable exports for later.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use capnp::any_pointer;
 use capnp::message::Builder;
 use capnp::private::layout::CapTable;
-use capnp::traits::ImbueMut;
+use capnp::traits::{Imbue, ImbueMut};
 use capnp_rpc::rpc_capnp::{exception, message, return_};
 
 use crate::connection::conn_state::Connection;
 use crate::connection::thread_context::{DirectThreads, PeerThread, ThreadContext};
 use crate::core::call_ctx::{CallCtx, Mode};
 use crate::core::call_log::{call_failed, log_recv, log_send};
+use crate::core::cap_slot::{slot_of, SlotTable};
 use crate::core::descriptor::MethodDesc;
+use crate::core::dispatch::Dispatch;
 use crate::core::raw_struct::{is_struct, pointer_field_mut};
-use crate::os::error::Result;
+use crate::core::server::export;
+use crate::os::error::{Error, Result};
 use crate::os::log::LogLevel;
 use crate::os::poll_choice::should_poll;
 use crate::os::waiter::Waiter;
 use crate::proxy_capnp::{context, thread};
 use crate::transport::spliced::{FrameAllocator, SplicedMessage};
-use crate::transport::Received;
+use crate::transport::{Received, Reusable};
 
 /// Words of a direct call's first segment: the envelope and small params fit; bigger ones
 /// grow it.
@@ -46,6 +55,16 @@ pub fn calls_back_direct() -> u64 {
     CALLS_BACK.load(Ordering::Relaxed)
 }
 
+/// Objects lent by reusable exports in direct calls.
+static LENT: AtomicU64 = AtomicU64::new(0);
+
+/// How many objects (callbacks in params) direct calls lent by reusable export numbers in
+/// this process so far, instead of sending the call through the loop. For tests and
+/// benchmarks.
+pub fn objects_lent_direct() -> u64 {
+    LENT.load(Ordering::Relaxed)
+}
+
 /// One call about to go direct.
 pub(crate) struct DirectCall<'a> {
     pub(crate) conn: &'a Arc<Connection>,
@@ -57,6 +76,36 @@ pub(crate) struct DirectCall<'a> {
     pub(crate) waiter: &'a Arc<Waiter>,
     /// For a method with a `Context`: its pointer index, and the threads to name in it.
     pub(crate) context: Option<(u16, DirectThreads)>,
+    /// The params may carry objects of the caller's, lent by reusable exports.
+    lends: bool,
+}
+
+/// Params built for a direct call that goes through the loop after all, as the `build` of
+/// that call: they are copied into capnp-rpc's request.
+pub(crate) type LoopBuild =
+    Box<dyn FnOnce(&CallCtx, any_pointer::Builder<'_>) -> Result<()> + Send>;
+
+/// What building a direct call gave.
+enum Built {
+    /// The `Call` to send, lending these reusable exports.
+    Direct(SplicedMessage, Vec<u32>),
+    /// Params to send through the loop.
+    Loop(LoopBuild),
+}
+
+/// How the params a thread built turned out.
+enum Filled {
+    /// Ready to send, lending these reusable exports.
+    Direct(Vec<u32>),
+    /// To copy into capnp-rpc's request on the loop (the `Context` not filled).
+    Loop(ToCopy),
+}
+
+/// The capabilities of params that go through the loop after all: per capability-table
+/// entry, the exported object it is; and the objects.
+struct ToCopy {
+    caps: Vec<Option<usize>>,
+    exported: Vec<Arc<dyn Dispatch>>,
 }
 
 type Slot = Arc<Mutex<Option<capnp::Result<Received>>>>;
@@ -72,7 +121,19 @@ impl<'a> DirectCall<'a> {
         name: &'a str,
     ) -> Option<Self> {
         let import = import?;
-        if !method.callable_without_loop() || !conn.lp.caught_up() {
+        let lends = !method.callable_without_loop();
+        // Objects in the params are lent only while Debug logging is off (the log lines of
+        // their calls and their release are the loop's), and only when some reusable export
+        // is free (else the call would go through the loop anyway, with a copy).
+        if lends
+            && !(method.may_lend_objects()
+                && tc.request_thread_override(conn.id).is_none()
+                && !conn.lp.log_enabled(LogLevel::Debug)
+                && conn.direct.any_reusable_free())
+        {
+            return None;
+        }
+        if !conn.lp.caught_up() {
             return None;
         }
         let context = match method.context {
@@ -97,12 +158,18 @@ impl<'a> DirectCall<'a> {
             name,
             waiter: &tc.waiter,
             context,
+            lends,
         })
     }
 
     /// Builds the call with `build`, sends it, blocks until the reply and reads it with
-    /// `read`.
-    pub(crate) fn run<R, B, D>(self, build: B, read: D) -> Result<R>
+    /// `read`. Gives `read` back, with the params built, if the call must go through the
+    /// loop after all.
+    pub(crate) fn run<R, B, D>(
+        self,
+        build: B,
+        read: D,
+    ) -> std::result::Result<Result<R>, (LoopBuild, D)>
     where
         B: FnOnce(&CallCtx, capnp::any_pointer::Builder<'_>) -> Result<()>,
         D: FnOnce(&CallCtx, capnp::any_pointer::Reader<'_>) -> Result<R>,
@@ -112,6 +179,7 @@ impl<'a> DirectCall<'a> {
         let ctx = CallCtx {
             mode: Mode::Direct {
                 conn: self.conn.clone(),
+                exported: self.lends.then(Mutex::default),
             },
         };
         let slot: Slot = Arc::default();
@@ -127,19 +195,27 @@ impl<'a> DirectCall<'a> {
         };
         let direct = &self.conn.direct;
         let lent = self.context.iter().map(|(_, t)| t.callback).collect();
-        let question = direct
-            .ask(deliver, lent)
-            .map_err(|e| call_failed(lp, self.name, e))?;
+        let question = match direct.ask(deliver, lent) {
+            Ok(question) => question,
+            Err(e) => return Ok(Err(call_failed(lp, self.name, e))),
+        };
         let call = match self.build_call(&ctx, question, build) {
-            Ok(call) => call,
+            Ok(Built::Direct(call, lent)) => {
+                direct.lend(question, &lent);
+                call
+            }
+            Ok(Built::Loop(build)) => {
+                direct.replies().forget(question);
+                return Err((build, read));
+            }
             Err(e) => {
                 direct.replies().forget(question);
-                return Err(e);
+                return Ok(Err(e));
             }
         };
-        direct
-            .send(question, call)
-            .map_err(|e| call_failed(lp, self.name, e))?;
+        if let Err(e) = direct.send(question, call) {
+            return Ok(Err(call_failed(lp, self.name, e)));
+        }
         let answered = || slot.lock().unwrap_or_else(|e| e.into_inner()).is_some();
         loop {
             self.waiter.run_pending();
@@ -161,21 +237,25 @@ impl<'a> DirectCall<'a> {
                 "IPC call finished without a result".into(),
             ))
         });
-        self.read_reply(&ctx, reply, read)
+        Ok(self.read_reply(&ctx, reply, read))
     }
 
     /// The `Call` message of question `question`, params filled by `build`. Big `Data` goes
     /// out from the caller's memory unless the params are logged (`transport/spliced.rs`).
-    fn build_call<B>(&self, ctx: &CallCtx, question: u32, build: B) -> Result<SplicedMessage>
+    fn build_call<B>(&self, ctx: &CallCtx, question: u32, build: B) -> Result<Built>
     where
         B: FnOnce(&CallCtx, capnp::any_pointer::Builder<'_>) -> Result<()>,
     {
         let mut message = SplicedMessage::new(FIRST_SEGMENT_WORDS);
-        let in_place = !self.conn.lp.log_enabled(LogLevel::Trace);
-        message.build(in_place, |message| {
+        // Params that may be copied for the loop keep their `Data` in the message.
+        let in_place = !self.lends && !self.conn.lp.log_enabled(LogLevel::Trace);
+        let filled = message.build(in_place, |message| {
             self.fill_call(message, ctx, question, build)
         })?;
-        Ok(message)
+        Ok(match filled {
+            Filled::Direct(lent) => Built::Direct(message, lent),
+            Filled::Loop(copy) => Built::Loop(copy.into_build(message)),
+        })
     }
 
     /// Writes the `Call` into `message`.
@@ -185,7 +265,7 @@ impl<'a> DirectCall<'a> {
         ctx: &CallCtx,
         question: u32,
         build: B,
-    ) -> Result<()>
+    ) -> Result<Filled>
     where
         B: FnOnce(&CallCtx, capnp::any_pointer::Builder<'_>) -> Result<()>,
     {
@@ -195,13 +275,26 @@ impl<'a> DirectCall<'a> {
         call.set_method_id(self.method.id);
         call.reborrow().init_target().set_imported_cap(self.import);
         let mut params = call.init_params();
-        // Stand-ins for the `Context`'s two capabilities: only their indexes (0, 1) go out.
+        // Stand-ins for the objects the params carry and the `Context`'s two capabilities:
+        // only their indexes go out.
         let mut stand_ins: CapTable = Vec::new();
-        let mut filled = None;
         {
             let mut content = params.reborrow().get_content();
             content.imbue_mut(&mut stand_ins);
             build(ctx, content.reborrow())?;
+        }
+        let (names, lent) = match ctx.take_direct_exported() {
+            Some(exported) => match self.lend_objects(&stand_ins, exported) {
+                Ok(names) => names,
+                Err(copy) => return Ok(Filled::Loop(copy)),
+            },
+            None => (Vec::new(), Vec::new()),
+        };
+        let mut filled = None;
+        let checked = (|| {
+            let mut content = params.reborrow().get_content();
+            // The `Context`'s stand-ins come after those of the objects.
+            content.imbue_mut(&mut stand_ins);
             if let Some((index, threads)) = &self.context {
                 // Params that are no struct have no fields to fill (as through the loop).
                 if is_struct(content.reborrow().into_reader()) {
@@ -214,11 +307,26 @@ impl<'a> DirectCall<'a> {
             if let Some(text) = self.method.params_text {
                 ctx.log_data("send data", || text(content));
             }
+            Ok(())
+        })();
+        if let Err(e) = checked {
+            // The call does not go: the exports taken for it are free again.
+            for &export in &lent {
+                self.conn.direct.put_back(export);
+            }
+            return Err(e);
+        }
+        let objects = names.len() as u32;
+        if filled.is_none() && objects == 0 {
+            return Ok(Filled::Direct(lent));
+        }
+        // As capnp-rpc names them: the objects, then the peer's thread, then ours.
+        let mut table = params.init_cap_table(objects + if filled.is_some() { 2 } else { 0 });
+        for (j, export) in names.iter().enumerate() {
+            table.reborrow().get(j as u32).set_sender_hosted(*export);
         }
         if let Some(threads) = filled {
-            // As capnp-rpc names them: the peer's thread, then ours.
-            let mut table = params.init_cap_table(2);
-            let mut peer = table.reborrow().get(0);
+            let mut peer = table.reborrow().get(objects);
             match &threads.thread {
                 PeerThread::Import(id) => peer.set_receiver_hosted(*id),
                 PeerThread::Answer(question, fields) => {
@@ -230,9 +338,60 @@ impl<'a> DirectCall<'a> {
                     }
                 }
             }
-            table.get(1).set_sender_hosted(threads.callback);
+            table.get(objects + 1).set_sender_hosted(threads.callback);
         }
-        Ok(())
+        Ok(Filled::Direct(lent))
+    }
+
+    /// Binds each object the params name (`exported`, named by the capability-table entries
+    /// `stand_ins`) to a free reusable export of its interface. Gives the export number of
+    /// each entry and the exports lent; or, if an entry is not such an object or an object
+    /// finds no free export (those taken go back), what the loop needs to send the params.
+    #[allow(clippy::type_complexity)]
+    fn lend_objects(
+        &self,
+        stand_ins: &CapTable,
+        exported: Vec<Arc<dyn Dispatch>>,
+    ) -> std::result::Result<(Vec<u32>, Vec<u32>), ToCopy> {
+        let caps: Vec<Option<usize>> = stand_ins
+            .iter()
+            .map(|hook| match hook.as_deref().and_then(slot_of) {
+                Some((SlotTable::Exported, i)) if i < exported.len() => Some(i),
+                _ => None,
+            })
+            .collect();
+        let direct = &self.conn.direct;
+        let mut taken: Vec<Option<(u32, Arc<dyn Reusable>)>> =
+            exported.iter().map(|_| None).collect();
+        let mut complete = caps.iter().all(Option::is_some);
+        for &i in caps.iter().flatten() {
+            if !complete {
+                break;
+            }
+            if taken[i].is_none() {
+                taken[i] = direct.take_reusable(exported[i].interface().id);
+                complete = taken[i].is_some();
+            }
+        }
+        if !complete {
+            for (export, _) in taken.into_iter().flatten() {
+                direct.put_back(export);
+            }
+            return Err(ToCopy { caps, exported });
+        }
+        for (object, slot) in exported.iter().zip(&taken) {
+            if let Some((_, reusable)) = slot {
+                reusable.bind(Box::new(object.clone()));
+            }
+        }
+        let names = caps
+            .iter()
+            .flatten()
+            .filter_map(|&i| taken[i].as_ref().map(|t| t.0))
+            .collect();
+        let lent: Vec<u32> = taken.iter().flatten().map(|t| t.0).collect();
+        LENT.fetch_add(lent.len() as u64, Ordering::Relaxed);
+        Ok((names, lent))
     }
 
     /// Reads the `Return` (or the reason there is none) as a call through the loop would.
@@ -266,6 +425,33 @@ impl<'a> DirectCall<'a> {
                 "the peer answered with a kind of Return this call does not take".into(),
             ))),
         }
+    }
+}
+
+impl ToCopy {
+    /// The `build` of the call through the loop: exports the objects there and copies the
+    /// params of `message` (a `Call` without its `Context`) into capnp-rpc's request.
+    fn into_build(self, message: SplicedMessage) -> LoopBuild {
+        Box::new(move |ctx: &CallCtx, mut params: any_pointer::Builder<'_>| {
+            let clients = self
+                .exported
+                .into_iter()
+                .map(|object| export(ctx, object))
+                .collect::<Result<Vec<_>>>()?;
+            let table: CapTable = self
+                .caps
+                .iter()
+                .map(|i| i.and_then(|i| clients.get(i)).map(|c| c.hook.add_ref()))
+                .collect();
+            let root: message::Reader<'_> = message.get_root_as_reader()?;
+            let message::Call(call) = root.which()? else {
+                return Err(Error::failed("params to copy are not in a Call"));
+            };
+            let mut content = call?.get_params()?.get_content();
+            content.imbue(&table);
+            params.set_as(content)?;
+            Ok(())
+        })
     }
 }
 

@@ -51,6 +51,7 @@ mod outgoing;
 mod owned_message;
 mod raw_struct;
 mod request_caps;
+mod reusable_export;
 mod server;
 mod worker_call;
 
@@ -60,7 +61,7 @@ pub use self::connect::{
     connect, listen, serve, ConnectionEvent, ConnectionHook, DispatchFactory, ListenOptions,
 };
 pub use self::descriptor::{InterfaceDesc, MethodDesc, TextFn};
-pub use self::direct_call::calls_back_direct;
+pub use self::direct_call::{calls_back_direct, objects_lent_direct};
 pub use self::dispatch::{Dispatch, IncomingCall};
 pub use self::server::export;
 pub use crate::connection::conn_state::Connection;

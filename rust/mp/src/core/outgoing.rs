@@ -16,13 +16,14 @@ use crate::core::call_log::{call_failed, log_recv, log_send};
 use crate::core::caller::{Caller, ThreadCaller};
 use crate::core::descriptor::{InterfaceDesc, MethodDesc};
 use crate::core::direct_call;
+use crate::core::dispatch::Dispatch;
 use crate::core::raw_struct::{init_pointers, is_struct, pointer_field, pointer_field_mut};
 use crate::event_loop::loop_box::LoopBox;
 use crate::os::error::{Error, Result};
 use crate::os::log::LogLevel;
 use crate::os::thread_name::{os_thread_name, ThreadKey};
 use crate::proxy_capnp::{context, thread_map};
-use crate::transport::{capture_call_target, CapRef, SentCall};
+use crate::transport::{capture_call_target, CapRef, Reusable, SentCall, ToPin};
 
 /// The shared part of a `ProxyClient`.
 pub(crate) struct ClientInner {
@@ -108,68 +109,96 @@ where
         }
         let import = inner.direct.get().copied();
         if let Some(call) = direct_call::DirectCall::prepare(conn, import, method, tc, &name) {
-            return call.run(build, read);
+            return match call.run(build, read) {
+                Ok(result) => result,
+                // Its objects found no free reusable export: the params go through the loop.
+                Err((build, read)) => call_through_loop(inner, method, tc, name, build, read),
+            };
         }
-        let key = tc.key;
-        let caller = ThreadCaller {
-            key: tc.key,
-            name,
-            waiter: tc.waiter.clone(),
-            request_override: tc.request_thread_override(conn.id),
-        };
-        // What the call may teach this thread's direct calls with a `Context` (not while it
-        // serves a request of this connection: it then calls the requester's thread).
-        let learned: Option<Arc<Mutex<Option<DirectThreads>>>> =
-            (caller.request_override.is_none()
-                && method.context.is_some()
-                && method.callable_without_loop()
-                && tc
-                    .direct_threads(conn.id)
-                    .filter(DirectThreads::is_valid)
-                    .is_none())
-            .then(Arc::default);
-        let learned_on_loop = learned.clone();
-        let slot: Arc<Mutex<Option<Result<R>>>> = Arc::default();
-        let deliver_slot = slot.clone();
-        let waiter = tc.waiter.clone();
-        let deliver = move |result: Result<R>| {
-            let job = Box::new(move || {
-                *deliver_slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(result)
-            });
-            // The caller is blocked below until this job runs, so its thread cannot have exited.
-            let _ = waiter.post(job);
-        };
-        let conn_id = conn.id;
-        let cap_inner = inner.clone();
-        let posted = lp.post(move || {
-            let started = start_call(conn_id, &cap_inner, method, Caller::Thread(caller), build);
-            match started {
-                Err(e) => deliver(Err(e)),
-                Ok((ctx, promise, name, sent)) => {
-                    if let (Some(slot), Some(sent)) = (&learned_on_loop, sent) {
-                        let threads = learn_threads(&ctx, key, method, &sent);
-                        *slot.lock().unwrap_or_else(|e| e.into_inner()) = threads;
-                    }
-                    tokio::task::spawn_local(async move {
-                        let result = finish_call(&ctx, method, &name, promise.await, read);
-                        deliver(result);
-                    });
-                }
-            }
-        });
-        if posted.is_err() {
-            return Err(Error::called_after_disconnect());
-        }
-        tc.waiter
-            .wait_until(|| slot.lock().unwrap_or_else(|e| e.into_inner()).is_some());
-        if let Some(threads) =
-            learned.and_then(|l| l.lock().unwrap_or_else(|e| e.into_inner()).take())
-        {
-            tc.set_direct_threads(conn.id, threads);
-        }
-        let result = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
-        result.unwrap_or_else(|| Err(Error::failed("IPC call finished without a result")))
+        call_through_loop(inner, method, tc, name, build, read)
     })
+}
+
+/// The part of [`call_blocking`] that goes through the loop.
+fn call_through_loop<R, B, D>(
+    inner: &Arc<ClientInner>,
+    method: &'static MethodDesc,
+    tc: &ThreadContext,
+    name: String,
+    build: B,
+    read: D,
+) -> Result<R>
+where
+    R: Send + 'static,
+    B: FnOnce(&CallCtx, any_pointer::Builder<'_>) -> Result<()> + Send + 'static,
+    D: FnOnce(&CallCtx, any_pointer::Reader<'_>) -> Result<R> + Send + 'static,
+{
+    let conn = &inner.conn;
+    let lp = conn.lp.clone();
+    let key = tc.key;
+    let caller = ThreadCaller {
+        key: tc.key,
+        name,
+        waiter: tc.waiter.clone(),
+        request_override: tc.request_thread_override(conn.id),
+    };
+    // Objects the params carry become reusable exports, so that later calls may lend them
+    // without the loop (`reusable_export.rs`): for a thread's own calls, while Debug logging
+    // is off (as direct calls that lend them require).
+    let lend = caller.request_override.is_none()
+        && method.may_lend_objects()
+        && !lp.log_enabled(LogLevel::Debug);
+    // What the call may teach this thread's direct calls with a `Context` (not while it
+    // serves a request of this connection: it then calls the requester's thread).
+    let learned: Option<Arc<Mutex<Option<DirectThreads>>>> = (caller.request_override.is_none()
+        && method.context.is_some()
+        && (method.callable_without_loop() || lend)
+        && tc
+            .direct_threads(conn.id)
+            .filter(DirectThreads::is_valid)
+            .is_none())
+    .then(Arc::default);
+    let learned_on_loop = learned.clone();
+    let slot: Arc<Mutex<Option<Result<R>>>> = Arc::default();
+    let deliver_slot = slot.clone();
+    let waiter = tc.waiter.clone();
+    let deliver = move |result: Result<R>| {
+        let job = Box::new(move || {
+            *deliver_slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(result)
+        });
+        // The caller is blocked below until this job runs, so its thread cannot have exited.
+        let _ = waiter.post(job);
+    };
+    let conn_id = conn.id;
+    let cap_inner = inner.clone();
+    let posted = lp.post(move || {
+        let caller = Caller::Thread(caller);
+        let started = start_call(conn_id, &cap_inner, method, caller, lend, build);
+        match started {
+            Err(e) => deliver(Err(e)),
+            Ok((ctx, promise, name, sent)) => {
+                if let (Some(slot), Some(sent)) = (&learned_on_loop, sent) {
+                    let threads = learn_threads(&ctx, key, method, &sent);
+                    *slot.lock().unwrap_or_else(|e| e.into_inner()) = threads;
+                }
+                tokio::task::spawn_local(async move {
+                    let result = finish_call(&ctx, method, &name, promise.await, read);
+                    deliver(result);
+                });
+            }
+        }
+    });
+    if posted.is_err() {
+        return Err(Error::called_after_disconnect());
+    }
+    tc.waiter
+        .wait_until(|| slot.lock().unwrap_or_else(|e| e.into_inner()).is_some());
+    if let Some(threads) = learned.and_then(|l| l.lock().unwrap_or_else(|e| e.into_inner()).take())
+    {
+        tc.set_direct_threads(conn.id, threads);
+    }
+    let result = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
+    result.unwrap_or_else(|| Err(Error::failed("IPC call finished without a result")))
 }
 
 /// Starts an async call on the loop thread and spawns the task that finishes it.
@@ -203,7 +232,7 @@ fn start_async<R, B, D>(
         thread: thread.clone(),
         callback,
     };
-    let (ctx, promise, name, _) = match start_call(conn_id, &inner, method, caller, build) {
+    let (ctx, promise, name, _) = match start_call(conn_id, &inner, method, caller, false, build) {
         Ok(started) => started,
         Err(e) => {
             conn.return_async_thread(thread);
@@ -233,12 +262,14 @@ type Started = (
     Option<SentCall>,
 );
 
-/// Builds and sends a request on the loop thread.
+/// Builds and sends a request on the loop thread; with `lend`, the objects `build` exports
+/// become reusable exports (`reusable_export.rs`).
 fn start_call<B>(
     conn_id: u64,
     inner: &ClientInner,
     method: &'static MethodDesc,
     caller: Caller,
+    lend: bool,
     build: B,
 ) -> Result<Started>
 where
@@ -255,7 +286,11 @@ where
     );
     let lp = conn.lp.clone();
     log_send(&lp, &name, method);
-    let ctx = CallCtx::on_loop(conn.clone(), Some(caller));
+    let ctx = if lend {
+        CallCtx::on_loop_lending(conn.clone(), caller)
+    } else {
+        CallCtx::on_loop(conn.clone(), Some(caller))
+    };
     build(&ctx, request.get())?;
     // Params that are no struct have no fields to fill: they go as built, for the peer to
     // refuse.
@@ -281,12 +316,17 @@ where
     if let Some(text) = method.params_text {
         ctx.log_data("send data", || text(request.get().into_reader()));
     }
-    if !method.callable_without_loop() {
+    if !method.callable_without_loop() && !lend {
         return Ok((ctx, request.send().promise, name, None));
     }
     // Learn the import this capability is (and the numbers of the `Context`'s threads), so
-    // that later calls can go direct.
-    let (sent, shown) = capture_call_target(|| request.send());
+    // that later calls can go direct; the objects the params carry are pinned as they go.
+    let pin: Vec<ToPin> = ctx
+        .take_lending()
+        .into_iter()
+        .map(|r| (r.interface().id, r as Arc<dyn Reusable>))
+        .collect();
+    let (sent, shown) = capture_call_target(pin, || request.send());
     let here = Arc::as_ptr(&conn.shared.direct) as usize;
     let shown = shown.filter(|s| s.conn == here);
     if let Some(s) = &shown {
@@ -296,8 +336,8 @@ where
 }
 
 /// What a thread's direct calls with a `Context` can name, from a call capnp-rpc sent for it:
-/// its `Context` is the whole capability table, the peer's thread then our callback thread
-/// (`Caller::fill_context`'s order). On the loop thread.
+/// its `Context` is the end of the capability table, the peer's thread then our callback
+/// thread (`Caller::fill_context`'s order, after what `build` set). On the loop thread.
 fn learn_threads(
     ctx: &CallCtx,
     key: ThreadKey,
@@ -308,7 +348,7 @@ fn learn_threads(
         return None;
     };
     method.context?;
-    let (thread, callback) = match &sent.caps[..] {
+    let (thread, callback) = match &sent.caps[sent.caps.len().saturating_sub(2)..] {
         [CapRef::Peer(id), CapRef::Ours(callback)] => (PeerThread::Import(*id), *callback),
         [CapRef::PeerAnswer(q, fields), CapRef::Ours(callback)] => {
             (PeerThread::Answer(*q, fields.clone()), *callback)

@@ -14,6 +14,7 @@ use crate::core::call_ctx::{no_caps_here, CallCtx, Mode};
 use crate::core::cap_slot::{slot_client, SlotTable};
 use crate::core::dispatch::Dispatch;
 use crate::core::incoming::serve;
+use crate::core::reusable_export::ReusableDispatch;
 use crate::os::error::{Error, Result};
 use crate::os::log::LogLevel;
 
@@ -123,7 +124,26 @@ pub(crate) fn new_server_client(
 /// on any thread the core runs that code on.
 pub fn export(ctx: &CallCtx, dispatch: Arc<dyn Dispatch>) -> Result<capnp::capability::Client> {
     match &ctx.mode {
+        Mode::Loop {
+            conn,
+            lending: Some(lending),
+            ..
+        } => {
+            // Served through an object that later calls may bind anew (`reusable_export.rs`).
+            let reusable = ReusableDispatch::new(dispatch);
+            lending.borrow_mut().push(reusable.clone());
+            Ok(new_server_client(conn, reusable))
+        }
         Mode::Loop { conn, .. } => Ok(new_server_client(conn, dispatch)),
+        Mode::Direct {
+            exported: Some(exported),
+            ..
+        } => {
+            // A stand-in: the call names a reusable export for it once the params are built.
+            let mut exported = exported.lock().unwrap_or_else(|e| e.into_inner());
+            exported.push(dispatch);
+            Ok(slot_client(SlotTable::Exported, exported.len() - 1))
+        }
         Mode::Direct { .. } => Err(no_caps_here()),
         Mode::Worker(w) => {
             let exported = w.exported.clone().ok_or_else(|| {

@@ -21,6 +21,7 @@ use crate::transport::early_return::{EarlyGuard, EarlyReturn, EarlyReturns};
 use crate::transport::gate::{FrameBody, Gate};
 use crate::transport::read_share::{Handed, ReadShare};
 use crate::transport::replies::{Deliver, Replies, Route};
+use crate::transport::reusable::Reusable;
 use crate::transport::rpc_messages::{finish_message, reader_options, release_message};
 use crate::transport::served::{Kept, ServeCall, ServeHook, ServedCalls, Sorted};
 use crate::transport::thread_read::read_frame;
@@ -90,7 +91,9 @@ impl DirectPath {
     /// capnp-rpc (what `replies.rs` and `served.rs` say of it).
     pub(crate) fn route(&self, message: Received) -> capnp::Result<Routed> {
         let may_serve = self.hook.get().is_some() && !self.gate.has_thread_backlog();
-        match self.served.sort(message, may_serve) {
+        // A `Release` taken whole off the stream leaves capnp-rpc's export as it was.
+        let absorbed = |export, count| self.replies.absorbs(export, count);
+        match self.served.sort(message, may_serve, absorbed) {
             Sorted::Serve(call) => Ok(Routed::Serve(call)),
             Sorted::Absorbed => Ok(Routed::Other(Route::Absorbed)),
             Sorted::Pass(message) => self.replies.route(message).map(Routed::Other),
@@ -145,7 +148,32 @@ impl DirectPath {
 
     /// Gives the reference kept by [`keep`](Self::keep) back to capnp-rpc.
     pub(crate) fn give_back(&self, export: u32) {
+        // capnp-rpc may free the number now: nothing noted may stay with it.
+        self.served.forget_export(export);
         self.replies.give_back(export);
+    }
+
+    /// Whether some reusable export (`reusable.rs`) is free to lend.
+    pub(crate) fn any_reusable_free(&self) -> bool {
+        self.replies.any_reusable_free()
+    }
+
+    /// Takes a free reusable export of `interface` for a call a thread writes; it goes back
+    /// with [`put_back`](Self::put_back) if the call does not go, or is lent with
+    /// [`lend`](Self::lend).
+    pub(crate) fn take_reusable(&self, interface: u64) -> Option<(u32, Arc<dyn Reusable>)> {
+        self.replies.take_reusable(interface)
+    }
+
+    /// A reusable export taken and not lent is free again.
+    pub(crate) fn put_back(&self, export: u32) {
+        self.replies.put_back(export);
+    }
+
+    /// Question `question` names the reusable `exports` too: lent until the peer releases
+    /// them.
+    pub(crate) fn lend(&self, question: u32, exports: &[u32]) {
+        self.replies.lend(question, exports);
     }
 
     /// Sends the `Call` of question `id`, built by the caller. If it cannot be sent, the
@@ -418,32 +446,84 @@ pub(crate) struct SentCall {
     pub(crate) caps: Vec<CapRef>,
 }
 
+/// A reusable object a captured call carries, by interface: to pin if the call shows it as
+/// an export of ours.
+pub(crate) type ToPin = (u64, Arc<dyn Reusable>);
+
+/// A capture in progress: what the call showed, once it is sent.
+struct Capture {
+    shown: Option<SentCall>,
+    pin: Vec<ToPin>,
+}
+
 thread_local! {
     /// Set while the loop sends a call whose target the caller wants to learn.
-    static CAPTURE: RefCell<Option<Option<SentCall>>> = const { RefCell::new(None) };
+    static CAPTURE: RefCell<Option<Capture>> = const { RefCell::new(None) };
 }
 
 /// Runs `send` (which sends one call through capnp-rpc) and returns what it returned, with
-/// what the call showed, if it went to a plain import.
-pub(crate) fn capture_call_target<R>(send: impl FnOnce() -> R) -> (R, Option<SentCall>) {
-    CAPTURE.with(|c| *c.borrow_mut() = Some(None));
+/// what the call showed, if it went to a plain import. The reusable objects `pin`, which
+/// the call's capability table holds first, in this order, are pinned (`reusable.rs`) as
+/// the call is sent, before the peer can release them.
+pub(crate) fn capture_call_target<R>(
+    pin: Vec<ToPin>,
+    send: impl FnOnce() -> R,
+) -> (R, Option<SentCall>) {
+    CAPTURE.with(|c| *c.borrow_mut() = Some(Capture { shown: None, pin }));
     let r = send();
-    let target = CAPTURE.with(|c| c.borrow_mut().take()).flatten();
+    let target = CAPTURE
+        .with(|c| c.borrow_mut().take())
+        .and_then(|c| c.shown);
     (r, target)
 }
 
 /// Called for each message capnp-rpc sends on `direct`'s connection: notes the first `Call`
 /// while a capture runs.
 pub(crate) fn note_sent(direct: &Arc<DirectPath>, sent: &Builder<HeapAllocator>) {
-    let active = CAPTURE.with(|c| matches!(*c.borrow(), Some(None)));
+    let active = CAPTURE.with(|c| c.borrow().as_ref().is_some_and(|c| c.shown.is_none()));
     if !active {
         return;
     }
     let Some((import, caps)) = read_call(sent) else {
         return;
     };
+    let pin = CAPTURE.with(|c| {
+        c.borrow_mut()
+            .as_mut()
+            .map(|c| std::mem::take(&mut c.pin))
+            .unwrap_or_default()
+    });
+    direct.pin_sent(pin, &caps);
     let conn = Arc::as_ptr(direct) as usize;
-    CAPTURE.with(|c| *c.borrow_mut() = Some(Some(SentCall { conn, import, caps })));
+    let shown = SentCall { conn, import, caps };
+    CAPTURE.with(|c| {
+        if let Some(c) = c.borrow_mut().as_mut() {
+            c.shown = Some(shown);
+        }
+    });
+}
+
+impl DirectPath {
+    /// Pins the reusable objects `pin`, which a call capnp-rpc is sending holds first in its
+    /// capability table `caps`, if the table shows each as an export of ours.
+    fn pin_sent(&self, pin: Vec<ToPin>, caps: &[CapRef]) {
+        if pin.is_empty() || caps.len() < pin.len() {
+            return;
+        }
+        let exports: Vec<u32> = caps[..pin.len()]
+            .iter()
+            .filter_map(|c| match c {
+                CapRef::Ours(e) => Some(*e),
+                _ => None,
+            })
+            .collect();
+        if exports.len() != pin.len() {
+            return;
+        }
+        for ((interface, object), export) in pin.into_iter().zip(exports) {
+            self.replies.pin(export, interface, object);
+        }
+    }
 }
 
 /// The import a `Call` message targets, if it targets one, and its capability table.

@@ -14,14 +14,20 @@
 //! reference of capnp-rpc's is kept for as long as the thread lives (the `Release` of the
 //! call that showed the number is taken too), so that the number stays valid; when the
 //! thread ends it is given back to capnp-rpc as a `Release` of our own making.
+//!
+//! **Reusable exports** (`reusable.rs`) are lent the same way: one reference of capnp-rpc's
+//! kept for the connection's life, the peer's `Release`s of lent references taken here.
+//! When the last reference the peer held goes, the export is free for the next lending.
 
+use std::any::Any;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use capnp::message::Reader;
 use capnp_rpc::rpc_capnp::{cap_descriptor, message, return_};
 
 use crate::transport::buffer::FrameSegments;
+use crate::transport::reusable::{Reusable, ReusableExports};
 
 /// The first question number used by calling threads.
 pub(crate) const FIRST_ID: u32 = 1 << 31;
@@ -47,6 +53,30 @@ struct Table {
     owed: HashMap<u32, u32>,
     /// Exports whose kept reference goes back to capnp-rpc.
     give_back: Vec<u32>,
+    /// Exports lent again and again (`reusable.rs`).
+    reusable: ReusableExports,
+}
+
+/// What a change of the table unbound, dropped once its lock is let go.
+type Unbound = Vec<Box<dyn Any + Send>>;
+
+impl Table {
+    /// Takes one reference the peer was lent to each of `exports` back; an export whose
+    /// last one went is free, if reusable.
+    fn unowe(&mut self, exports: &[u32], count: u32) -> Unbound {
+        let mut unbound = Vec::new();
+        for &export in exports {
+            let Some(n) = self.owed.get_mut(&export) else {
+                continue;
+            };
+            *n = n.saturating_sub(count);
+            if *n == 0 {
+                self.owed.remove(&export);
+                unbound.extend(self.reusable.release(export));
+            }
+        }
+        unbound
+    }
 }
 
 /// The questions of one connection that threads wait on.
@@ -81,6 +111,7 @@ impl Replies {
                 waiting: HashMap::new(),
                 owed: HashMap::new(),
                 give_back: Vec::new(),
+                reusable: ReusableExports::default(),
             }),
         }
     }
@@ -111,9 +142,71 @@ impl Replies {
     /// Forgets question `id` (its `Call` could not be sent); its `deliver` is dropped unrun.
     pub(crate) fn forget(&self, id: u32) {
         let mut t = self.lock();
-        if let Some(w) = t.waiting.remove(&id) {
-            unowe(&mut t.owed, &w.lent);
+        let unbound = match t.waiting.remove(&id) {
+            Some(w) => t.unowe(&w.lent, 1),
+            None => Vec::new(),
+        };
+        drop(t);
+        drop(unbound);
+    }
+
+    /// Question `id` names `exports` too (bound after it was asked): the peer's `Release`s
+    /// of those references are taken here.
+    pub(crate) fn lend(&self, id: u32, exports: &[u32]) {
+        let mut t = self.lock();
+        let Some(w) = t.waiting.get_mut(&id) else {
+            return;
+        };
+        w.lent.extend_from_slice(exports);
+        for &export in exports {
+            *t.owed.entry(export).or_default() += 1;
         }
+    }
+
+    /// capnp-rpc just counted one reference to `export`, a reusable object of `interface`
+    /// that it sent for the first time: keeps that reference (as [`keep`](Self::keep)) for
+    /// the connection's life, and the export for lending again once the peer released it.
+    /// False (nothing kept) if the connection has as many as it keeps, or is gone.
+    pub(crate) fn pin(&self, export: u32, interface: u64, object: Arc<dyn Reusable>) -> bool {
+        let mut t = self.lock();
+        if t.closed.is_some() || !t.reusable.has_room() || t.owed.contains_key(&export) {
+            return false;
+        }
+        t.owed.insert(export, 1);
+        t.reusable.add(export, interface, object);
+        true
+    }
+
+    /// Whether a `Release` of `count` references to `export` is taken off the stream whole:
+    /// capnp-rpc's count of the export does not change.
+    pub(crate) fn absorbs(&self, export: u32, count: u32) -> bool {
+        self.lock()
+            .owed
+            .get(&export)
+            .is_some_and(|&owed| owed >= count)
+    }
+
+    /// Whether some reusable export is free.
+    pub(crate) fn any_reusable_free(&self) -> bool {
+        self.lock().reusable.any_free()
+    }
+
+    /// A free reusable export of `interface`, taken for lending (or for
+    /// [`put_back`](Self::put_back)).
+    pub(crate) fn take_reusable(&self, interface: u64) -> Option<(u32, Arc<dyn Reusable>)> {
+        self.lock().reusable.take(interface)
+    }
+
+    /// A reusable export taken and not lent is free again.
+    pub(crate) fn put_back(&self, export: u32) {
+        let mut t = self.lock();
+        let unbound = if t.owed.contains_key(&export) {
+            None
+        } else {
+            t.reusable.release(export)
+        };
+        drop(t);
+        drop(unbound);
     }
 
     /// capnp-rpc counted one reference to `export` that the peer will release: keep it
@@ -136,13 +229,14 @@ impl Replies {
     /// The connection is gone: every waiting thread gets `error`, and no question is asked
     /// from now on.
     pub(crate) fn close(&self, error: capnp::Error) {
-        let waiting = {
+        let (waiting, reusable) = {
             let mut t = self.lock();
             if t.closed.is_none() {
                 t.closed = Some(error.clone());
             }
-            std::mem::take(&mut t.waiting)
+            (std::mem::take(&mut t.waiting), t.reusable.clear())
         };
+        drop(reusable);
         for (_, w) in waiting {
             (w.deliver)(Err(error.clone()));
         }
@@ -162,19 +256,23 @@ impl Replies {
                 release_params,
             } => (id, release, release_params),
         };
-        let waiting = {
+        let (waiting, unbound) = {
             let mut t = self.lock();
             let w = t.waiting.remove(&id).ok_or_else(|| {
                 capnp::Error::failed(format!(
                     "the peer sent a Return for question {id}, which was not asked or is answered"
                 ))
             })?;
-            if release_params {
-                // The peer released the params' capabilities with the Return itself.
-                unowe(&mut t.owed, &w.lent);
-            }
-            w
+            // With `release_params`, the peer released the params' capabilities with the
+            // Return itself.
+            let unbound = if release_params {
+                t.unowe(&w.lent, 1)
+            } else {
+                Vec::new()
+            };
+            (w, unbound)
         };
+        drop(unbound);
         Ok(Route::Answered {
             finish: id,
             release,
@@ -188,28 +286,16 @@ impl Replies {
     /// Takes what capnp-rpc did not count out of a `Release`.
     fn release(&self, message: Received, export: u32, count: u32) -> Route {
         let mut t = self.lock();
-        let Some(owed) = t.owed.get_mut(&export) else {
+        let Some(&owed) = t.owed.get(&export) else {
             return Route::Rpc(message);
         };
-        let taken = count.min(*owed);
-        *owed -= taken;
-        if *owed == 0 {
-            t.owed.remove(&export);
-        }
+        let taken = count.min(owed);
+        let unbound = t.unowe(&[export], taken);
+        drop(t);
+        drop(unbound);
         match count - taken {
             0 => Route::Absorbed,
             rest => Route::Reduced(export, rest),
-        }
-    }
-}
-
-fn unowe(owed: &mut HashMap<u32, u32>, exports: &[u32]) {
-    for export in exports {
-        if let Some(n) = owed.get_mut(export) {
-            *n = n.saturating_sub(1);
-            if *n == 0 {
-                owed.remove(export);
-            }
         }
     }
 }

@@ -11,8 +11,10 @@
 //! export it targeted, the export of the `Context`'s `thread` (the worker) and the import of
 //! its `callbackThread`, whose capability the core keeps for later calls. A later `Call`
 //! whose capability table is exactly those two threads, to a noted object, is served
-//! directly ([`ServedCalls::route`]). Any `Release` of a noted export forgets it, so that a
-//! reused export number is never taken for the old object.
+//! directly ([`ServedCalls::route`]). A `Release` of a noted export that reaches capnp-rpc
+//! forgets it, so that a reused export number is never taken for the old object; one the
+//! transport takes off the stream whole (references capnp-rpc did not count, `replies.rs`)
+//! leaves capnp-rpc's export, and so the number, as it was.
 //!
 //! **Order.** A call served directly must not overtake one capnp-rpc got earlier and has
 //! not yet handed to its thread (capnp's calls to one object arrive in order): while any
@@ -105,7 +107,7 @@ struct Table {
     pending: HashMap<u32, Pending>,
     /// Questions served directly, until both their `Return` and `Finish` are through.
     served: HashMap<u32, Served>,
-    /// `Release`s read so far.
+    /// `Release`s that reached capnp-rpc so far.
     releases: u64,
     closed: bool,
 }
@@ -147,14 +149,21 @@ impl ServedCalls {
     }
 
     /// Sorts a received message; `may_serve` is false when a `Call` must go to capnp-rpc
-    /// anyway (the socket has a backlog of frames from threads).
-    pub(crate) fn sort(&self, message: Received, may_serve: bool) -> Sorted {
+    /// anyway (the socket has a backlog of frames from threads). `absorbed` tells whether a
+    /// `Release` (export, count) is taken off the stream whole, before capnp-rpc.
+    pub(crate) fn sort(
+        &self,
+        message: Received,
+        may_serve: bool,
+        absorbed: impl Fn(u32, u32) -> bool,
+    ) -> Sorted {
         let Some(kind) = kind_of(&message) else {
             return Sorted::Pass(message);
         };
         let mut t = self.lock();
         match kind {
-            Kind::Release(export) => {
+            Kind::Release(export, count) if absorbed(export, count) => Sorted::Pass(message),
+            Kind::Release(export, _) => {
                 t.releases += 1;
                 let forgotten = (t.targets.remove(&export), t.threads.remove(&export));
                 // Dropped without the lock: on the loop, that may send a `Release`, which
@@ -219,6 +228,17 @@ impl ServedCalls {
                 }
             }
         }
+    }
+
+    /// capnp-rpc may free `export` from now on (a reference the transport kept goes back to
+    /// it): what was noted for it is forgotten, as for a `Release` that reaches capnp-rpc.
+    pub(crate) fn forget_export(&self, export: u32) {
+        let mut t = self.lock();
+        t.releases += 1;
+        let forgotten = (t.targets.remove(&export), t.threads.remove(&export));
+        // Dropped without the lock (see `sort`).
+        drop(t);
+        drop(forgotten);
     }
 
     /// The capability table of capnp-rpc's pending call `question`, if its params carry
@@ -335,7 +355,7 @@ impl ServedCalls {
 
 /// What [`ServedCalls::sort`] must know of a message.
 enum Kind {
-    Release(u32),
+    Release(u32, u32),
     Finish(u32),
     /// A `Call`, its shape if it names an export of ours and the two threads, and its
     /// capability table if that has more than two entries.
@@ -345,7 +365,10 @@ enum Kind {
 fn kind_of(message: &Received) -> Option<Kind> {
     let root: message::Reader<'_> = message.get_root().ok()?;
     match root.which().ok()? {
-        message::Release(r) => Some(Kind::Release(r.ok()?.get_id())),
+        message::Release(r) => {
+            let r = r.ok()?;
+            Some(Kind::Release(r.get_id(), r.get_reference_count()))
+        }
         message::Finish(f) => Some(Kind::Finish(f.ok()?.get_question_id())),
         message::Call(c) => {
             let c = c.ok()?;

@@ -228,6 +228,13 @@ impl SplicedMessage {
         result
     }
 
+    /// The message's root, to read (a `Data` sent in place reads as zeros).
+    pub(crate) fn get_root_as_reader<'a, T: capnp::traits::FromPointerReader<'a>>(
+        &'a self,
+    ) -> capnp::Result<T> {
+        self.message.get_root_as_reader()
+    }
+
     /// The segments as they sit in memory (a `Data` sent in place reads as zeros).
     pub(crate) fn segments(&self) -> Vec<&[u8]> {
         self.message.get_segments_for_output().to_vec()

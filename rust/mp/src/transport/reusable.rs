@@ -1,0 +1,130 @@
+//! Exports of ours that threads lend to the peer again and again, without the loop: the
+//! objects a blocking call passes in its params (a callback).
+//!
+//! capnp-rpc gives an object an export number when a message it sends carries the object;
+//! a call carrying a new object therefore had to go through the loop. Instead, the core wraps
+//! such an object in one that can be rebound ([`Reusable`]): the first call sends it through
+//! capnp-rpc, and the transport keeps capnp-rpc's reference to that number (`replies.rs`,
+//! "Lent exports"), so the number stays capnp-rpc's export of the wrapper for the
+//! connection's life. Once the peer released every reference it was lent, the number is
+//! free: a thread may bind its next object to the wrapper and name the number in a call it
+//! writes itself. To the peer this is what capnp-rpc does with a freed export number that it
+//! hands out again.
+//!
+//! This table only says which numbers are free and what to unbind when one becomes free;
+//! the counting of references is in `replies.rs`, under the same lock.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The core's rebindable object behind a reusable export.
+pub(crate) trait Reusable: Send + Sync {
+    /// Binds `object` for the next lending. Called by the thread that took the export.
+    fn bind(&self, object: Box<dyn Any + Send>);
+    /// The peer released the export: takes what was bound out, for the caller to drop
+    /// outside the transport's locks.
+    fn unbind(&self) -> Option<Box<dyn Any + Send>>;
+}
+
+/// How many reusable exports a connection keeps at most; later objects are plain exports.
+pub(crate) const MAX_REUSABLE: usize = 64;
+
+struct Entry {
+    interface: u64,
+    object: Arc<dyn Reusable>,
+}
+
+/// The reusable exports of one connection, by export number, and the free ones by interface.
+#[derive(Default)]
+pub(crate) struct ReusableExports {
+    entries: HashMap<u32, Entry>,
+    free: HashMap<u64, Vec<u32>>,
+}
+
+impl ReusableExports {
+    /// Whether another export may be added.
+    pub(crate) fn has_room(&self) -> bool {
+        self.entries.len() < MAX_REUSABLE
+    }
+
+    /// Whether any export is free.
+    pub(crate) fn any_free(&self) -> bool {
+        self.free.values().any(|v| !v.is_empty())
+    }
+
+    /// Adds `export`, lent (not free), serving `interface`.
+    pub(crate) fn add(&mut self, export: u32, interface: u64, object: Arc<dyn Reusable>) {
+        self.entries.insert(export, Entry { interface, object });
+    }
+
+    /// Takes a free export of `interface`, for a thread to bind and lend.
+    pub(crate) fn take(&mut self, interface: u64) -> Option<(u32, Arc<dyn Reusable>)> {
+        let export = self.free.get_mut(&interface)?.pop()?;
+        let entry = self.entries.get(&export)?;
+        Some((export, entry.object.clone()))
+    }
+
+    /// `export`, taken and not lent, or lent and released by the peer, is free again; gives
+    /// what was bound to it, to drop outside the lock. Nothing for a number not in the table.
+    pub(crate) fn release(&mut self, export: u32) -> Option<Box<dyn Any + Send>> {
+        let entry = self.entries.get(&export)?;
+        let unbound = entry.object.unbind();
+        let list = self.free.entry(entry.interface).or_default();
+        if !list.contains(&export) {
+            list.push(export);
+        }
+        unbound
+    }
+
+    /// The connection is gone: everything, to drop outside the lock.
+    pub(crate) fn clear(&mut self) -> Vec<Arc<dyn Reusable>> {
+        self.free.clear();
+        self.entries.drain().map(|(_, e)| e.object).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    #[derive(Default)]
+    struct Holder(Mutex<Option<Box<dyn Any + Send>>>);
+
+    impl Reusable for Holder {
+        fn bind(&self, object: Box<dyn Any + Send>) {
+            *self.0.lock().unwrap() = Some(object);
+        }
+        fn unbind(&self) -> Option<Box<dyn Any + Send>> {
+            self.0.lock().unwrap().take()
+        }
+    }
+
+    #[test]
+    fn an_export_is_free_only_once_released_and_only_for_its_interface() {
+        let mut table = ReusableExports::default();
+        let holder = Arc::new(Holder::default());
+        holder.bind(Box::new(1u8));
+        table.add(7, 0xabc, holder.clone());
+        assert!(!table.any_free());
+        assert!(table.take(0xabc).is_none());
+        // Released: what was bound comes out, and the number is free for its interface.
+        let unbound = table.release(7).expect("bound object");
+        assert_eq!(unbound.downcast_ref::<u8>(), Some(&1));
+        assert!(table.any_free());
+        assert!(table.take(0xdef).is_none());
+        let (export, object) = table.take(0xabc).expect("free export");
+        assert_eq!(export, 7);
+        assert!(table.take(0xabc).is_none(), "taken once");
+        object.bind(Box::new(2u8));
+        // Released twice (taken back unlent, say): listed once.
+        assert!(table.release(7).is_some());
+        assert!(table.release(7).is_none());
+        assert!(table.take(0xabc).is_some());
+        assert!(table.take(0xabc).is_none());
+        assert!(table.release(99).is_none());
+        assert_eq!(table.clear().len(), 1);
+        assert!(!table.any_free());
+    }
+}

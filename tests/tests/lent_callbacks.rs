@@ -1,0 +1,135 @@
+//! Callback objects passed in a call's params go without the loop once the connection has a
+//! reusable export free for them (`core/reusable_export.rs`, `transport/reusable.rs`): each
+//! is bound to an export number capnp-rpc made for an earlier one, and freed when the peer
+//! releases it. One test in this binary, so that the process-wide counts are its own.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use multiprocess_tests::types_capnp::{Adder, Named, TypesInit};
+use multiprocess_tests::types_impl::TypesInitImpl;
+
+/// An `Adder` that adds `k`, checks it runs on the calling thread, and counts its drop.
+struct Counted {
+    k: i32,
+    caller: i64,
+    dropped: Arc<AtomicU32>,
+}
+
+impl Adder for Counted {
+    fn call(&self, x: i32) -> mp::Result<i32> {
+        assert_eq!(
+            mp::current_tid(),
+            self.caller,
+            "the callback runs on the caller"
+        );
+        Ok(x + self.k)
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.dropped.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+struct Name(&'static str);
+
+impl Named for Name {
+    fn name(&self) -> mp::Result<String> {
+        Ok(self.0.to_string())
+    }
+}
+
+/// Waits (at most 10 s, which is no timing check: only a bound on a hang) until `done`.
+fn eventually(what: &str, done: impl Fn() -> bool) {
+    let until = Instant::now() + Duration::from_secs(10);
+    while !done() {
+        assert!(Instant::now() < until, "never happened: {what}");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+#[test]
+fn callbacks_in_params_are_lent_without_the_loop_and_freed_when_released() {
+    let (a, b) = mp::socket_pair().expect("socketpair");
+    let server = mp::EventLoop::new("mptest", mp::LogOptions::silent());
+    let init: Arc<dyn TypesInit> = Arc::new(TypesInitImpl);
+    mp::serve_stream(&server, b, init).expect("serve");
+    let runner = server.clone();
+    let server_thread = std::thread::spawn(move || runner.run());
+    let lp = mp::EventLoop::start("mptest", mp::LogOptions::silent()).expect("loop");
+    let init = mp::connect_stream::<dyn TypesInit>(&lp, a).expect("connect");
+    let cb = init.callbacks().expect("callbacks").expect("non-null");
+    let me = mp::current_tid();
+    let dropped = Arc::new(AtomicU32::new(0));
+    let adder = |k: i32| -> Option<Box<dyn Adder>> {
+        Some(Box::new(Counted {
+            k,
+            caller: me,
+            dropped: dropped.clone(),
+        }))
+    };
+
+    // A new callback object per call, each called back on this thread with its own `k`.
+    let lent_before = mp::private::objects_lent_direct();
+    for k in 0..60 {
+        assert_eq!(cb.apply(adder(k), 1000).expect("apply"), 1000 + k);
+    }
+    let lent = mp::private::objects_lent_direct() - lent_before;
+    // The first goes through the loop and leaves a reusable export; a few more may, when
+    // the peer's release of the last one has not come yet.
+    assert!(lent >= 50, "{lent} of 60 callbacks lent without the loop");
+    // Each object goes once the server released it, whichever path it took.
+    eventually("every callback object dropped", || {
+        dropped.load(Ordering::SeqCst) == 60
+    });
+
+    // A saved object keeps its export: calls in between must not rebind it.
+    cb.save(adder(7)).expect("save");
+    for k in 0..20 {
+        assert_eq!(cb.apply(adder(100 + k), 1).expect("apply"), 101 + k);
+        assert_eq!(cb.call_saved(k).expect("callSaved"), Some(k + 7));
+    }
+    eventually("the objects of apply dropped, the saved one kept", || {
+        dropped.load(Ordering::SeqCst) == 80
+    });
+    cb.save(None).expect("release the saved one");
+    eventually("the saved object dropped", || {
+        dropped.load(Ordering::SeqCst) == 81
+    });
+
+    // Several objects in one call, and an object of another interface.
+    let lent_before = mp::private::objects_lent_direct();
+    for round in 0..10 {
+        let fns = (1..=3).map(|k| adder(k * 10 + round)).collect();
+        assert_eq!(
+            cb.apply_all(fns, 1).expect("applyAll"),
+            vec![11 + round, 21 + round, 31 + round]
+        );
+        let name: Box<dyn Named> = Box::new(Name(if round % 2 == 0 { "even" } else { "odd" }));
+        let expected = if round % 2 == 0 { "even" } else { "odd" };
+        assert_eq!(
+            cb.name_of(Some(name)).expect("nameOf").as_deref(),
+            Some(expected)
+        );
+    }
+    assert!(
+        mp::private::objects_lent_direct() > lent_before,
+        "lists of objects and other interfaces are lent too"
+    );
+    eventually("the objects of applyAll dropped", || {
+        dropped.load(Ordering::SeqCst) == 111
+    });
+
+    // The server counts the Adder proxies of apply and save it dropped: every one.
+    assert_eq!(cb.dropped().expect("dropped"), 81);
+    drop(cb);
+    drop(init);
+    let handle = lp.event_loop().clone();
+    drop(lp);
+    handle.wait_finished();
+    server.wait_finished();
+    server_thread.join().expect("server loop");
+}
