@@ -270,6 +270,25 @@ fn run(c: &mut Checks, peer: &str) -> mp::Result<()> {
         "every nested callback was destroyed by the server",
         format!("{} callbacks dropped", dropped.load(Ordering::SeqCst)),
     );
+    // A new callback object per call: after the first, each is lent by an export number
+    // the peer released before (`core/reusable_export.rs`), which the peer must take as a
+    // new object every time.
+    let lent_before = mp::private::objects_lent_direct();
+    let before = dropped.load(Ordering::SeqCst);
+    let all_here = (0..20).all(
+        |_| matches!(service.call_back(Some(cb(&service)), 1), Ok(v) if v.len() == 2 && v[1] == me),
+    );
+    let lent = mp::private::objects_lent_direct() - lent_before;
+    c.check(
+        all_here && lent > 0,
+        "20 callbacks in a row, lent by reused export numbers, each run on the calling thread",
+        format!("all on this thread: {all_here}, {lent} lent without the loop"),
+    );
+    c.check(
+        dropped.load(Ordering::SeqCst) == before + 20,
+        "each of them was destroyed by the server",
+        format!("{} of 20 dropped", dropped.load(Ordering::SeqCst) - before),
+    );
     let r = service.call_back_fresh(Some(cb(&service)));
     let prefix = format!("{EXE}-{}/", std::process::id());
     c.check(

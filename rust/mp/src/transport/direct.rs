@@ -20,7 +20,7 @@ use crate::os::waiter::{Idle, SpinSlot, Waiter};
 use crate::transport::early_return::{EarlyGuard, EarlyReturn, EarlyReturns};
 use crate::transport::gate::{FrameBody, Gate};
 use crate::transport::read_share::{Handed, ReadShare};
-use crate::transport::replies::{Deliver, Replies, Route};
+use crate::transport::replies::{passed_back, Deliver, Replies, Route};
 use crate::transport::reusable::Reusable;
 use crate::transport::rpc_messages::{finish_message, reader_options, release_message};
 use crate::transport::served::{Kept, ServeCall, ServeHook, ServedCalls, Sorted};
@@ -91,6 +91,12 @@ impl DirectPath {
     /// capnp-rpc (what `replies.rs` and `served.rs` say of it).
     pub(crate) fn route(&self, message: Received) -> capnp::Result<Routed> {
         let may_serve = self.hook.get().is_some() && !self.gate.has_thread_backlog();
+        if self.replies.has_reusable() {
+            let back = passed_back(&message);
+            if !back.is_empty() {
+                self.replies.retire(&back);
+            }
+        }
         // A `Release` taken whole off the stream leaves capnp-rpc's export as it was.
         let absorbed = |export, count| self.replies.absorbs(export, count);
         match self.served.sort(message, may_serve, absorbed) {
@@ -148,8 +154,6 @@ impl DirectPath {
 
     /// Gives the reference kept by [`keep`](Self::keep) back to capnp-rpc.
     pub(crate) fn give_back(&self, export: u32) {
-        // capnp-rpc may free the number now: nothing noted may stay with it.
-        self.served.forget_export(export);
         self.replies.give_back(export);
     }
 

@@ -219,6 +219,8 @@ impl capnp_rpc::Connection<Side> for Conn {
                     }
                 }
                 if let Some(export) = direct.replies().take_give_back() {
+                    // capnp-rpc may free the number now: nothing noted may stay with it.
+                    direct.served().forget_export(export);
                     *slot.borrow_mut() = Some(reader);
                     return Ok(made_release(export, 1));
                 }

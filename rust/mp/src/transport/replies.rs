@@ -24,10 +24,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use capnp::message::Reader;
-use capnp_rpc::rpc_capnp::{cap_descriptor, message, return_};
+use capnp_rpc::rpc_capnp::{cap_descriptor, message, resolve, return_};
 
 use crate::transport::buffer::FrameSegments;
-use crate::transport::reusable::{Reusable, ReusableExports};
+use crate::transport::reusable::{Released, Reusable, ReusableExports};
 
 /// The first question number used by calling threads.
 pub(crate) const FIRST_ID: u32 = 1 << 31;
@@ -72,7 +72,11 @@ impl Table {
             *n = n.saturating_sub(count);
             if *n == 0 {
                 self.owed.remove(&export);
-                unbound.extend(self.reusable.release(export));
+                match self.reusable.release(export) {
+                    Some(Released::Free(object)) => unbound.extend(object),
+                    Some(Released::Retired) => self.give_back.push(export),
+                    None => {}
+                }
             }
         }
         unbound
@@ -177,6 +181,24 @@ impl Replies {
         true
     }
 
+    /// The peer passed the reusable exports `exports` back to us (in a capability table):
+    /// they are retired (`reusable.rs`, "Passed back").
+    pub(crate) fn retire(&self, exports: &[u32]) {
+        let mut t = self.lock();
+        for &export in exports {
+            if t.reusable.retire(export) {
+                // It was free: capnp-rpc's kept reference goes back now.
+                t.give_back.push(export);
+            }
+        }
+    }
+
+    /// Whether any reusable export exists (messages need no look for passed-back ones
+    /// otherwise).
+    pub(crate) fn has_reusable(&self) -> bool {
+        !self.lock().reusable.is_empty()
+    }
+
     /// Whether a `Release` of `count` references to `export` is taken off the stream whole:
     /// capnp-rpc's count of the export does not change.
     pub(crate) fn absorbs(&self, export: u32, count: u32) -> bool {
@@ -200,10 +222,16 @@ impl Replies {
     /// A reusable export taken and not lent is free again.
     pub(crate) fn put_back(&self, export: u32) {
         let mut t = self.lock();
-        let unbound = if t.owed.contains_key(&export) {
-            None
-        } else {
-            t.reusable.release(export)
+        if t.owed.contains_key(&export) {
+            return;
+        }
+        let unbound = match t.reusable.release(export) {
+            Some(Released::Free(object)) => object,
+            Some(Released::Retired) => {
+                t.give_back.push(export);
+                None
+            }
+            None => None,
         };
         drop(t);
         drop(unbound);
@@ -216,7 +244,8 @@ impl Replies {
     }
 
     /// Gives the reference kept by [`keep`](Self::keep) back to capnp-rpc (with the next
-    /// message read, see [`take_give_back`](Self::take_give_back)).
+    /// message read, see [`take_give_back`](Self::take_give_back), which also forgets what
+    /// served calls noted for the number).
     pub(crate) fn give_back(&self, export: u32) {
         self.lock().give_back.push(export);
     }
@@ -378,6 +407,41 @@ fn kind_of(message: &Received) -> capnp::Result<Kind> {
     })
 }
 
+/// Our exports a message passes back to us (`receiverHosted` entries of its capability
+/// table, or the capability a `Resolve` names).
+pub(crate) fn passed_back(message: &Received) -> Vec<u32> {
+    let Ok(root) = message.get_root::<message::Reader<'_>>() else {
+        return Vec::new();
+    };
+    let table = match root.which() {
+        Ok(message::Call(Ok(call))) => call.get_params().and_then(|p| p.get_cap_table()),
+        Ok(message::Return(Ok(ret))) => match ret.which() {
+            Ok(return_::Results(Ok(payload))) => payload.get_cap_table(),
+            _ => return Vec::new(),
+        },
+        Ok(message::Resolve(Ok(resolve))) => {
+            return match resolve.which() {
+                Ok(resolve::Cap(Ok(cap))) => match cap.which() {
+                    Ok(cap_descriptor::ReceiverHosted(id)) => vec![id],
+                    _ => Vec::new(),
+                },
+                _ => Vec::new(),
+            }
+        }
+        _ => return Vec::new(),
+    };
+    let Ok(table) = table else {
+        return Vec::new();
+    };
+    table
+        .iter()
+        .filter_map(|cap| match cap.which() {
+            Ok(cap_descriptor::ReceiverHosted(id)) => Some(id),
+            _ => None,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -527,5 +591,106 @@ mod tests {
         replies.give_back(5);
         assert_eq!(replies.take_give_back(), Some(5));
         assert_eq!(replies.take_give_back(), None);
+    }
+
+    /// Counts what is bound to it; binds anything.
+    #[derive(Default)]
+    struct Holder(Mutex<Option<Box<dyn Any + Send>>>);
+
+    impl Reusable for Holder {
+        fn bind(&self, object: Box<dyn Any + Send>) {
+            *self.0.lock().unwrap() = Some(object);
+        }
+        fn unbind(&self) -> Option<Box<dyn Any + Send>> {
+            self.0.lock().unwrap().take()
+        }
+    }
+
+    #[test]
+    fn a_reusable_export_is_free_once_the_peer_released_all_it_was_lent() {
+        let replies = Replies::new();
+        let (_got, deliver) = recorder();
+        let object = Arc::new(Holder::default());
+        let first = Arc::new(());
+        object.bind(Box::new(first.clone()));
+        // capnp-rpc sent it once: that reference is kept, and the peer's Release of it
+        // taken; only then is it free, with its object let go.
+        assert!(replies.pin(4, 0xabc, object.clone()));
+        assert!(!replies.pin(4, 0xabc, object.clone()), "pinned once");
+        assert!(replies.has_reusable());
+        assert!(!replies.any_reusable_free());
+        assert!(replies.absorbs(4, 1));
+        assert!(!replies.absorbs(4, 2));
+        assert!(matches!(
+            replies.route(a_release(4, 1)).unwrap(),
+            Route::Absorbed
+        ));
+        assert_eq!(Arc::strong_count(&first), 1, "the first object is let go");
+        assert!(replies.any_reusable_free());
+        // Lent by two questions of one call (say), it is free after both Releases.
+        let (export, taken) = replies.take_reusable(0xabc).expect("free");
+        assert_eq!(export, 4);
+        assert!(replies.take_reusable(0xabc).is_none());
+        let second = Arc::new(());
+        taken.bind(Box::new(second.clone()));
+        let q = replies.ask(deliver(), vec![]).unwrap();
+        replies.lend(q, &[4, 4]);
+        assert!(matches!(
+            replies.route(a_release(4, 1)).unwrap(),
+            Route::Absorbed
+        ));
+        assert!(!replies.any_reusable_free());
+        assert!(matches!(
+            replies.route(a_release(4, 1)).unwrap(),
+            Route::Absorbed
+        ));
+        assert_eq!(Arc::strong_count(&second), 1);
+        // Taken and not lent: put back, free again.
+        let (export, _) = replies.take_reusable(0xabc).expect("free");
+        replies.put_back(export);
+        assert!(replies.take_reusable(0xabc).is_some());
+        replies.put_back(4);
+        // Lent, then passed back by the peer: never free again; once released its kept
+        // reference goes back to capnp-rpc.
+        let (export, _) = replies.take_reusable(0xabc).expect("free");
+        let q = replies.ask(deliver(), vec![]).unwrap();
+        replies.lend(q, &[export]);
+        replies.retire(&[export]);
+        assert!(matches!(
+            replies.route(a_release(4, 1)).unwrap(),
+            Route::Absorbed
+        ));
+        assert!(replies.take_reusable(0xabc).is_none());
+        assert_eq!(replies.take_give_back(), Some(4));
+        assert!(!replies.has_reusable());
+        // At most MAX_REUSABLE.
+        for e in 0..crate::transport::reusable::MAX_REUSABLE as u32 {
+            assert!(replies.pin(100 + e, 0xabc, object.clone()));
+        }
+        assert!(!replies.pin(99, 0xabc, object.clone()));
+    }
+
+    #[test]
+    fn exports_passed_back_are_found_in_calls_returns_and_resolves() {
+        let call = received(|root| {
+            let mut table = root.init_call().init_params().init_cap_table(3);
+            table.reborrow().get(0).set_receiver_hosted(5);
+            table.reborrow().get(1).set_sender_hosted(6);
+            table.get(2).set_receiver_hosted(8);
+        });
+        assert_eq!(passed_back(&call), vec![5, 8]);
+        assert_eq!(passed_back(&a_return(1, false, &[9])), Vec::<u32>::new());
+        let ret = received(|root| {
+            let table = root.init_return().init_results().init_cap_table(1);
+            table.get(0).set_receiver_hosted(3);
+        });
+        assert_eq!(passed_back(&ret), vec![3]);
+        let resolve = received(|root| {
+            let mut r = root.init_resolve();
+            r.set_promise_id(1);
+            r.init_cap().set_receiver_hosted(7);
+        });
+        assert_eq!(passed_back(&resolve), vec![7]);
+        assert!(passed_back(&a_release(7, 1)).is_empty());
     }
 }

@@ -13,6 +13,11 @@
 //!
 //! This table only says which numbers are free and what to unbind when one becomes free;
 //! the counting of references is in `replies.rs`, under the same lock.
+//!
+//! **Passed back.** If the peer passes such an export back to us, capnp-rpc hands out a
+//! local reference to the wrapper, which may outlive the peer's references; the export is
+//! then *retired*: never bound anew, and once the peer released it, its kept reference goes
+//! back to capnp-rpc, which drops the wrapper when the last local reference goes.
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -33,6 +38,15 @@ pub(crate) const MAX_REUSABLE: usize = 64;
 struct Entry {
     interface: u64,
     object: Arc<dyn Reusable>,
+    retired: bool,
+}
+
+/// What became of an export whose last lent reference the peer released.
+pub(crate) enum Released {
+    /// Free for the next lending; what was bound, to drop outside the lock.
+    Free(Option<Box<dyn Any + Send>>),
+    /// Retired: out of the table; its kept reference goes back to capnp-rpc.
+    Retired,
 }
 
 /// The reusable exports of one connection, by export number, and the free ones by interface.
@@ -55,7 +69,14 @@ impl ReusableExports {
 
     /// Adds `export`, lent (not free), serving `interface`.
     pub(crate) fn add(&mut self, export: u32, interface: u64, object: Arc<dyn Reusable>) {
-        self.entries.insert(export, Entry { interface, object });
+        self.entries.insert(
+            export,
+            Entry {
+                interface,
+                object,
+                retired: false,
+            },
+        );
     }
 
     /// Takes a free export of `interface`, for a thread to bind and lend.
@@ -65,16 +86,41 @@ impl ReusableExports {
         Some((export, entry.object.clone()))
     }
 
-    /// `export`, taken and not lent, or lent and released by the peer, is free again; gives
-    /// what was bound to it, to drop outside the lock. Nothing for a number not in the table.
-    pub(crate) fn release(&mut self, export: u32) -> Option<Box<dyn Any + Send>> {
+    /// `export`, taken and not lent, or lent and released by the peer, is free again (or
+    /// leaves the table, if retired). `None` for a number not in the table.
+    pub(crate) fn release(&mut self, export: u32) -> Option<Released> {
         let entry = self.entries.get(&export)?;
+        if entry.retired {
+            self.entries.remove(&export);
+            return Some(Released::Retired);
+        }
         let unbound = entry.object.unbind();
         let list = self.free.entry(entry.interface).or_default();
         if !list.contains(&export) {
             list.push(export);
         }
-        unbound
+        Some(Released::Free(unbound))
+    }
+
+    /// The peer passed `export` back to us: it is never bound anew (see the module docs).
+    /// True if it was free (the peer released it before: a confused peer).
+    pub(crate) fn retire(&mut self, export: u32) -> bool {
+        let Some(entry) = self.entries.get_mut(&export) else {
+            return false;
+        };
+        entry.retired = true;
+        let list = self.free.entry(entry.interface).or_default();
+        let was_free = list.contains(&export);
+        list.retain(|&e| e != export);
+        if was_free {
+            self.entries.remove(&export);
+        }
+        was_free
+    }
+
+    /// Whether the table is empty.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
     }
 
     /// The connection is gone: everything, to drop outside the lock.
@@ -110,7 +156,9 @@ mod tests {
         assert!(!table.any_free());
         assert!(table.take(0xabc).is_none());
         // Released: what was bound comes out, and the number is free for its interface.
-        let unbound = table.release(7).expect("bound object");
+        let Some(Released::Free(Some(unbound))) = table.release(7) else {
+            panic!("not freed with its object");
+        };
         assert_eq!(unbound.downcast_ref::<u8>(), Some(&1));
         assert!(table.any_free());
         assert!(table.take(0xdef).is_none());
@@ -119,12 +167,33 @@ mod tests {
         assert!(table.take(0xabc).is_none(), "taken once");
         object.bind(Box::new(2u8));
         // Released twice (taken back unlent, say): listed once.
-        assert!(table.release(7).is_some());
-        assert!(table.release(7).is_none());
+        assert!(matches!(table.release(7), Some(Released::Free(Some(_)))));
+        assert!(matches!(table.release(7), Some(Released::Free(None))));
         assert!(table.take(0xabc).is_some());
         assert!(table.take(0xabc).is_none());
         assert!(table.release(99).is_none());
         assert_eq!(table.clear().len(), 1);
         assert!(!table.any_free());
+    }
+
+    #[test]
+    fn an_export_passed_back_is_never_bound_again_and_leaves_once_released() {
+        let mut table = ReusableExports::default();
+        let holder = Arc::new(Holder::default());
+        holder.bind(Box::new(1u8));
+        table.add(3, 0xabc, holder.clone());
+        assert!(!table.retire(3), "lent, not free");
+        // Released by the peer: it keeps its object and leaves the table.
+        assert!(matches!(table.release(3), Some(Released::Retired)));
+        assert!(table.take(0xabc).is_none());
+        assert!(table.is_empty());
+        assert!(holder.unbind().is_some(), "the object stays bound");
+        // A free one passed back (a confused peer) leaves at once.
+        table.add(4, 0xabc, holder.clone());
+        assert!(matches!(table.release(4), Some(Released::Free(None))));
+        assert!(table.retire(4));
+        assert!(table.take(0xabc).is_none());
+        assert!(table.is_empty());
+        assert!(!table.retire(5));
     }
 }
