@@ -180,6 +180,7 @@ impl ServeHook for Hook {
                 question,
                 exception_return(question, &e).into(),
                 callback_import,
+                false,
             );
         }
         Ok(())
@@ -243,13 +244,13 @@ fn run(
     // writes it, after those.
     if lp.no_jobs_queued() {
         conn.direct
-            .send_served_return(question, ret, callback_import);
+            .send_served_return(question, ret, callback_import, true);
         drop(held);
         return;
     }
     let direct = conn.direct.clone();
     let posted = lp.post(move || {
-        direct.send_served_return(question, ret, callback_import);
+        direct.send_served_return(question, ret, callback_import, false);
         drop(held);
     });
     if posted.is_err() {

@@ -122,9 +122,21 @@ impl DirectPath {
     /// Writes the `Return` of `question`, served directly, then (deferred, to go with the
     /// next frame) the `Release` of the reference to the caller's `callbackThread` that the
     /// `Call` carried, as capnp-rpc would after its `Return`.
-    pub(crate) fn send_served_return(&self, question: u32, ret: FrameBody, callback_import: u32) {
+    /// `on_worker`: the worker that served it writes it, and writes all of it itself.
+    pub(crate) fn send_served_return(
+        &self,
+        question: u32,
+        ret: FrameBody,
+        callback_import: u32,
+        on_worker: bool,
+    ) {
+        let sent = if on_worker {
+            self.gate.send_whole(ret)
+        } else {
+            self.gate.send(ret)
+        };
         // A failure shows again on the next write; the connection's end cancels the rest.
-        if self.gate.send(ret).is_ok() {
+        if sent.is_ok() {
             self.gate.defer_quietly(release_message(callback_import, 1));
         }
         self.served.returned(question);
@@ -183,7 +195,8 @@ impl DirectPath {
     /// Sends the `Call` of question `id`, built by the caller. If it cannot be sent, the
     /// question is forgotten and `deliver` will not run.
     pub(crate) fn send(&self, id: u32, call: impl Into<FrameBody>) -> capnp::Result<()> {
-        let sent = self.gate.send(call);
+        // The caller waits for its reply next: it writes all of its `Call` itself.
+        let sent = self.gate.send_whole(call);
         match sent {
             Ok(()) => {
                 self.sent.fetch_add(1, Ordering::Relaxed);

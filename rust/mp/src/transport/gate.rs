@@ -5,7 +5,11 @@
 //! calling threads (`direct.rs`). Each frame takes a sequence number under the lock when it
 //! is queued, and the writer sends the two queues merged in that order, so a frame never
 //! overtakes one queued before it. A thread that finds nothing unwritten sends its frame
-//! itself, at once; what the socket does not take then waits here for the loop's writer.
+//! itself, at once; what the socket does not take then waits here for the loop's writer,
+//! or, for a thread that would only wait for its reply next ([`Gate::send_whole`]), is
+//! written by that thread as the socket takes it, as a blocking `write` would: the loop's
+//! writer woke once per part of a big frame, which cost a thread hand-over each time on a
+//! busy machine.
 //!
 //! **Deferred frames.** The `Finish` that answers a thread's `Return` is not sent at once:
 //! it waits here and goes out in front of the next frame anyone writes, usually the same
@@ -98,6 +102,9 @@ pub(crate) struct GateState {
     pub(crate) front_written: usize,
     /// Frames of other threads that the socket did not take at once.
     pub(crate) threads: VecDeque<ThreadFrame>,
+    /// A thread is writing the front frames itself ([`Gate::send_whole`]): the loop's
+    /// writer leaves the socket to it until it is done and wakes the writer.
+    pub(crate) thread_writing: bool,
 }
 
 impl GateState {
@@ -151,6 +158,7 @@ impl Gate {
                 loop_items: 0,
                 front_written: 0,
                 threads: VecDeque::new(),
+                thread_writing: false,
             }),
             deferred: Mutex::new(Vec::new()),
             deferring: AtomicBool::new(false),
@@ -166,6 +174,7 @@ impl Gate {
     pub(crate) fn close(&self) {
         let mut state = self.lock();
         state.fd = None;
+        state.thread_writing = false;
         let dropped = std::mem::take(&mut state.threads);
         drop(state);
         let deferred = std::mem::take(&mut *self.lock_deferred());
@@ -177,6 +186,18 @@ impl Gate {
     /// (as much as the socket takes, the rest left to the loop's writer), else queued behind
     /// what is waiting. Fails only if the connection is closed or the socket failed.
     pub(crate) fn send(&self, message: impl Into<FrameBody>) -> capnp::Result<()> {
+        self.send_frame(message, false)
+    }
+
+    /// Like [`send`](Self::send), but if the socket does not take the frame at once, the
+    /// calling thread waits for room and writes the rest itself (never on the loop thread,
+    /// which must not block). For a thread whose next step is to wait anyway (a caller for
+    /// its reply, a worker for its next call).
+    pub(crate) fn send_whole(&self, message: impl Into<FrameBody>) -> capnp::Result<()> {
+        self.send_frame(message, true)
+    }
+
+    fn send_frame(&self, message: impl Into<FrameBody>, whole: bool) -> capnp::Result<()> {
         let mut frame = ThreadFrame::new(message);
         let mut state = self.lock();
         let Some(fd) = state.fd else {
@@ -187,26 +208,57 @@ impl Gate {
         let idle = state.idle();
         self.queue_deferred_in(&mut state);
         frame.seq = state.take_seq();
+        let own = frame.seq;
         state.threads.push_back(frame);
         if idle {
             // Nobody else writes: send the deferred frames and this one, in one `sendmsg`.
             loop {
                 let mut slices: Vec<IoSlice<'_>> = Vec::new();
                 let mut skip = state.front_written;
-                for frame in &state.threads {
+                // Only frames queued up to this one: anything queued later (by the loop
+                // too, while this thread waited for room) goes after, in the writer's order.
+                for frame in state.threads.iter().take_while(|f| f.seq <= own) {
                     append_parts(&mut slices, frame.parts(), &mut skip, usize::MAX);
                 }
                 match send_vectored(fd, &slices) {
                     Ok(n) => {
                         drop(slices);
                         state.advance_threads(n);
-                        if state.threads.is_empty() {
+                        if state.threads.front().is_none_or(|f| f.seq > own) {
+                            // The writer is woken for what was queued behind, or, if it
+                            // waited for this thread, to go on.
+                            let wake = state.thread_writing || !state.idle();
+                            state.thread_writing = false;
+                            drop(state);
+                            if wake {
+                                self.work.notify_one();
+                            }
+                            return Ok(());
+                        }
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock && whole => {
+                        drop(slices);
+                        state.thread_writing = true;
+                        drop(state);
+                        wait_writable(fd);
+                        state = self.lock();
+                        if state.fd.is_none() {
+                            // Closed meanwhile: the frames are dropped; the caller learns of
+                            // the end from its reply.
+                            drop(state);
+                            self.work.notify_one();
                             return Ok(());
                         }
                     }
                     Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                    Err(e) => return Err(io_error(e)),
+                    Err(e) => {
+                        state.thread_writing = false;
+                        drop(state);
+                        // The writer meets the error itself and ends the connection.
+                        self.work.notify_one();
+                        return Err(io_error(e));
+                    }
                 }
             }
         }
@@ -298,6 +350,21 @@ pub(crate) fn append_parts<'a>(
         }
     }
     true
+}
+
+/// Waits until `fd` may take more bytes, or 100 ms (the caller then checks that the
+/// connection is still open: its fd may be closed meanwhile, which `poll` does not notice).
+fn wait_writable(fd: RawFd) {
+    let mut pfd = libc::pollfd {
+        fd,
+        events: libc::POLLOUT,
+        revents: 0,
+    };
+    // SAFETY: one valid `pollfd` for the duration of the call. A stale fd number at worst
+    // makes `poll` return early (POLLNVAL, or another file's readiness).
+    unsafe {
+        libc::poll(&mut pfd, 1, 100);
+    }
 }
 
 /// `sendmsg` with `MSG_NOSIGNAL`: a peer that has gone makes it fail with `EPIPE` instead of

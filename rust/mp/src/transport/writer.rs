@@ -185,7 +185,10 @@ impl Outbox {
                     State::Ending(_) => self.gate.lock_to_queue(),
                     _ => self.gate.lock(),
                 };
-                if q.items.is_empty() && gate.threads.is_empty() {
+                if gate.thread_writing {
+                    // A thread writes its frame itself, and wakes the writer when done.
+                    None
+                } else if q.items.is_empty() && gate.threads.is_empty() {
                     if let State::Ending(_) = q.state {
                         drop(gate);
                         drop(q);
@@ -469,6 +472,62 @@ mod tests {
     }
 
     #[test]
+    fn a_thread_writes_all_of_its_big_frame_itself_and_later_frames_follow_it() {
+        let (a, mut b) = std::os::unix::net::UnixStream::pair().unwrap();
+        a.set_nonblocking(true).unwrap();
+        let sizes = [3_000_000usize, 10, 100];
+        let reader = std::thread::spawn(move || {
+            // The socket fills up first, so that the big frame goes in parts.
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            sizes
+                .iter()
+                .map(|_| {
+                    let m = capnp::serialize::read_message(
+                        &mut b,
+                        *capnp::message::ReaderOptions::new().traversal_limit_in_words(None),
+                    )
+                    .unwrap();
+                    let data: capnp::data::Reader<'_> = m.get_root().unwrap();
+                    (data.len(), data.first().copied())
+                })
+                .collect::<Vec<_>>()
+        });
+        on_loop(async move {
+            let a = Socket::new(a, true).unwrap();
+            let gate = Arc::new(Gate::new(a.fd()));
+            let outbox = Outbox::new(gate.clone());
+            // No loop writer runs while the thread writes: it needs none.
+            let gate2 = gate.clone();
+            let big = std::thread::spawn(move || gate2.send_whole(owned(3_000_000, 1)));
+            // Another thread's frame, queued while the first is being written, waits.
+            while !gate.lock().thread_writing {
+                std::thread::yield_now();
+            }
+            let gate3 = gate.clone();
+            std::thread::spawn(move || gate3.send(owned(10, 2)).unwrap())
+                .join()
+                .unwrap();
+            big.join().unwrap().unwrap();
+            {
+                let state = gate.lock();
+                assert!(!state.thread_writing);
+                assert_eq!(state.threads.len(), 1, "the later frame waits for the loop");
+                assert_eq!(state.front_written, 0, "none of it written yet");
+            }
+            let sent = outbox.push(data_message(100, 3), 0);
+            let ended = outbox.end(Ok(()));
+            outbox.run(&a).await.unwrap();
+            sent.await.unwrap().unwrap();
+            ended.await.unwrap();
+        });
+        let got = reader.join().unwrap();
+        assert_eq!(
+            got,
+            vec![(3_000_000, Some(1)), (10, Some(2)), (100, Some(3))]
+        );
+    }
+
+    #[test]
     fn a_peer_that_has_gone_fails_the_queue_and_every_send() {
         let (a, b) = std::os::unix::net::UnixStream::pair().unwrap();
         a.set_nonblocking(true).unwrap();
@@ -532,7 +591,13 @@ mod tests {
             assert_eq!(read_data(&mut b, 2), vec![(10, Some(3)), (11, Some(4))]);
             // Alone, once nothing else went out for a while.
             outbox.defer(owned(12, 5));
-            tokio::time::sleep(DEFER_AT_MOST * 3).await;
+            // The loop keeps running while this waits (a blocking read here would stop the
+            // writer's timer on a slow machine).
+            let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            while peek_empty(&b) {
+                assert!(std::time::Instant::now() < until, "never sent alone");
+                tokio::time::sleep(DEFER_AT_MOST).await;
+            }
             assert_eq!(read_data(&mut b, 1), vec![(12, Some(5))]);
             // And before the end.
             outbox.defer(owned(13, 6));
