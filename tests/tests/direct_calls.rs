@@ -405,6 +405,29 @@ impl Callback for Here {
 }
 
 #[test]
+fn dropping_a_proxy_calls_its_destroy_without_the_loop() {
+    let _serial = one_at_a_time();
+    let pair = common::in_process();
+    let service = pair.service();
+    // Its first call teaches the proxy its import number.
+    assert_eq!(service.add(1, 2).expect("add"), 3);
+    let destroyed = service.destroyed().expect("destroyed");
+    let other = pair.service();
+    assert_eq!(other.add(2, 2).expect("add"), 4);
+    let before = direct_calls(&*service);
+    drop(other);
+    assert_eq!(
+        direct_calls(&*service) - before,
+        1,
+        "the destroy of the dropped proxy went direct"
+    );
+    // One more service object was made and destroyed.
+    assert!(service.destroyed().expect("destroyed") > destroyed);
+    drop(service);
+    pair.close();
+}
+
+#[test]
 fn a_worker_calls_a_callback_of_its_params_without_the_loop() {
     let _serial = one_at_a_time();
     let pair = common::in_process();

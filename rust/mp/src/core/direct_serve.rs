@@ -165,7 +165,7 @@ impl ServeHook for Hook {
             run(
                 &job_conn,
                 checked,
-                &message,
+                message,
                 question,
                 &canceled,
                 callback_import,
@@ -191,7 +191,7 @@ impl ServeHook for Hook {
 fn run(
     conn: &Arc<Connection>,
     checked: Checked,
-    message: &Received,
+    message: Received,
     question: u32,
     canceled: &Arc<AtomicBool>,
     callback_import: u32,
@@ -224,7 +224,7 @@ fn run(
                 ret.build(true, |ret| {
                     catch_unwind(AssertUnwindSafe(|| {
                         let dispatch = &*checked.dispatch;
-                        build_results(ret, question, message, checked.method, dispatch, &ctx)
+                        build_results(ret, question, &message, checked.method, dispatch, &ctx)
                     }))
                     .unwrap_or_else(|p| Err(Error::from_panic(p)))
                 })
@@ -240,6 +240,10 @@ fn run(
             (ret, hold.finish())
         })
     };
+    // The received frame goes now: if the results share its memory (an echoed `Data`),
+    // that memory goes with the `Return`'s last byte, before the peer's next call comes
+    // and needs a buffer.
+    drop(message);
     // The `Return` must not overtake a job this thread posted to the loop: then the loop
     // writes it, after those.
     if lp.no_jobs_queued() {

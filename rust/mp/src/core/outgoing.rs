@@ -405,7 +405,7 @@ impl Drop for ClientInner {
             // releases the capability (and closes an owned connection).
             let deferred = ClientInner {
                 conn: self.conn.clone(),
-                direct: std::sync::OnceLock::new(),
+                direct: self.direct.clone(),
                 cap: self.cap.take(),
                 desc: self.desc.take(),
                 owner: self.owner.take(),
@@ -426,9 +426,10 @@ impl Drop for ClientInner {
             return;
         }
         let owner = self.owner.take();
+        // The same capability: its `destroy` may go direct as its other calls do.
         let temp = Arc::new(ClientInner {
             conn: self.conn.clone(),
-            direct: std::sync::OnceLock::new(),
+            direct: self.direct.clone(),
             cap: self.cap.take(),
             desc: None,
             owner: None,
