@@ -9,12 +9,11 @@ use capnp::private::layout::CapTable;
 
 use crate::connection::conn_state::{ConnState, Connection};
 use crate::core::caller::Caller;
-use crate::core::dispatch::Dispatch;
-use crate::core::reusable_export::ReusableDispatch;
 use crate::event_loop::loop_box::LoopBox;
 use crate::os::error::{Error, Result};
 use crate::os::log::{log_escape, LogLevel};
 use crate::os::thread_name::thread_name;
+use crate::transport::ToPin;
 
 /// Handed to the code that builds or reads one call's messages: generated `build`/`read`
 /// closures of a client call (on the loop thread) and a [`Dispatch`](crate::core::Dispatch)
@@ -31,8 +30,8 @@ pub(crate) enum Mode {
         conn: Rc<ConnState>,
         caller: Option<Caller>,
         /// Set for a call whose exported objects may be lent again later without the loop:
-        /// those objects, in the order they were exported (`reusable_export.rs`).
-        lending: Option<RefCell<Vec<Arc<ReusableDispatch>>>>,
+        /// those objects (`reusable_export.rs`), in the order they were exported.
+        lending: Option<RefCell<Vec<ToPin>>>,
     },
     /// On the thread running an incoming call, in a copy of the params and a results message
     /// of its own: capabilities are slots of tables the loop holds.
@@ -42,9 +41,13 @@ pub(crate) enum Mode {
     /// params (`exported`, by slot index), which the call lends by reusable export numbers.
     Direct {
         conn: Arc<Connection>,
-        exported: Option<Mutex<Vec<Arc<dyn Dispatch>>>>,
+        exported: Option<Mutex<Vec<Exported>>>,
     },
 }
+
+/// An object exported into a direct call's params: an `Arc<dyn Dispatch>`, kept as `Any`
+/// because `dispatch.rs` names `CallCtx` (the files do not import each other both ways).
+pub(crate) type Exported = Box<dyn std::any::Any + Send>;
 
 /// The loop-side tables behind the slots of a call served off the loop thread.
 pub(crate) struct WorkerCaps {
@@ -91,7 +94,7 @@ impl CallCtx {
     }
 
     /// The objects a direct call exported into its params (by slot index), if it may.
-    pub(crate) fn take_direct_exported(&self) -> Option<Vec<Arc<dyn Dispatch>>> {
+    pub(crate) fn take_direct_exported(&self) -> Option<Vec<Exported>> {
         match &self.mode {
             Mode::Direct {
                 exported: Some(e), ..
@@ -104,7 +107,7 @@ impl CallCtx {
 
     /// The objects a call through the loop exported as reusable ones, in order, to pin as
     /// capnp-rpc sends them.
-    pub(crate) fn take_lending(&self) -> Vec<Arc<ReusableDispatch>> {
+    pub(crate) fn take_lending(&self) -> Vec<ToPin> {
         match &self.mode {
             Mode::Loop {
                 lending: Some(l), ..

@@ -27,7 +27,7 @@ use capnp_rpc::rpc_capnp::{exception, message, return_};
 
 use crate::connection::conn_state::Connection;
 use crate::connection::thread_context::{DirectThreads, PeerThread, ThreadContext};
-use crate::core::call_ctx::{CallCtx, Mode};
+use crate::core::call_ctx::{CallCtx, Exported, Mode};
 use crate::core::call_log::{call_failed, log_recv, log_send};
 use crate::core::cap_slot::{slot_of, SlotTable};
 use crate::core::descriptor::MethodDesc;
@@ -284,7 +284,7 @@ impl<'a> DirectCall<'a> {
             build(ctx, content.reborrow())?;
         }
         let (names, lent) = match ctx.take_direct_exported() {
-            Some(exported) => match self.lend_objects(&stand_ins, exported) {
+            Some(exported) => match self.lend_objects(&stand_ins, as_dispatches(exported)?) {
                 Ok(names) => names,
                 Err(copy) => return Ok(Filled::Loop(copy)),
             },
@@ -426,6 +426,19 @@ impl<'a> DirectCall<'a> {
             ))),
         }
     }
+}
+
+/// The objects a direct call's params carry, as `export` kept them (`call_ctx.rs`).
+fn as_dispatches(exported: Vec<Exported>) -> Result<Vec<Arc<dyn Dispatch>>> {
+    exported
+        .into_iter()
+        .map(|object| {
+            object
+                .downcast::<Arc<dyn Dispatch>>()
+                .map(|d| *d)
+                .map_err(|_| Error::failed("an exported object is not a dispatch"))
+        })
+        .collect()
 }
 
 impl ToCopy {

@@ -16,14 +16,13 @@ use crate::core::call_log::{call_failed, log_recv, log_send};
 use crate::core::caller::{Caller, ThreadCaller};
 use crate::core::descriptor::{InterfaceDesc, MethodDesc};
 use crate::core::direct_call;
-use crate::core::dispatch::Dispatch;
 use crate::core::raw_struct::{init_pointers, is_struct, pointer_field, pointer_field_mut};
 use crate::event_loop::loop_box::LoopBox;
 use crate::os::error::{Error, Result};
 use crate::os::log::LogLevel;
 use crate::os::thread_name::{os_thread_name, ThreadKey};
 use crate::proxy_capnp::{context, thread_map};
-use crate::transport::{capture_call_target, CapRef, Reusable, SentCall, ToPin};
+use crate::transport::{capture_call_target, CapRef, SentCall};
 
 /// The shared part of a `ProxyClient`.
 pub(crate) struct ClientInner {
@@ -321,12 +320,7 @@ where
     }
     // Learn the import this capability is (and the numbers of the `Context`'s threads), so
     // that later calls can go direct; the objects the params carry are pinned as they go.
-    let pin: Vec<ToPin> = ctx
-        .take_lending()
-        .into_iter()
-        .map(|r| (r.interface().id, r as Arc<dyn Reusable>))
-        .collect();
-    let (sent, shown) = capture_call_target(pin, || request.send());
+    let (sent, shown) = capture_call_target(ctx.take_lending(), || request.send());
     let here = Arc::as_ptr(&conn.shared.direct) as usize;
     let shown = shown.filter(|s| s.conn == here);
     if let Some(s) = &shown {

@@ -17,6 +17,7 @@ use crate::core::incoming::serve;
 use crate::core::reusable_export::ReusableDispatch;
 use crate::os::error::{Error, Result};
 use crate::os::log::LogLevel;
+use crate::transport::Reusable;
 
 /// A served object: the dispatch object that serves its calls, bound to one connection.
 pub(crate) struct ServerInner {
@@ -131,7 +132,8 @@ pub fn export(ctx: &CallCtx, dispatch: Arc<dyn Dispatch>) -> Result<capnp::capab
         } => {
             // Served through an object that later calls may bind anew (`reusable_export.rs`).
             let reusable = ReusableDispatch::new(dispatch);
-            lending.borrow_mut().push(reusable.clone());
+            let pin: Arc<dyn Reusable> = reusable.clone();
+            lending.borrow_mut().push((reusable.interface().id, pin));
             Ok(new_server_client(conn, reusable))
         }
         Mode::Loop { conn, .. } => Ok(new_server_client(conn, dispatch)),
@@ -141,7 +143,7 @@ pub fn export(ctx: &CallCtx, dispatch: Arc<dyn Dispatch>) -> Result<capnp::capab
         } => {
             // A stand-in: the call names a reusable export for it once the params are built.
             let mut exported = exported.lock().unwrap_or_else(|e| e.into_inner());
-            exported.push(dispatch);
+            exported.push(Box::new(dispatch));
             Ok(slot_client(SlotTable::Exported, exported.len() - 1))
         }
         Mode::Direct { .. } => Err(no_caps_here()),

@@ -593,24 +593,11 @@ mod tests {
         assert_eq!(replies.take_give_back(), None);
     }
 
-    /// Counts what is bound to it; binds anything.
-    #[derive(Default)]
-    struct Holder(Mutex<Option<Box<dyn Any + Send>>>);
-
-    impl Reusable for Holder {
-        fn bind(&self, object: Box<dyn Any + Send>) {
-            *self.0.lock().unwrap() = Some(object);
-        }
-        fn unbind(&self) -> Option<Box<dyn Any + Send>> {
-            self.0.lock().unwrap().take()
-        }
-    }
-
     #[test]
     fn a_reusable_export_is_free_once_the_peer_released_all_it_was_lent() {
         let replies = Replies::new();
         let (_got, deliver) = recorder();
-        let object = Arc::new(Holder::default());
+        let object = Arc::new(crate::transport::reusable::Holder::default());
         let first = Arc::new(());
         object.bind(Box::new(first.clone()));
         // capnp-rpc sent it once: that reference is kept, and the peer's Release of it

@@ -130,22 +130,24 @@ impl ReusableExports {
     }
 }
 
+/// A [`Reusable`] that holds whatever is bound, for tests here and in `replies.rs`.
+#[cfg(test)]
+#[derive(Default)]
+pub(crate) struct Holder(std::sync::Mutex<Option<Box<dyn Any + Send>>>);
+
+#[cfg(test)]
+impl Reusable for Holder {
+    fn bind(&self, object: Box<dyn Any + Send>) {
+        *self.0.lock().unwrap() = Some(object);
+    }
+    fn unbind(&self) -> Option<Box<dyn Any + Send>> {
+        self.0.lock().unwrap().take()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Mutex;
-
-    #[derive(Default)]
-    struct Holder(Mutex<Option<Box<dyn Any + Send>>>);
-
-    impl Reusable for Holder {
-        fn bind(&self, object: Box<dyn Any + Send>) {
-            *self.0.lock().unwrap() = Some(object);
-        }
-        fn unbind(&self) -> Option<Box<dyn Any + Send>> {
-            self.0.lock().unwrap().take()
-        }
-    }
 
     #[test]
     fn an_export_is_free_only_once_released_and_only_for_its_interface() {

@@ -411,17 +411,15 @@ mod tests {
         assert_eq!(got, want);
     }
 
-    #[test]
-    fn frames_of_threads_and_of_the_loop_reach_the_peer_in_the_order_they_were_queued() {
-        let (a, mut b) = std::os::unix::net::UnixStream::pair().unwrap();
-        a.set_nonblocking(true).unwrap();
-        // Bigger than the socket's buffer: the thread writes part of it, the loop the rest.
-        let sizes = [3_000_000usize, 100, 10, 200_000, 7];
-        let reader = std::thread::spawn(move || {
-            // Let the socket fill up first, so that the first frame is written in parts.
+    /// Reads `n` messages of `data_message` shape from `b` on a thread of its own, after
+    /// 100 ms, so that the socket fills up first and big frames go in parts.
+    fn read_later(
+        mut b: std::os::unix::net::UnixStream,
+        n: usize,
+    ) -> std::thread::JoinHandle<Vec<(usize, Option<u8>)>> {
+        std::thread::spawn(move || {
             std::thread::sleep(std::time::Duration::from_millis(100));
-            sizes
-                .iter()
+            (0..n)
                 .map(|_| {
                     let m = capnp::serialize::read_message(
                         &mut b,
@@ -431,8 +429,17 @@ mod tests {
                     let data: capnp::data::Reader<'_> = m.get_root().unwrap();
                     (data.len(), data.first().copied())
                 })
-                .collect::<Vec<_>>()
-        });
+                .collect()
+        })
+    }
+
+    #[test]
+    fn frames_of_threads_and_of_the_loop_reach_the_peer_in_the_order_they_were_queued() {
+        let (a, b) = std::os::unix::net::UnixStream::pair().unwrap();
+        a.set_nonblocking(true).unwrap();
+        // Bigger than the socket's buffer: the thread writes part of it, the loop the rest.
+        let sizes = [3_000_000usize, 100, 10, 200_000, 7];
+        let reader = read_later(b, sizes.len());
         let owned = |len: usize, fill: u8| Rc::try_unwrap(data_message(len, fill)).ok().unwrap();
         on_loop(async move {
             let a = Socket::new(a, true).unwrap();
@@ -473,25 +480,9 @@ mod tests {
 
     #[test]
     fn a_thread_writes_all_of_its_big_frame_itself_and_later_frames_follow_it() {
-        let (a, mut b) = std::os::unix::net::UnixStream::pair().unwrap();
+        let (a, b) = std::os::unix::net::UnixStream::pair().unwrap();
         a.set_nonblocking(true).unwrap();
-        let sizes = [3_000_000usize, 10, 100];
-        let reader = std::thread::spawn(move || {
-            // The socket fills up first, so that the big frame goes in parts.
-            std::thread::sleep(std::time::Duration::from_millis(100));
-            sizes
-                .iter()
-                .map(|_| {
-                    let m = capnp::serialize::read_message(
-                        &mut b,
-                        *capnp::message::ReaderOptions::new().traversal_limit_in_words(None),
-                    )
-                    .unwrap();
-                    let data: capnp::data::Reader<'_> = m.get_root().unwrap();
-                    (data.len(), data.first().copied())
-                })
-                .collect::<Vec<_>>()
-        });
+        let reader = read_later(b, 3);
         on_loop(async move {
             let a = Socket::new(a, true).unwrap();
             let gate = Arc::new(Gate::new(a.fd()));
