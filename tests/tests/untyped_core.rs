@@ -56,12 +56,17 @@ static SERVICE_DESC: InterfaceDesc = InterfaceDesc {
     construct: None,
 };
 
+// Said to carry no capabilities, so that calls of them may go without the loop.
 static CALLBACK_DESTROY: MethodDesc = MethodDesc {
     context: Some(0),
+    params_caps: false,
+    results_caps: false,
     ..MethodDesc::new(CALLBACK, "Callback", 0, "destroy")
 };
 static CALLBACK_CALL: MethodDesc = MethodDesc {
     context: Some(0),
+    params_caps: false,
+    results_caps: false,
     ..MethodDesc::new(CALLBACK, "Callback", 1, "call")
 };
 static CALLBACK_DESC: InterfaceDesc = InterfaceDesc {
@@ -96,6 +101,9 @@ impl Dispatch for RawInit {
     }
 }
 
+/// The server connection's direct calls, as the last `callBack` left them.
+static SERVER_DIRECT_CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// `Service.add` and `Service.callBack`, served by hand.
 struct RawService;
 
@@ -114,8 +122,14 @@ impl Dispatch for RawService {
                 .params
                 .get_as::<service::call_back_params::Reader<'_>>()?;
             let depth = params.get_depth();
-            let cb = ProxyClient::import(call.ctx, params.get_cb()?.client, &CALLBACK_DESC)?;
+            // Imported without its interface first, as the C++ bridge does.
+            let cb = ProxyClient::import_untyped(call.ctx, params.get_cb()?.client)?
+                .with_interface(&CALLBACK_DESC)?;
             let mut tids = call_callback(&cb, depth)?;
+            SERVER_DIRECT_CALLS.store(
+                call.ctx.connection().direct_calls(),
+                std::sync::atomic::Ordering::SeqCst,
+            );
             tids.push(mp::current_tid());
             let results = call
                 .results
@@ -198,6 +212,16 @@ fn a_generated_client_calls_a_server_written_against_the_core() {
     assert_eq!(tids.len(), 2);
     assert_eq!(tids[0], me);
     assert_ne!(tids[1], me, "the server part ran on a server thread");
+    // The server's worker calls each later callback back without its loop: the import
+    // number it learned from the request survives `with_interface`.
+    let before = SERVER_DIRECT_CALLS.load(std::sync::atomic::Ordering::SeqCst);
+    for _ in 0..10 {
+        let cb: Box<dyn Callback> = Box::new(|_depth: i32| Ok(vec![mp::current_tid()]));
+        assert_eq!(service.call_back(Some(cb), 1).expect("callBack")[0], me);
+    }
+    let direct = SERVER_DIRECT_CALLS.load(std::sync::atomic::Ordering::SeqCst) - before;
+    // Each `callBack` calls back twice: `call`, and `destroy` when the proxy goes.
+    assert!(direct >= 20, "{direct} of 20 calls back went direct");
     drop(service);
     drop(init);
     drop(lp);

@@ -115,7 +115,9 @@ impl ProxyClient {
         Ok(ProxyClient {
             inner: Arc::new(ClientInner {
                 conn: inner.conn.clone(),
-                direct: std::sync::OnceLock::new(),
+                // The same capability: the import number it learned still lets its calls
+                // go direct.
+                direct: std::mem::take(&mut inner.direct),
                 cap: inner.cap.take(),
                 desc: Some(desc),
                 owner: inner.owner.take(),
