@@ -75,8 +75,8 @@ fn callbacks_in_params_are_lent_without_the_loop_and_freed_when_released() {
     // A new callback object per call, each called back on this thread with its own `k`.
     // Each call waits until the server released the last object (it is dropped then), so
     // that an export is free: the first call goes through the loop and leaves a reusable
-    // export, and later ones lend it (a call also waits for the loop to run what this
-    // thread posted before, so one or two more go through the loop; 28 of 30 lent here).
+    // export, and later ones lend it (the second went through the loop too in every run
+    // here, for a reason not looked into: 28 of 30 lent).
     let lent_before = mp::private::objects_lent_direct();
     for k in 0..30 {
         assert_eq!(cb.apply(adder(k), 1000).expect("apply"), 1000 + k);
