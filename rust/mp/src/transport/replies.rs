@@ -21,6 +21,7 @@
 
 use std::any::Any;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use capnp::message::Reader;
@@ -86,6 +87,9 @@ impl Table {
 /// The questions of one connection that threads wait on.
 pub(crate) struct Replies {
     table: Mutex<Table>,
+    /// Whether a reusable export was ever pinned: until then, received messages need no
+    /// look for passed-back ones (read for every message, without the lock).
+    had_reusable: AtomicBool,
 }
 
 /// What the reader does with a received message.
@@ -117,6 +121,7 @@ impl Replies {
                 give_back: Vec::new(),
                 reusable: ReusableExports::default(),
             }),
+            had_reusable: AtomicBool::new(false),
         }
     }
 
@@ -178,6 +183,7 @@ impl Replies {
         }
         t.owed.insert(export, 1);
         t.reusable.add(export, interface, object);
+        self.had_reusable.store(true, Ordering::Relaxed);
         true
     }
 
@@ -194,9 +200,9 @@ impl Replies {
     }
 
     /// Whether any reusable export exists (messages need no look for passed-back ones
-    /// otherwise).
+    /// otherwise). Without the lock while none was ever pinned.
     pub(crate) fn has_reusable(&self) -> bool {
-        !self.lock().reusable.is_empty()
+        self.had_reusable.load(Ordering::Relaxed) && !self.lock().reusable.is_empty()
     }
 
     /// Whether a `Release` of `count` references to `export` is taken off the stream whole:
