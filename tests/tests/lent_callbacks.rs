@@ -78,6 +78,7 @@ fn callbacks_in_params_are_lent_without_the_loop_and_freed_when_released() {
     // export, and later ones lend it (the second went through the loop too in every run
     // here, for a reason not looked into: 28 of 30 lent).
     let lent_before = mp::private::objects_lent_direct();
+    let read_before = mp::private::calls_back_read_by_caller();
     for k in 0..30 {
         assert_eq!(cb.apply(adder(k), 1000).expect("apply"), 1000 + k);
         eventually("the callback object dropped", || {
@@ -86,6 +87,15 @@ fn callbacks_in_params_are_lent_without_the_loop_and_freed_when_released() {
     }
     let lent = mp::private::objects_lent_direct() - lent_before;
     assert!(lent >= 25, "{lent} of 30 callbacks lent without the loop");
+    // The server's worker calls each object back direct (`call`, then `destroy` as it
+    // drops its proxy) and reads each `Return` itself, though its side served no call
+    // directly that would have let threads read the socket: the first call back asks the
+    // loop for that (59 of 60 here).
+    let read = mp::private::calls_back_read_by_caller() - read_before;
+    assert!(
+        read >= 40,
+        "{read} of 60 calls back had their Return read by the worker"
+    );
     // Back to back: a call whose object finds every export still lent goes through the
     // loop and adds one; each object goes once the server released it, whichever path.
     for k in 30..60 {

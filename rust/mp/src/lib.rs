@@ -124,6 +124,8 @@ pub mod private {
     #[doc(hidden)]
     pub use crate::core::calls_back_direct;
     #[doc(hidden)]
+    pub use crate::core::calls_back_read_by_caller;
+    #[doc(hidden)]
     pub use crate::core::objects_lent_direct;
     #[doc(hidden)]
     pub use crate::transport::calls_served_directly;

@@ -55,6 +55,15 @@ pub fn calls_back_direct() -> u64 {
     CALLS_BACK.load(Ordering::Relaxed)
 }
 
+/// Calls back whose `Return` the serving thread read off the socket itself.
+static CALLS_BACK_READ: AtomicU64 = AtomicU64::new(0);
+
+/// How many calls back went direct and had their `Return` read by the thread that called
+/// back, not handed over by the loop, in this process so far. For tests and benchmarks.
+pub fn calls_back_read_by_caller() -> u64 {
+    CALLS_BACK_READ.load(Ordering::Relaxed)
+}
+
 /// Objects lent by reusable exports in direct calls.
 static LENT: AtomicU64 = AtomicU64::new(0);
 
@@ -78,6 +87,8 @@ pub(crate) struct DirectCall<'a> {
     pub(crate) context: Option<(u16, DirectThreads)>,
     /// The params may carry objects of the caller's, lent by reusable exports.
     lends: bool,
+    /// A call back from a thread serving a request of the same connection.
+    call_back: bool,
 }
 
 /// Params built for a direct call that goes through the loop after all, as the `build` of
@@ -136,6 +147,7 @@ impl<'a> DirectCall<'a> {
         if !conn.lp.caught_up() {
             return None;
         }
+        let call_back = method.context.is_some() && tc.request_thread_override(conn.id).is_some();
         let context = match method.context {
             None => None,
             // A thread serving a request of this connection calls back on the requester's
@@ -159,6 +171,7 @@ impl<'a> DirectCall<'a> {
             waiter: &tc.waiter,
             context,
             lends,
+            call_back,
         })
     }
 
@@ -224,8 +237,13 @@ impl<'a> DirectCall<'a> {
             }
             // The reply off the socket by this thread itself, when the loop lets it; else
             // the loop reads it and hands it over.
-            if direct.read_for_reply(question, self.waiter, should_poll()) || self.waiter.has_jobs()
-            {
+            if direct.read_for_reply(question, self.waiter, should_poll()) {
+                if self.call_back {
+                    CALLS_BACK_READ.fetch_add(1, Ordering::Relaxed);
+                }
+                continue;
+            }
+            if self.waiter.has_jobs() {
                 continue;
             }
             self.waiter.wait_until(answered);

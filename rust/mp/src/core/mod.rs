@@ -61,7 +61,7 @@ pub use self::connect::{
     connect, listen, serve, ConnectionEvent, ConnectionHook, DispatchFactory, ListenOptions,
 };
 pub use self::descriptor::{InterfaceDesc, MethodDesc, TextFn};
-pub use self::direct_call::{calls_back_direct, objects_lent_direct};
+pub use self::direct_call::{calls_back_direct, calls_back_read_by_caller, objects_lent_direct};
 pub use self::dispatch::{Dispatch, IncomingCall};
 pub use self::server::export;
 pub use crate::connection::conn_state::Connection;

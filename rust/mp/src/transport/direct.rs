@@ -234,6 +234,9 @@ impl DirectPath {
     /// over.
     /// With `poll`, it polls the socket a while before it sleeps (`os/poll_choice.rs`).
     pub(crate) fn read_for_reply(&self, question: u32, waiter: &Waiter, poll: bool) -> bool {
+        // A serving side has no watch until a thread would read (`read_share.rs`): a worker
+        // calling back reads its reply itself from the next call back on.
+        self.share.want_watch();
         let answered = self
             .read_turn(Some(question), waiter, None, poll)
             .is_some_and(|end| end.answered);

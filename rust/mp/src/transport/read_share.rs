@@ -52,9 +52,13 @@ pub(crate) struct ReadShare {
     state: Mutex<State>,
     /// Wakes the loop when a thread gave the socket back with something for it.
     pub(crate) wake_loop: Notify,
-    /// A worker would read the socket for its calls, which needs a watch the loop has not
-    /// made yet (see [`want_watch`](Self::want_watch)).
+    /// A worker would read the socket for its calls, or a thread for its reply, which needs
+    /// a watch the loop has not made yet (see [`want_watch`](Self::want_watch)).
     watch_wanted: AtomicBool,
+    /// [`want_watch`](Self::want_watch) was called: it asks once per connection, so that a
+    /// thread waiting for a reply pays one atomic load for it, and a watch the loop could
+    /// not make is not asked for again and again.
+    watch_asked: AtomicBool,
 }
 
 /// What the loop finds when it wants to read.
@@ -84,6 +88,7 @@ impl ReadShare {
             }),
             wake_loop: Notify::new(),
             watch_wanted: AtomicBool::new(false),
+            watch_asked: AtomicBool::new(false),
         }
     }
 
@@ -137,10 +142,16 @@ impl ReadShare {
     }
 
     /// Asks the loop to let threads read (a serving side lets them only once a worker would
-    /// read for its calls, so that an idle connection costs one fd): the loop makes the
-    /// watch when it next reads, and sets it with [`set_watch`](Self::set_watch).
+    /// read for its calls or for the reply to its call back, so that an idle connection
+    /// costs one fd): the loop makes the watch when it next reads, and sets it with
+    /// [`set_watch`](Self::set_watch). Only the first call asks.
     pub(crate) fn want_watch(&self) {
-        if !self.watch_wanted.load(Ordering::Relaxed) && self.lock().watch.is_none() {
+        if self.watch_asked.load(Ordering::Relaxed)
+            || self.watch_asked.swap(true, Ordering::Relaxed)
+        {
+            return;
+        }
+        if self.lock().watch.is_none() {
             self.watch_wanted.store(true, Ordering::Relaxed);
         }
     }
