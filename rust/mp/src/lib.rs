@@ -126,6 +126,8 @@ pub mod private {
     #[doc(hidden)]
     pub use crate::core::calls_back_read_by_caller;
     #[doc(hidden)]
+    pub use crate::core::objects_in_served_calls;
+    #[doc(hidden)]
     pub use crate::core::objects_lent_direct;
     #[doc(hidden)]
     pub use crate::transport::calls_served_directly;

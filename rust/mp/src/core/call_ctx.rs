@@ -9,6 +9,7 @@ use capnp::private::layout::CapTable;
 
 use crate::connection::conn_state::{ConnState, Connection};
 use crate::core::caller::Caller;
+use crate::core::lazy_import::LazyImport;
 use crate::event_loop::loop_box::LoopBox;
 use crate::os::error::{Error, Result};
 use crate::os::log::{log_escape, LogLevel};
@@ -60,6 +61,9 @@ pub(crate) struct WorkerCaps {
     /// The import number of each of those capabilities, where known, so that calls on it
     /// may go direct (`request_caps.rs`).
     pub(crate) imports: Vec<Option<u32>>,
+    /// In a call served directly, by capability-table index: the peer's objects it carries,
+    /// held by the transport (`lazy_import.rs`).
+    pub(crate) lazy: Vec<Option<Arc<LazyImport>>>,
     /// Capabilities exported while the call runs, for its results (`None`: its descriptor
     /// says the results carry none).
     pub(crate) exported: Option<Arc<LoopBox<RefCell<Vec<capnp::capability::Client>>>>>,

@@ -12,7 +12,8 @@ use crate::core::call_ctx::{no_caps_here, CallCtx, Mode};
 use crate::core::caller::{Caller, ThreadCaller};
 use crate::core::cap_slot::{slot_of, SlotTable};
 use crate::core::descriptor::{InterfaceDesc, MethodDesc};
-use crate::core::outgoing::{call_async, call_blocking, ClientInner, TakeBox};
+use crate::core::lazy_import::LazyImport;
+use crate::core::outgoing::{call_async, call_blocking, CapHold, ClientInner, TakeBox};
 use crate::event_loop::loop_box::LoopBox;
 use crate::os::error::{Error, Result};
 use crate::proxy_capnp::{thread, thread_map};
@@ -59,7 +60,7 @@ impl ProxyClient {
             inner: Arc::new(ClientInner {
                 conn: conn.shared.clone(),
                 direct: std::sync::OnceLock::new(),
-                cap: TakeBox(Some(LoopBox::new(&conn.lp, cap))),
+                cap: TakeBox::boxed(LoopBox::new(&conn.lp, cap)),
                 desc,
                 owner,
             }),
@@ -76,7 +77,27 @@ impl ProxyClient {
             inner: Arc::new(ClientInner {
                 conn,
                 direct: std::sync::OnceLock::new(),
-                cap: TakeBox(Some(cap)),
+                cap: TakeBox::boxed(cap),
+                desc,
+                owner: None,
+            }),
+        }
+    }
+
+    /// Wraps the transport's reference to the peer's export `lazy` (`lazy_import.rs`),
+    /// whose calls may go direct by its import number.
+    fn from_lazy(
+        conn: Arc<Connection>,
+        lazy: Arc<LazyImport>,
+        desc: Option<&'static InterfaceDesc>,
+    ) -> Self {
+        let direct = std::sync::OnceLock::new();
+        let _ = direct.set(lazy.import());
+        ProxyClient {
+            inner: Arc::new(ClientInner {
+                conn,
+                direct,
+                cap: TakeBox(Some(CapHold::Lazy(lazy))),
                 desc,
                 owner: None,
             }),
@@ -257,6 +278,10 @@ fn import_with(
                     ))
                 }
             };
+            // An object of the peer's in a call served directly: the transport's reference.
+            if let Some(Some(lazy)) = w.lazy.get(index) {
+                return Ok(ProxyClient::from_lazy(w.conn.clone(), lazy.clone(), desc));
+            }
             // Each capability of the params was put in a handle for this thread already.
             let boxed = w
                 .boxed

@@ -21,6 +21,7 @@ use crate::core::cancel::with_cancel_flag;
 use crate::core::cap_slot::{slot_of, slot_table, SlotTable};
 use crate::core::descriptor::MethodDesc;
 use crate::core::dispatch::{Dispatch, IncomingCall};
+use crate::core::lazy_import::LazyImport;
 use crate::core::raw_struct::pointer_field;
 use crate::event_loop::loop_box::HoldReleases;
 use crate::os::error::{Error, Result};
@@ -56,28 +57,37 @@ pub(crate) fn note_call(
     method: &MethodDesc,
     server: &ThreadServer,
     callback: Option<&Arc<ThreadCap>>,
+    threads: Option<&DirectThreads>,
 ) {
     let Some(callback) = callback else {
         return;
     };
+    // Which of the peer's exports in the call is its `callbackThread`, when it passed
+    // objects too (`request_caps.rs` read the `Context` against the capability table).
+    let callback_hint = threads.and_then(|t| match t.thread {
+        PeerThread::Import(import) => Some(import),
+        PeerThread::Answer(..) => None,
+    });
     if !eligible(method) {
         return;
     }
     let direct = &conn.shared.direct;
     let shared = Arc::downgrade(&conn.shared);
     direct.set_serve_hook(|| Box::new(Hook { conn: shared }));
-    let learned = direct.served().learn(question, |callback_import| {
-        let target: Kept = Arc::new(Target {
-            dispatch: dispatch.clone(),
+    let learned = direct
+        .served()
+        .learn(question, callback_hint, |callback_import| {
+            let target: Kept = Arc::new(Target {
+                dispatch: dispatch.clone(),
+            });
+            let callback: Kept = callback.clone();
+            let thread = Arc::new(ServeThread {
+                waiter: server.waiter.clone(),
+                callback_import,
+                callback,
+            });
+            Some((target, thread))
         });
-        let callback: Kept = callback.clone();
-        let thread = Arc::new(ServeThread {
-            waiter: server.waiter.clone(),
-            callback_import,
-            callback,
-        });
-        Some((target, thread))
-    });
     if learned && server.owns_thread() {
         direct.share().want_watch();
         server
@@ -94,6 +104,8 @@ struct Hook {
 /// What the checks found in a `Call`.
 struct Checked {
     method: &'static MethodDesc,
+    /// Entries of the call's capability table.
+    table_len: usize,
     dispatch: Arc<dyn Dispatch>,
     callback: Arc<ThreadCap>,
 }
@@ -119,7 +131,7 @@ impl Hook {
             return None;
         }
         // The `Context` must name the two threads the capability table was sorted by.
-        let slots = slot_table(SlotTable::Params, 2);
+        let slots = slot_table(SlotTable::Params, call.table_len as usize);
         let mut params = c.get_params().ok()?.get_content();
         params.imbue(&slots);
         let ctx: context::Reader<'_> =
@@ -134,6 +146,7 @@ impl Hook {
         }
         Some(Checked {
             method,
+            table_len: call.table_len as usize,
             dispatch: target.dispatch.clone(),
             callback,
         })
@@ -154,8 +167,23 @@ impl ServeHook for Hook {
             thread,
             thread_export,
             canceled,
+            table_len,
+            extra,
             ..
         } = call;
+        // The peer's objects the call carries: the transport holds their references now.
+        let serving = Arc::new(AtomicBool::new(true));
+        let mut lazy = vec![None; table_len as usize];
+        for (index, import) in extra {
+            if let Some(slot) = lazy.get_mut(index as usize) {
+                *slot = Some(LazyImport::new(
+                    conn.clone(),
+                    import,
+                    checked.callback.clone(),
+                    serving.clone(),
+                ));
+            }
+        }
         let callback_import = thread.callback_import;
         // What the worker's calls back to the caller name while it serves this call.
         let calls_back =
@@ -165,9 +193,13 @@ impl ServeHook for Hook {
             run(
                 &job_conn,
                 checked,
-                message,
-                question,
-                &canceled,
+                Served {
+                    message,
+                    question,
+                    canceled,
+                    lazy,
+                    serving,
+                },
                 callback_import,
                 calls_back,
             )
@@ -187,16 +219,33 @@ impl ServeHook for Hook {
     }
 }
 
+/// A call served directly, as posted to its thread.
+struct Served {
+    message: Received,
+    question: u32,
+    canceled: Arc<AtomicBool>,
+    /// The peer's objects it carries, by capability-table index.
+    lazy: Vec<Option<Arc<LazyImport>>>,
+    /// Cleared once the `Return` is about to be written (see `LazyImport`).
+    serving: Arc<AtomicBool>,
+}
+
 /// Runs a call served directly on this thread, and writes its `Return`.
 fn run(
     conn: &Arc<Connection>,
     checked: Checked,
-    message: Received,
-    question: u32,
-    canceled: &Arc<AtomicBool>,
+    served: Served,
     callback_import: u32,
     calls_back: DirectThreads,
 ) {
+    let Served {
+        message,
+        question,
+        canceled,
+        lazy,
+        serving,
+    } = served;
+    let canceled = &canceled;
     let lp = conn.lp.clone();
     let (ret, held) = if canceled.load(Ordering::SeqCst) {
         // The caller finished the question before it started: it is not run.
@@ -214,6 +263,7 @@ fn run(
                     boxed: Mutex::new(Vec::new()),
                     params: None,
                     imports: Vec::new(),
+                    lazy,
                     exported: None,
                 }),
             };
@@ -224,7 +274,8 @@ fn run(
                 ret.build(true, |ret| {
                     catch_unwind(AssertUnwindSafe(|| {
                         let dispatch = &*checked.dispatch;
-                        build_results(ret, question, &message, checked.method, dispatch, &ctx)
+                        let call = (&message, checked.table_len);
+                        build_results(ret, question, call, checked.method, dispatch, &ctx)
                     }))
                     .unwrap_or_else(|p| Err(Error::from_panic(p)))
                 })
@@ -244,6 +295,8 @@ fn run(
     // that memory goes with the `Return`'s last byte, before the peer's next call comes
     // and needs a buffer.
     drop(message);
+    // The peer's objects let go of from now on are released without waiting for a frame.
+    serving.store(false, Ordering::SeqCst);
     // The `Return` must not overtake a job this thread posted to the loop: then the loop
     // writes it, after those.
     if lp.no_jobs_queued() {
@@ -262,12 +315,12 @@ fn run(
     }
 }
 
-/// Fills `ret` with the `Return` of `question`: the params of `message` read in place, the
-/// results built by `dispatch`.
+/// Fills `ret` with the `Return` of `question`: the params of `message` (whose capability
+/// table has `table_len` entries) read in place, the results built by `dispatch`.
 fn build_results<A: Allocator>(
     ret: &mut Builder<A>,
     question: u32,
-    message: &Received,
+    (message, table_len): (&Received, usize),
     method: &'static MethodDesc,
     dispatch: &dyn Dispatch,
     ctx: &CallCtx,
@@ -276,8 +329,9 @@ fn build_results<A: Allocator>(
     let message::Call(c) = root.which()? else {
         return Err(Error::failed("a call served directly is not a Call"));
     };
-    // The `Context`'s capabilities are slots, as for params read in place (`worker_call.rs`).
-    let slots = slot_table(SlotTable::Params, 2);
+    // The capabilities are slots, as for params read in place (`worker_call.rs`); the
+    // peer's objects among them are imported as the transport's (`lazy_import.rs`).
+    let slots = slot_table(SlotTable::Params, table_len);
     let mut params = c?.get_params()?.get_content();
     params.imbue(&slots);
     let mut r = ret.init_root::<message::Builder<'_>>().init_return();

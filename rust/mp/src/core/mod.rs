@@ -46,6 +46,7 @@ mod direct_call;
 mod direct_serve;
 mod dispatch;
 mod incoming;
+mod lazy_import;
 mod lent_call;
 mod outgoing;
 mod owned_message;
@@ -63,5 +64,6 @@ pub use self::connect::{
 pub use self::descriptor::{InterfaceDesc, MethodDesc, TextFn};
 pub use self::direct_call::{calls_back_direct, calls_back_read_by_caller, objects_lent_direct};
 pub use self::dispatch::{Dispatch, IncomingCall};
+pub use self::lazy_import::objects_in_served_calls;
 pub use self::server::export;
 pub use crate::connection::conn_state::Connection;

@@ -16,6 +16,7 @@ use crate::core::call_log::{call_failed, log_recv, log_send};
 use crate::core::caller::{Caller, ThreadCaller};
 use crate::core::descriptor::{InterfaceDesc, MethodDesc};
 use crate::core::direct_call;
+use crate::core::lazy_import::LazyImport;
 use crate::core::raw_struct::{init_pointers, is_struct, pointer_field, pointer_field_mut};
 use crate::event_loop::loop_box::LoopBox;
 use crate::os::error::{Error, Result};
@@ -452,11 +453,28 @@ impl Drop for ClientInner {
 }
 
 /// The capability slot of a client; emptied when `Drop` hands the capability on.
-pub(crate) struct TakeBox(pub(crate) Option<LoopBox<capnp::capability::Client>>);
+pub(crate) struct TakeBox(pub(crate) Option<CapHold>);
+
+/// How a client holds its capability.
+pub(crate) enum CapHold {
+    /// capnp-rpc's, on the loop.
+    Boxed(LoopBox<capnp::capability::Client>),
+    /// The transport's, handed to capnp-rpc on first use there (`lazy_import.rs`).
+    Lazy(Arc<LazyImport>),
+}
 
 impl TakeBox {
+    /// Holds capnp-rpc's capability `cap`.
+    pub(crate) fn boxed(cap: LoopBox<capnp::capability::Client>) -> TakeBox {
+        TakeBox(Some(CapHold::Boxed(cap)))
+    }
+
+    /// On the loop thread: the capability, if the loop still holds it.
     pub(crate) fn get(&self) -> Option<Rc<capnp::capability::Client>> {
-        self.0.as_ref()?.get()
+        match self.0.as_ref()? {
+            CapHold::Boxed(cap) => cap.get(),
+            CapHold::Lazy(lazy) => lazy.client(),
+        }
     }
 
     pub(crate) fn take(&mut self) -> TakeBox {

@@ -251,6 +251,7 @@ pub(crate) async fn run_on_thread(
             method,
             &server,
             callback.as_ref(),
+            request_threads.as_ref(),
         );
     }
     let mut own = method.results_caps.then(OwnedMessage::new);
@@ -268,6 +269,7 @@ pub(crate) async fn run_on_thread(
         ),
         params: params_caps.map(|caps| Arc::new(LoopBox::new(&lp, caps))),
         imports: request_imports,
+        lazy: Vec::new(),
         exported: method
             .results_caps
             .then(|| Arc::new(LoopBox::new(&lp, RefCell::new(Vec::new())))),

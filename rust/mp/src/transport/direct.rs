@@ -17,6 +17,7 @@ use capnp::message::{Builder, HeapAllocator};
 use capnp_rpc::rpc_capnp::{cap_descriptor, message, message_target, promised_answer};
 
 use crate::os::waiter::{Idle, SpinSlot, Waiter};
+use crate::transport::adopt::{Adoptions, Intercepted};
 use crate::transport::early_return::{EarlyGuard, EarlyReturn, EarlyReturns};
 use crate::transport::gate::{FrameBody, Gate};
 use crate::transport::read_share::{Handed, ReadShare};
@@ -38,6 +39,8 @@ pub(crate) struct DirectPath {
     early: Arc<EarlyReturns>,
     /// Calls served without capnp-rpc (`served.rs`).
     served: ServedCalls,
+    /// References such calls carried, handed to capnp-rpc (`adopt.rs`).
+    adoptions: Adoptions,
     /// The core's side of those, once it noted a call to serve so.
     hook: OnceLock<Box<dyn ServeHook>>,
     /// Calls sent direct so far.
@@ -60,6 +63,7 @@ impl DirectPath {
             replies: Replies::new(),
             early: Arc::default(),
             served: ServedCalls::default(),
+            adoptions: Adoptions::default(),
             hook: OnceLock::new(),
             sent: AtomicU64::new(0),
             read_by_caller: AtomicU64::new(0),
@@ -80,6 +84,38 @@ impl DirectPath {
 
     pub(crate) fn served(&self) -> &ServedCalls {
         &self.served
+    }
+
+    /// On the loop, for each message capnp-rpc sends: false if it must not be written (a
+    /// hand-over call, answered here, or its `Finish`; `adopt.rs`).
+    pub(crate) fn may_write(&self, sent: &Builder<HeapAllocator>) -> bool {
+        match self.adoptions.intercept(sent) {
+            Intercepted::Pass => true,
+            Intercepted::Dropped => false,
+            Intercepted::Answered => {
+                // The loop reads the made `Return` at its next turn.
+                self.share.wake_loop.notify_one();
+                false
+            }
+        }
+    }
+
+    /// The next `Return` made for a hand-over call, for capnp-rpc to read (`adopt.rs`).
+    pub(crate) fn take_made_return(&self) -> Option<Builder<HeapAllocator>> {
+        self.adoptions.take_made()
+    }
+
+    /// Lets go of the reference to the peer's export `import` that a call served directly
+    /// carried and nobody handed to capnp-rpc: a `Release` deferred to go in front of the
+    /// next frame. With `wake`, the loop's writer is woken to send it soon even if no
+    /// frame follows; without, the caller writes a frame soon (a worker, its `Return`).
+    pub(crate) fn release_import(&self, import: u32, wake: bool) {
+        // On a closed connection the frame is dropped with the gate's queue.
+        if wake {
+            self.gate.defer(release_message(import, 1));
+        } else {
+            self.gate.defer_quietly(release_message(import, 1));
+        }
     }
 
     /// Installs the core's side of calls served directly (the first one installed stays).
@@ -107,13 +143,14 @@ impl DirectPath {
     }
 
     /// Hands `call` to the core; gives its message back if it must go to capnp-rpc.
-    pub(crate) fn offer(&self, call: ServeCall) -> Option<Received> {
+    pub(crate) fn offer(&self, mut call: ServeCall) -> Option<Received> {
         let question = call.question;
+        let caps = call.caps.take();
         let hook = self.hook.get()?;
         match hook.offer(call) {
             Ok(()) => None,
             Err(message) => {
-                self.served.refused(question);
+                self.served.refused(question, caps);
                 Some(message)
             }
         }

@@ -274,7 +274,7 @@ impl Gate {
     }
 
     /// Defers `message` until the next frame is queued, or [`DEFER_AT_MOST`] (see
-    /// "Deferred frames"). On the loop thread; the loop's writer is woken to time it.
+    /// "Deferred frames"). From any thread; the loop's writer is woken to time it.
     pub(crate) fn defer(&self, message: Builder<HeapAllocator>) {
         self.defer_quietly(message);
         self.work.notify_one();

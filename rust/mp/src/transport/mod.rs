@@ -9,7 +9,7 @@
 //! `direct`, `gate` (the write lock and deferred frames), `replies` (their questions),
 //! `read_share` and `thread_read` (a waiting thread reading its own reply),
 //! `early_return` (a worker writing its call's `Return`), `served` (calls served without
-//! capnp-rpc) and `rpc_messages` (the few messages the transport writes itself).
+//! capnp-rpc), `adopt` (references such calls carried, handed to capnp-rpc) and `rpc_messages` (the few messages the transport writes itself).
 //!
 //! **Back-pressure.** The serving side of a connection stops reading new messages while
 //! more than [`max_unwritten_bytes`] bytes of its own wait to be written (the peer is not
@@ -21,6 +21,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+mod adopt;
 mod buffer;
 mod direct;
 mod early_return;
@@ -39,6 +40,7 @@ pub(crate) mod spliced;
 mod thread_read;
 mod writer;
 
+pub(crate) use adopt::ADOPT_INTERFACE_ID;
 pub(crate) use direct::DirectPath;
 pub(crate) use direct::{capture_call_target, CapRef, ReadForCalls, Received, SentCall, ToPin};
 pub use early_return::returns_written_early;

@@ -27,7 +27,7 @@ enum Incoming {
     /// As read from the socket.
     Frame(Reader<FrameSegments>),
     /// Made here: a `Release` in place of one read, or of a reference kept for direct
-    /// calls (`replies.rs`).
+    /// calls (`replies.rs`), or the answer to a hand-over call (`adopt.rs`).
     Made(Reader<Builder<HeapAllocator>>),
 }
 
@@ -88,6 +88,9 @@ impl capnp_rpc::OutgoingMessage for Outgoing {
             direct,
         } = *self;
         if let Some(direct) = &direct {
+            if !direct.may_write(&message) {
+                return (Promise::ok(()), Rc::new(message));
+            }
             direct.served().note_sent(&message);
             if direct.early().suppress(&message) {
                 // A worker wrote this `Return` already (`early_return.rs`).
@@ -217,6 +220,12 @@ impl capnp_rpc::Connection<Side> for Conn {
                     if let Some(watch) = reader.socket().enable_threads() {
                         direct.share().set_watch(watch);
                     }
+                }
+                if let Some(made) = direct.take_made_return() {
+                    *slot.borrow_mut() = Some(reader);
+                    let made: Box<dyn capnp_rpc::IncomingMessage> =
+                        Box::new(Incoming::Made(made.into_reader()));
+                    return Ok(Some(made));
                 }
                 if let Some(export) = direct.replies().take_give_back() {
                     // capnp-rpc may free the number now: nothing noted may stay with it.

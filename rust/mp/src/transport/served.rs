@@ -58,6 +58,15 @@ pub(crate) struct ServeThread {
 
 /// A `Call` to serve directly, as the reader found it.
 pub(crate) struct ServeCall {
+    /// Entries of its capability table (the `Context`'s two threads and `extra`).
+    pub(crate) table_len: u32,
+    /// The peer's objects it carries besides the `Context`'s threads: (table index, our
+    /// import number). Each is one reference the peer counted, which the core now holds
+    /// (`adopt.rs`).
+    pub(crate) extra: Vec<(u32, u32)>,
+    /// The raw capability table when it has more than two entries, for capnp-rpc's turn
+    /// should the core refuse the call.
+    pub(crate) caps: Option<Vec<RawCap>>,
     pub(crate) message: Received,
     pub(crate) question: u32,
     /// What the core noted for the target.
@@ -79,14 +88,38 @@ pub(crate) trait ServeHook: Send + Sync {
     fn offer(&self, call: ServeCall) -> Result<(), Received>;
 }
 
+/// Most of the peer's objects a call served directly carries, with its `callbackThread`.
+const SENDERS_AT_MOST: usize = 8;
+
+/// The sender-hosted entries of a capability table: (the peer's export, table index).
+#[derive(Clone, Copy)]
+struct Senders {
+    len: usize,
+    entries: [(u32, u32); SENDERS_AT_MOST],
+}
+
+impl Senders {
+    fn as_slice(&self) -> &[(u32, u32)] {
+        &self.entries[..self.len]
+    }
+
+    /// The table index of the first entry naming `export`.
+    fn index_of(&self, export: u32) -> Option<u32> {
+        self.as_slice()
+            .iter()
+            .find(|&&(id, _)| id == export)
+            .map(|&(_, i)| i)
+    }
+}
+
 /// What a `Call`'s capability table and target showed.
 #[derive(Clone, Copy)]
 struct Shape {
     target: u32,
     /// Our export named as `thread` (receiver-hosted) and its table index.
     thread: (u32, u32),
-    /// The peer's export named as `callbackThread` (sender-hosted) and its table index.
-    callback: (u32, u32),
+    /// The peer's exports (sender-hosted): its `callbackThread`, and the objects it passes.
+    senders: Senders,
     /// `releases` when the call was read.
     releases: u64,
 }
@@ -194,10 +227,13 @@ impl ServedCalls {
                 let found = direct.and_then(|s| {
                     let target = t.targets.get(&s.target)?.clone();
                     let thread = t.threads.get(&s.thread.0)?.clone();
-                    (thread.callback_import == s.callback.0).then_some((s, target, thread))
+                    let callback_index = s.senders.index_of(thread.callback_import)?;
+                    Some((s, target, thread, callback_index))
                 });
                 match found {
-                    Some((s, target, thread)) if !t.served.contains_key(&question) => {
+                    Some((s, target, thread, callback_index))
+                        if !t.served.contains_key(&question) =>
+                    {
                         let canceled = Arc::new(AtomicBool::new(false));
                         t.served.insert(
                             question,
@@ -207,6 +243,13 @@ impl ServedCalls {
                                 finished: false,
                             },
                         );
+                        let extra = s
+                            .senders
+                            .as_slice()
+                            .iter()
+                            .filter(|&&(_, i)| i != callback_index)
+                            .map(|&(id, i)| (i, id))
+                            .collect();
                         Sorted::Serve(ServeCall {
                             message,
                             question,
@@ -214,7 +257,10 @@ impl ServedCalls {
                             thread,
                             thread_export: s.thread.0,
                             thread_index: s.thread.1,
-                            callback_index: s.callback.1,
+                            callback_index,
+                            table_len: s.senders.len as u32 + 1,
+                            extra,
+                            caps,
                             canceled,
                         })
                     }
@@ -247,17 +293,12 @@ impl ServedCalls {
         self.lock().pending.get_mut(&question)?.caps.take()
     }
 
-    /// The core refused `question`, sorted for serving: it goes to capnp-rpc after all.
-    pub(crate) fn refused(&self, question: u32) {
+    /// The core refused `question`, sorted for serving, whose capability table was `caps`
+    /// (if it had more than two entries): it goes to capnp-rpc after all.
+    pub(crate) fn refused(&self, question: u32, caps: Option<Vec<RawCap>>) {
         let mut t = self.lock();
         t.served.remove(&question);
-        t.pending.insert(
-            question,
-            Pending {
-                shape: None,
-                caps: None,
-            },
-        );
+        t.pending.insert(question, Pending { shape: None, caps });
         self.set_pending_count(&t);
     }
 
@@ -296,13 +337,15 @@ impl ServedCalls {
     /// On the loop, once capnp-rpc's call `question` reached the thread that runs it: notes
     /// the call's target and threads for later calls, unless its shape does not allow it or
     /// a `Release` came since it was read. `make` gives what to keep (called with the
-    /// import of the `callbackThread`), or `None` to note nothing. A thread noted with
+    /// import of the `callbackThread`, which `callback_hint` names when the call carried
+    /// other objects of the peer's too), or `None` to note nothing. A thread noted with
     /// another `callbackThread` is forgotten instead, so that the other one is not kept
     /// (the peer may have made it for this call alone); the next call notes it afresh.
     /// Returns whether the call's thread is noted now.
     pub(crate) fn learn(
         &self,
         question: u32,
+        callback_hint: Option<u32>,
         make: impl FnOnce(u32) -> Option<(Kept, Arc<ServeThread>)>,
     ) -> bool {
         let mut t = self.lock();
@@ -312,15 +355,24 @@ impl ServedCalls {
         if t.closed || shape.releases != t.releases {
             return false;
         }
+        // Which of the peer's exports is the `callbackThread`: the only one, or the one the
+        // core read in the `Context`.
+        let callback = match shape.senders.as_slice() {
+            &[(only, _)] => only,
+            _ => match callback_hint.filter(|&h| shape.senders.index_of(h).is_some()) {
+                Some(hint) => hint,
+                None => return false,
+            },
+        };
         let known = t.threads.get(&shape.thread.0).map(|s| s.callback_import);
-        if known.is_some_and(|import| import != shape.callback.0) {
+        if known.is_some_and(|import| import != callback) {
             let forgotten = t.threads.remove(&shape.thread.0);
             // Dropped without the lock (see `sort`).
             drop(t);
             drop(forgotten);
             return false;
         }
-        let Some((target, thread)) = make(shape.callback.0) else {
+        let Some((target, thread)) = make(callback) else {
             return false;
         };
         let replaced = t.targets.insert(shape.target, target);
@@ -357,8 +409,8 @@ impl ServedCalls {
 enum Kind {
     Release(u32, u32),
     Finish(u32),
-    /// A `Call`, its shape if it names an export of ours and the two threads, and its
-    /// capability table if that has more than two entries.
+    /// A `Call`, its shape if it names an export of ours, our `Thread` and the peer's
+    /// exports, and its capability table if that has more than two entries.
     Call(u32, Option<Shape>, Option<Vec<RawCap>>),
 }
 
@@ -386,21 +438,30 @@ fn shape_of(c: call::Reader<'_>) -> Option<Shape> {
         return None;
     };
     let table = c.get_params().ok()?.get_cap_table().ok()?;
-    if table.len() != 2 {
+    if table.len() < 2 || table.len() as usize > SENDERS_AT_MOST + 1 {
         return None;
     }
-    let (mut thread, mut callback) = (None, None);
+    // Our one export is the worker's `Thread`; every other entry is the peer's (its
+    // `callbackThread` and the objects it passes). Anything else goes to capnp-rpc.
+    let mut thread = None;
+    let mut senders = Senders {
+        len: 0,
+        entries: [(0, 0); SENDERS_AT_MOST],
+    };
     for (i, cap) in table.iter().enumerate() {
         match cap.which().ok()? {
-            cap_descriptor::ReceiverHosted(id) => thread = Some((id, i as u32)),
-            cap_descriptor::SenderHosted(id) => callback = Some((id, i as u32)),
+            cap_descriptor::ReceiverHosted(id) if thread.is_none() => thread = Some((id, i as u32)),
+            cap_descriptor::SenderHosted(id) if senders.len < SENDERS_AT_MOST => {
+                senders.entries[senders.len] = (id, i as u32);
+                senders.len += 1;
+            }
             _ => return None,
         }
     }
     Some(Shape {
         target,
         thread: thread?,
-        callback: callback?,
+        senders,
         releases: 0,
     })
 }

@@ -590,6 +590,18 @@ mod tests {
                 tokio::time::sleep(DEFER_AT_MOST).await;
             }
             assert_eq!(read_data(&mut b, 1), vec![(12, Some(5))]);
+            // Deferred by another thread that wakes the writer (a `Release` of an object a
+            // served call carried, let go of after its `Return`): alone too.
+            let gate2 = gate.clone();
+            std::thread::spawn(move || gate2.defer(owned(14, 7)))
+                .join()
+                .unwrap();
+            let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            while peek_empty(&b) {
+                assert!(std::time::Instant::now() < until, "never sent alone");
+                tokio::time::sleep(DEFER_AT_MOST).await;
+            }
+            assert_eq!(read_data(&mut b, 1), vec![(14, Some(7))]);
             // And before the end.
             outbox.defer(owned(13, 6));
             let ended = outbox.end(Ok(()));
