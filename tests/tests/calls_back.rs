@@ -3,22 +3,18 @@
 //! served by the worker itself (`transport/served.rs`). One test in this binary, so that the
 //! process-wide count of calls back is this test's alone.
 
+#[path = "support/types_pair.rs"]
+mod types_pair;
+
 use std::sync::Arc;
 
-use multiprocess_tests::types_capnp::TypesInit;
 use multiprocess_tests::types_impl::TypesInitImpl;
+use types_pair::TypesPair;
 
 #[test]
 fn a_saved_callback_called_from_a_served_call_goes_direct() {
-    let (a, b) = mp::socket_pair().expect("socketpair");
-    let server = mp::EventLoop::new("mptest", mp::LogOptions::silent());
-    let init: Arc<dyn TypesInit> = Arc::new(TypesInitImpl);
-    mp::serve_stream(&server, b, init).expect("serve");
-    let runner = server.clone();
-    let server_thread = std::thread::spawn(move || runner.run());
-    let lp = mp::EventLoop::start("mptest", mp::LogOptions::silent()).expect("loop");
-    let init = mp::connect_stream::<dyn TypesInit>(&lp, a).expect("connect");
-    let cb = init.callbacks().expect("callbacks").expect("non-null");
+    let pair = TypesPair::start(Arc::new(TypesInitImpl));
+    let cb = pair.init.callbacks().expect("callbacks").expect("non-null");
 
     let here = std::thread::current().id();
     cb.save(Some(Box::new(move |x: i32| {
@@ -46,10 +42,5 @@ fn a_saved_callback_called_from_a_served_call_goes_direct() {
     cb.save(None).expect("release");
     drop(cb);
     // Closing the bootstrap proxy closes the connection; both loops then finish.
-    drop(init);
-    let handle = lp.event_loop().clone();
-    drop(lp);
-    handle.wait_finished();
-    server.wait_finished();
-    server_thread.join().expect("server loop");
+    pair.finish();
 }

@@ -3,12 +3,15 @@
 //! is bound to an export number capnp-rpc made for an earlier one, and freed when the peer
 //! releases it. One test in this binary, so that the process-wide counts are its own.
 
+#[path = "support/types_pair.rs"]
+mod types_pair;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
-use multiprocess_tests::types_capnp::{Adder, Named, TypesInit};
+use multiprocess_tests::types_capnp::{Adder, Named};
 use multiprocess_tests::types_impl::TypesInitImpl;
+use types_pair::{eventually, TypesPair};
 
 /// An `Adder` that adds `k`, checks it runs on the calling thread, and counts its drop.
 struct Counted {
@@ -42,26 +45,10 @@ impl Named for Name {
     }
 }
 
-/// Waits (at most 10 s, which is no timing check: only a bound on a hang) until `done`.
-fn eventually(what: &str, done: impl Fn() -> bool) {
-    let until = Instant::now() + Duration::from_secs(10);
-    while !done() {
-        assert!(Instant::now() < until, "never happened: {what}");
-        std::thread::sleep(Duration::from_millis(1));
-    }
-}
-
 #[test]
 fn callbacks_in_params_are_lent_without_the_loop_and_freed_when_released() {
-    let (a, b) = mp::socket_pair().expect("socketpair");
-    let server = mp::EventLoop::new("mptest", mp::LogOptions::silent());
-    let init: Arc<dyn TypesInit> = Arc::new(TypesInitImpl);
-    mp::serve_stream(&server, b, init).expect("serve");
-    let runner = server.clone();
-    let server_thread = std::thread::spawn(move || runner.run());
-    let lp = mp::EventLoop::start("mptest", mp::LogOptions::silent()).expect("loop");
-    let init = mp::connect_stream::<dyn TypesInit>(&lp, a).expect("connect");
-    let cb = init.callbacks().expect("callbacks").expect("non-null");
+    let pair = TypesPair::start(Arc::new(TypesInitImpl));
+    let cb = pair.init.callbacks().expect("callbacks").expect("non-null");
     let me = mp::current_tid();
     let dropped = Arc::new(AtomicU32::new(0));
     let adder = |k: i32| -> Option<Box<dyn Adder>> {
@@ -145,10 +132,5 @@ fn callbacks_in_params_are_lent_without_the_loop_and_freed_when_released() {
     // The server counts the Adder proxies of apply and save it dropped: every one.
     assert_eq!(cb.dropped().expect("dropped"), 81);
     drop(cb);
-    drop(init);
-    let handle = lp.event_loop().clone();
-    drop(lp);
-    handle.wait_finished();
-    server.wait_finished();
-    server_thread.join().expect("server loop");
+    pair.finish();
 }

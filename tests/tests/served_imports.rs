@@ -4,12 +4,15 @@
 //! (`transport/adopt.rs`). One test in this binary, so that the process-wide counts are its
 //! own.
 
+#[path = "support/types_pair.rs"]
+mod types_pair;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use multiprocess_tests::types_capnp::{Adder, AdderClient, Callbacks, TypesInit};
+use types_pair::{eventually, TypesPair};
 
 /// An `Adder` of the client's that adds `k`, counting its drop.
 struct Counted {
@@ -101,26 +104,10 @@ impl TypesInit for Init {
     }
 }
 
-/// Waits (at most 10 s, which is no timing check: only a bound on a hang) until `done`.
-fn eventually(what: &str, done: impl Fn() -> bool) {
-    let until = Instant::now() + Duration::from_secs(10);
-    while !done() {
-        assert!(Instant::now() < until, "never happened: {what}");
-        std::thread::sleep(Duration::from_millis(1));
-    }
-}
-
 #[test]
 fn objects_in_served_calls_are_held_by_the_transport_and_handed_over_when_needed() {
-    let (a, b) = mp::socket_pair().expect("socketpair");
-    let server = mp::EventLoop::new("mptest", mp::LogOptions::silent());
-    let init: Arc<dyn TypesInit> = Arc::new(Init);
-    mp::serve_stream(&server, b, init).expect("serve");
-    let runner = server.clone();
-    let server_thread = std::thread::spawn(move || runner.run());
-    let lp = mp::EventLoop::start("mptest", mp::LogOptions::silent()).expect("loop");
-    let init = mp::connect_stream::<dyn TypesInit>(&lp, a).expect("connect");
-    let cb = init.callbacks().expect("callbacks").expect("non-null");
+    let pair = TypesPair::start(Arc::new(Init));
+    let cb = pair.init.callbacks().expect("callbacks").expect("non-null");
     let dropped = Arc::new(AtomicU32::new(0));
     let adder = |k: i32| -> Option<Box<dyn Adder>> {
         Some(Box::new(Counted {
@@ -186,10 +173,5 @@ fn objects_in_served_calls_are_held_by_the_transport_and_handed_over_when_needed
     });
 
     drop(cb);
-    drop(init);
-    let handle = lp.event_loop().clone();
-    drop(lp);
-    handle.wait_finished();
-    server.wait_finished();
-    server_thread.join().expect("server loop");
+    pair.finish();
 }
