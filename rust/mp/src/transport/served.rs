@@ -10,8 +10,9 @@
 //! an object goes through capnp-rpc, and the core then notes ([`ServedCalls::learn`]) the
 //! export it targeted, the export of the `Context`'s `thread` (the worker) and the import of
 //! its `callbackThread`, whose capability the core keeps for later calls. A later `Call`
-//! whose capability table is exactly those two threads, to a noted object, is served
-//! directly ([`ServedCalls::route`]). A `Release` of a noted export that reaches capnp-rpc
+//! whose capability table is those two threads and at most 8 other exports of the peer's
+//! (objects it passes, whose references the core then holds: `adopt.rs`), to a noted
+//! object, is served directly ([`ServedCalls::sort`]). A `Release` of a noted export that reaches capnp-rpc
 //! forgets it, so that a reused export number is never taken for the old object; one the
 //! transport takes off the stream whole (references capnp-rpc did not count, `replies.rs`)
 //! leaves capnp-rpc's export, and so the number, as it was.
