@@ -1,7 +1,7 @@
 //! A server thread reads its next call off the socket and writes the `Return` itself,
 //! without capnp-rpc (`transport/served.rs`). Checked on the wire with a raw peer (one
 //! `Return` per question, also with a `Finish` before the `Return`; every reference to the
-//! `callbackThread` released exactly once) and with the typed client (the same answers,
+//! `callbackThread`, and to objects of the peer's a call carries, released exactly once) and with the typed client (the same answers,
 //! threads and errors as through capnp-rpc).
 //!
 //! One test per file part, run one after the other: the count of calls served directly is
@@ -208,6 +208,34 @@ fn raw_peer_calls() {
     );
     stream.write_all(&raw_peer::finish(5, false)).expect("send");
 
+    // Calls that carry objects of the peer's besides the two threads (here ones its params
+    // never point at) are served by the thread too; the server holds their references and
+    // releases each once, without capnp-rpc.
+    const OBJECTS: [u32; 3] = [501, 502, 503];
+    const WITH_OBJECTS: u32 = 10;
+    let before = mp::private::calls_served_directly();
+    for _ in 0..WITH_OBJECTS {
+        let mut caps = vec![(3, thread), (1, CALLBACK)];
+        caps.extend(OBJECTS.iter().map(|&id| (1, id)));
+        let call = raw_peer::call_on_import_with_threads(
+            6,
+            bootstrap,
+            raw_peer::WHERE_AM_I,
+            raw_peer::pointer::capability(0),
+            raw_peer::pointer::capability(1),
+            &caps,
+        );
+        stream.write_all(&call).expect("send");
+        calls += 1;
+        assert_eq!(peer.expect_return(&mut stream, 6), Ok(vec![]));
+        stream.write_all(&raw_peer::finish(6, false)).expect("send");
+    }
+    let served = mp::private::calls_served_directly() - before;
+    assert!(
+        served >= u64::from(WITH_OBJECTS) - 2,
+        "only {served} of {WITH_OBJECTS} calls with objects were served by their thread"
+    );
+
     // A `Finish` right behind its call: one `Return` still comes (canceled or with results),
     // and the next question is answered as usual.
     let mut both = where_am_i(7, bootstrap, thread);
@@ -238,6 +266,13 @@ fn raw_peer_calls() {
         calls,
         "each call's reference to the callbackThread is released once"
     );
+    for id in OBJECTS {
+        assert_eq!(
+            peer.released.get(&id).copied().unwrap_or(0),
+            WITH_OBJECTS,
+            "each call's reference to object {id} is released once"
+        );
+    }
     drop(stream);
     loop_thread
         .join()
