@@ -1,8 +1,8 @@
 //! A server thread reads its next call off the socket and writes the `Return` itself,
 //! without capnp-rpc (`transport/served.rs`). Checked on the wire with a raw peer (one
 //! `Return` per question, also with a `Finish` before the `Return`; every reference to the
-//! `callbackThread`, and to objects of the peer's a call carries, released exactly once) and with the typed client (the same answers,
-//! threads and errors as through capnp-rpc).
+//! `callbackThread`, and to objects of the peer's a call carries, released exactly once)
+//! and with the typed client (the same answers, threads and errors as through capnp-rpc).
 //!
 //! One test per file part, run one after the other: the count of calls served directly is
 //! process-wide.
