@@ -132,28 +132,31 @@ impl<'a> DirectCall<'a> {
         name: &'a str,
     ) -> Option<Self> {
         let import = import?;
+        // Whether this thread serves a request of this connection (its calls are calls back).
+        let serving = tc.request_thread_override(conn.id).is_some();
         let lends = !method.callable_without_loop();
         // Objects in the params are lent only while Debug logging is off (the log lines of
         // their calls and their release are the loop's), and only when some reusable export
         // is free (else the call would go through the loop anyway, with a copy).
-        if lends
-            && !(method.may_lend_objects()
-                && tc.request_thread_override(conn.id).is_none()
+        let may_lend = || {
+            method.may_lend_objects()
+                && !serving
                 && !conn.lp.log_enabled(LogLevel::Debug)
-                && conn.direct.any_reusable_free())
-        {
+                && conn.direct.any_reusable_free()
+        };
+        if lends && !may_lend() {
             return None;
         }
         if !conn.lp.caught_up() {
             return None;
         }
-        let call_back = method.context.is_some() && tc.request_thread_override(conn.id).is_some();
+        let call_back = method.context.is_some() && serving;
         let context = match method.context {
             None => None,
             // A thread serving a request of this connection calls back on the requester's
             // thread: direct when the request's capability table told its number
             // (`request_caps.rs`), else through the loop, which knows it.
-            Some(index) if tc.request_thread_override(conn.id).is_some() => {
+            Some(index) if serving => {
                 let threads = tc.request_direct(conn.id).filter(DirectThreads::is_valid)?;
                 CALLS_BACK.fetch_add(1, Ordering::Relaxed);
                 Some((index, threads))

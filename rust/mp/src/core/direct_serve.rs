@@ -172,16 +172,20 @@ impl ServeHook for Hook {
             ..
         } = call;
         // The peer's objects the call carries: the transport holds their references now.
-        let serving = Arc::new(AtomicBool::new(true));
-        let mut lazy = vec![None; table_len as usize];
-        for (index, import) in extra {
-            if let Some(slot) = lazy.get_mut(index as usize) {
-                *slot = Some(LazyImport::new(
-                    conn.clone(),
-                    import,
-                    checked.callback.clone(),
-                    serving.clone(),
-                ));
+        // A call that carries none (a plain `Context` call) allocates nothing for them.
+        let serving = (!extra.is_empty()).then(|| Arc::new(AtomicBool::new(true)));
+        let mut lazy = Vec::new();
+        if let Some(serving) = &serving {
+            lazy.resize(table_len as usize, None);
+            for (index, import) in extra {
+                if let Some(slot) = lazy.get_mut(index as usize) {
+                    *slot = Some(LazyImport::new(
+                        conn.clone(),
+                        import,
+                        checked.callback.clone(),
+                        serving.clone(),
+                    ));
+                }
             }
         }
         let callback_import = thread.callback_import;
@@ -226,8 +230,9 @@ struct Served {
     canceled: Arc<AtomicBool>,
     /// The peer's objects it carries, by capability-table index.
     lazy: Vec<Option<Arc<LazyImport>>>,
-    /// Cleared once the `Return` is about to be written (see `LazyImport`).
-    serving: Arc<AtomicBool>,
+    /// Cleared once the `Return` is about to be written (see `LazyImport`); `None` when it
+    /// carries no such objects.
+    serving: Option<Arc<AtomicBool>>,
 }
 
 /// Runs a call served directly on this thread, and writes its `Return`.
@@ -296,7 +301,9 @@ fn run(
     // and needs a buffer.
     drop(message);
     // The peer's objects let go of from now on are released without waiting for a frame.
-    serving.store(false, Ordering::SeqCst);
+    if let Some(serving) = &serving {
+        serving.store(false, Ordering::SeqCst);
+    }
     // The `Return` must not overtake a job this thread posted to the loop: then the loop
     // writes it, after those.
     if lp.no_jobs_queued() {
